@@ -1,0 +1,13 @@
+"""evidence-kg: what each treatment does for back and hip pain, how sure we are, and who says so.
+
+>>> import kg
+>>> g = kg.load()            # the bundled, curated data (validated)
+>>> g.evidence.shape[0] > 0
+True
+"""
+
+from kg.api import EvidenceGraph, load
+from kg.problems import Problem, ValidationError
+
+__version__ = "0.1.0"
+__all__ = ["EvidenceGraph", "Problem", "ValidationError", "__version__", "load"]

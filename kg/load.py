@@ -1,0 +1,244 @@
+"""Read the CSV files of a data folder into string frames, keeping editor lines.
+
+The fast path is pandas' C parser; the line where each record starts is
+computed from the line breaks inside its fields (vectorised), so a quoted
+field that spans lines keeps the count right. Only a malformed file falls back
+to a slower scan, to say exactly where it breaks.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kg.problems import Problem
+from kg.schema import TABLES, Table
+
+LINE_BREAK = r"\r\n|\r|\n"
+
+
+@dataclass
+class RawTable:
+    """One CSV file as read: every cell a stripped string ('' when not stated)."""
+
+    table: Table
+    path: Path
+    display: str
+    frame: pd.DataFrame
+    lines: np.ndarray
+    """Editor line where each row of `frame` starts."""
+    header: list[str] = field(default_factory=list)
+
+    @property
+    def extra_columns(self) -> list[str]:
+        known = set(self.table.column_names)
+        return [c for c in self.header if c not in known]
+
+
+def display_path(data_dir: Path, name: str) -> str:
+    return str(data_dir / name)
+
+
+def _decode(raw: bytes, display: str) -> tuple[str | None, list[Problem]]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        bad = raw[err.start : err.start + 1].hex()
+        return None, [Problem(display, line, "(file)", f"bytes that are not UTF-8 (0x{bad})")]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, []
+
+
+_FIELD = re.compile(r'"(?:[^"]|"")*"|[^,"\r\n]*')
+
+
+def _structure_problems(text: str, display: str, header: list[str]) -> list[Problem]:
+    """Slow, exact scan of a file pandas could not parse: unclosed quotes and ragged rows."""
+    problems: list[Problem] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    prev_line = 0
+    width = len(header)
+    offsets = _line_offsets(text)
+    try:
+        for i, record in enumerate(reader):
+            start = prev_line + 1
+            prev_line = reader.line_num
+            if i == 0 or not record:
+                continue
+            if len(record) > width:
+                problems.append(
+                    Problem(display, start, "(row)", f"{len(record)} fields, but the header has {width}")
+                )
+    except csv.Error as err:
+        start = prev_line + 1
+        problems.append(_unclosed(text, offsets, start, display, header, str(err)))
+        return problems
+    # csv with strict=False accepts EOF inside quotes silently: check the last record.
+    if _ends_inside_quote(text):
+        problems.append(_unclosed(text, offsets, _last_record_start(text, offsets), display, header, ""))
+    return problems
+
+
+def _line_offsets(text: str) -> list[int]:
+    offsets = [0]
+    offsets.extend(m.end() for m in re.finditer(LINE_BREAK, text))
+    return offsets
+
+
+def _ends_inside_quote(text: str) -> bool:
+    return text.count('"') % 2 == 1
+
+
+def _last_record_start(text: str, offsets: list[int]) -> int:
+    """Line of the record that holds the last unmatched quote."""
+    inside = False
+    last_open = 0
+    for m in re.finditer(r'"', text):
+        if not inside:
+            last_open = m.start()
+        inside = not inside
+    line_start = text.rfind("\n", 0, last_open) + 1
+    return _line_of(offsets, line_start)
+
+
+def _line_of(offsets: list[int], pos: int) -> int:
+    lo, hi = 0, len(offsets) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if offsets[mid] <= pos:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo + 1
+
+
+def _unclosed(
+    text: str, offsets: list[int], record_line: int, display: str, header: list[str], detail: str
+) -> Problem:
+    """Say where the quoted field that never closes opens."""
+    pos = offsets[record_line - 1] if record_line - 1 < len(offsets) else 0
+    column_index = 0
+    while pos < len(text):
+        if text[pos] == '"':
+            m = re.compile(r'"(?:[^"]|"")*"').match(text, pos)
+            if m is None:
+                name = header[column_index] if column_index < len(header) else f"field {column_index + 1}"
+                return Problem(
+                    display, _line_of(offsets, pos), name, "quoted field is never closed (unmatched '\"')"
+                )
+            pos = m.end()
+        else:
+            m2 = _FIELD.match(text, pos)
+            pos = m2.end() if m2 else pos + 1
+        if pos < len(text) and text[pos] == ",":
+            column_index += 1
+            pos += 1
+        elif pos < len(text) and text[pos] in "\r\n":
+            column_index = 0
+            pos += 1
+        elif pos < len(text) and text[pos] != '"':
+            pos += 1
+    message = "malformed CSV" + (f": {detail}" if detail else "")
+    return Problem(display, record_line, "(row)", message)
+
+
+def read_csv_text(text: str, table: Table, path: Path, display: str) -> tuple[RawTable | None, list[Problem]]:
+    """Parse decoded CSV text; return the table or the problems that stop it."""
+    header_reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(header_reader, [])
+    except csv.Error:
+        header = []
+    header = [h.strip() for h in header]
+    header_lines = header_reader.line_num
+    if not header or all(h == "" for h in header):
+        return None, [Problem(display, 1, "(header)", "no header row")]
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for name in header:
+        if name == "":
+            problems.append(Problem(display, 1, "(header)", "a column has no name"))
+        elif name in seen:
+            problems.append(Problem(display, 1, name, "column appears twice in the header"))
+        seen.add(name)
+    if problems:
+        return None, problems
+    sentinel = "\x00extra"
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text, newline=""),
+            header=None,
+            skiprows=header_lines,
+            names=[*header, sentinel],
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            index_col=False,
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError):
+        found = _structure_problems(text, display, header)
+        return None, found or [Problem(display, 1, "(file)", "malformed CSV")]
+    if header_lines == 0:
+        frame = frame.iloc[0:0]
+    breaks = np.zeros(len(frame), dtype=np.int64)
+    for name in frame.columns:
+        col = frame[name]
+        if col.str.contains("\r|\n", regex=True).any():
+            breaks += col.str.count(LINE_BREAK).to_numpy(dtype=np.int64)
+    spans = breaks + 1
+    lines = header_lines + 1 + np.concatenate(([0], np.cumsum(spans)[:-1])) if len(frame) else np.zeros(0, np.int64)
+    extra = frame[sentinel] != ""
+    if extra.any():
+        found = _structure_problems(text, display, header)
+        return None, found or [
+            Problem(display, int(lines[i]), "(row)", f"more fields than the header's {len(header)}")
+            for i in np.flatnonzero(extra.to_numpy())
+        ]
+    frame = frame.drop(columns=[sentinel])
+    for name in frame.columns:
+        frame[name] = frame[name].str.strip()
+    blank = (frame == "").all(axis=1).to_numpy()
+    if blank.any():
+        keep = ~blank
+        frame = frame.loc[keep].reset_index(drop=True)
+        lines = lines[keep]
+    return RawTable(table, path, display, frame, np.asarray(lines, dtype=np.int64), header), []
+
+
+def read_table(data_dir: Path, table: Table) -> tuple[RawTable | None, list[Problem]]:
+    path = data_dir / table.file
+    display = display_path(data_dir, table.file)
+    if not path.is_file():
+        return None, [Problem(display, None, "(file)", "missing")]
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        return None, [Problem(display, None, "(file)", f"cannot be read: {err.strerror}")]
+    text, problems = _decode(raw, display)
+    if text is None:
+        return None, problems
+    return read_csv_text(text, table, path, display)
+
+
+def read_folder(data_dir: Path) -> tuple[dict[str, RawTable], list[Problem]]:
+    """Read the four contract files; report every problem that stops a file being read."""
+    tables: dict[str, RawTable] = {}
+    problems: list[Problem] = []
+    if not data_dir.is_dir():
+        return {}, [Problem(str(data_dir), None, "(folder)", "not a folder")]
+    for table in TABLES.values():
+        raw, found = read_table(data_dir, table)
+        problems.extend(found)
+        if raw is not None:
+            tables[table.name] = raw
+    return tables, problems

@@ -1,0 +1,101 @@
+"""Validated tables with proper dtypes: what every later stage reads.
+
+Enums are categoricals, `year` a nullable integer, everything else nullable
+strings (NA where the CSV says nothing). Multi-valued cells stay one string
+with items trimmed and joined by '|', so a million rows stay columns, not
+lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kg.load import RawTable, read_folder
+from kg.problems import Problem, ValidationError
+from kg.schema import ENUMS, TABLES, Kind, Table, enum_values
+from kg.validate import sort_problems, validate_tables
+
+
+def enum_dtype(key: str) -> pd.CategoricalDtype:
+    return pd.CategoricalDtype(enum_values(key), ordered=False)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The four contract tables of one data folder, validated and typed."""
+
+    sources: pd.DataFrame
+    conditions: pd.DataFrame
+    treatments: pd.DataFrame
+    evidence: pd.DataFrame
+    data_dir: Path | None = None
+    extra_columns: dict[str, list[str]] = field(default_factory=dict)
+
+    def table(self, name: str) -> pd.DataFrame:
+        frame: pd.DataFrame = getattr(self, name)
+        return frame
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {name: self.table(name) for name in TABLES}
+
+
+def typed_frame(table: Table, frame: pd.DataFrame, header: list[str]) -> pd.DataFrame:
+    """Contract columns first (all of them, absent ones as NA), then extra columns in file order."""
+    out: dict[str, pd.Series] = {}
+    n = len(frame)
+    for col in table.columns:
+        values = frame[col.name] if col.name in frame else pd.Series([""] * n, dtype="string")
+        values = values.astype("string").replace("", pd.NA)
+        if col.multi:
+            values = values.str.replace(r"\s*\|\s*", "|", regex=True)
+        if col.kind is Kind.ENUM and col.enum:
+            out[col.name] = values.astype(enum_dtype(col.enum))
+        elif col.kind is Kind.YEAR:
+            out[col.name] = pd.to_numeric(values, errors="coerce").astype("Int64")
+        else:
+            out[col.name] = values
+    known = set(table.column_names)
+    for name in header:
+        if name not in known:
+            out[name] = frame[name].astype("string").replace("", pd.NA)
+    result = pd.DataFrame(out)
+    result.index = pd.RangeIndex(n)
+    return result
+
+
+def read(data_dir: str | Path) -> tuple[Dataset | None, list[Problem]]:
+    """Read and validate a data folder: the dataset, or every problem found."""
+    folder = Path(data_dir)
+    tables, problems = read_folder(folder)
+    problems = problems + validate_tables(folder, tables)
+    if problems:
+        return None, sort_problems(problems)
+    return from_raw(folder, tables), []
+
+
+def from_raw(folder: Path | None, tables: dict[str, RawTable]) -> Dataset:
+    frames = {name: typed_frame(raw.table, raw.frame, raw.header) for name, raw in tables.items()}
+    extras = {name: raw.extra_columns for name, raw in tables.items()}
+    return Dataset(
+        sources=frames["sources"],
+        conditions=frames["conditions"],
+        treatments=frames["treatments"],
+        evidence=frames["evidence"],
+        data_dir=folder,
+        extra_columns=extras,
+    )
+
+
+def read_valid(data_dir: str | Path) -> Dataset:
+    """Read a data folder, raising ValidationError listing every problem."""
+    dataset, problems = read(data_dir)
+    if dataset is None:
+        raise ValidationError(problems)
+    return dataset
+
+
+__all__ = ["ENUMS", "Dataset", "enum_dtype", "read", "read_valid", "typed_frame"]

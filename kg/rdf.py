@@ -1,0 +1,287 @@
+"""Validated tables -> RDF triples, as canonical N-Triples lines built column by column.
+
+The mapping of every contract column onto a predicate is the table `MAPPING`.
+Lines are assembled with vectorised string operations (no per-row Python
+objects) and ordered by integer keys (entity, predicate, item), which keeps
+each entity's triples together and makes the output identical for identical
+input, whatever the hash seed. Oxigraph parses these lines for serialising
+and querying; `to_rdflib` gives the same triples as an rdflib Graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+from kg.model import Dataset
+from kg.schema import ENUMS, TABLES
+from kg import vocab as V
+
+
+class Obj(StrEnum):
+    """How a cell becomes the object of a triple."""
+
+    LITERAL = "literal"
+    ITEMS = "items"  # one literal per '|' item
+    SEQ = "seq"  # ordered '|' items as an rdf:Seq (authors)
+    YEAR = "year"
+    URL = "url"
+    REF = "ref"  # IRI of another entity
+    CONCEPT = "concept"  # SKOS concept of an enum
+
+
+@dataclass(frozen=True)
+class Map:
+    column: str
+    predicate: str
+    obj: Obj
+    target: str = ""
+    """Entity kind (REF) or enum key (CONCEPT)."""
+
+
+MAPPING: dict[str, tuple[Map, ...]] = {
+    "sources": (
+        Map("id", V.DCTERMS + "identifier", Obj.LITERAL),
+        Map("type", V.VOCAB + "sourceType", Obj.CONCEPT, "source_type"),
+        Map("title", V.DCTERMS + "title", Obj.LITERAL),
+        Map("publisher", V.DCTERMS + "publisher", Obj.LITERAL),
+        Map("authors", V.DCTERMS + "creator", Obj.ITEMS),
+        Map("authors", V.BIBO + "authorList", Obj.SEQ),
+        Map("year", V.DCTERMS + "issued", Obj.YEAR),
+        Map("doi", V.BIBO + "doi", Obj.LITERAL),
+        Map("pmid", V.BIBO + "pmid", Obj.LITERAL),
+        Map("url", V.SCHEMA + "url", Obj.URL),
+        Map("text_file", V.VOCAB + "textFile", Obj.LITERAL),
+    ),
+    "conditions": (
+        Map("id", V.DCTERMS + "identifier", Obj.LITERAL),
+        Map("label", V.SKOS + "prefLabel", Obj.LITERAL),
+        Map("synonyms", V.SKOS + "altLabel", Obj.ITEMS),
+        Map("parent", V.SKOS + "broader", Obj.REF, "condition"),
+        Map("body_site", V.VOCAB + "bodySite", Obj.LITERAL),
+        Map("xrefs", V.OBOINOWL + "hasDbXref", Obj.ITEMS),
+        Map("description", V.DCTERMS + "description", Obj.LITERAL),
+    ),
+    "treatments": (
+        Map("id", V.DCTERMS + "identifier", Obj.LITERAL),
+        Map("label", V.SKOS + "prefLabel", Obj.LITERAL),
+        Map("synonyms", V.SKOS + "altLabel", Obj.ITEMS),
+        Map("parent", V.SKOS + "broader", Obj.REF, "treatment"),
+        Map("category", V.VOCAB + "category", Obj.CONCEPT, "category"),
+        Map("xrefs", V.OBOINOWL + "hasDbXref", Obj.ITEMS),
+        Map("description", V.DCTERMS + "description", Obj.LITERAL),
+    ),
+    "evidence": (
+        Map("id", V.DCTERMS + "identifier", Obj.LITERAL),
+        Map("treatment", V.VOCAB + "treatment", Obj.REF, "treatment"),
+        Map("condition", V.VOCAB + "condition", Obj.REF, "condition"),
+        Map("source", V.PROV + "wasDerivedFrom", Obj.REF, "source"),
+        Map("source", V.PROV + "wasQuotedFrom", Obj.REF, "source"),
+        Map("effect", V.VOCAB + "effect", Obj.CONCEPT, "effect"),
+        Map("timeframe", V.VOCAB + "timeframe", Obj.CONCEPT, "timeframe"),
+        Map("certainty", V.VOCAB + "certainty", Obj.CONCEPT, "certainty"),
+        Map("recommendation", V.VOCAB + "recommendation", Obj.CONCEPT, "recommendation"),
+        Map("comparator", V.VOCAB + "comparator", Obj.REF, "treatment"),
+        Map("outcome", V.VOCAB + "outcome", Obj.LITERAL),
+        Map("population", V.VOCAB + "population", Obj.LITERAL),
+        Map("summary", V.VOCAB + "summary", Obj.LITERAL),
+        Map("quote", V.VOCAB + "quote", Obj.LITERAL),
+        Map("notes", V.SKOS + "editorialNote", Obj.LITERAL),
+    ),
+}
+
+KIND_OF_TABLE = {"sources": "source", "conditions": "condition", "treatments": "treatment", "evidence": "evidence"}
+
+CLASSES: dict[str, tuple[str, ...]] = {
+    "conditions": (V.SCHEMA + "MedicalCondition", V.SKOS + "Concept"),
+    "treatments": (V.SCHEMA + "MedicalTherapy", V.SKOS + "Concept"),
+    "evidence": (V.VOCAB + "EvidenceStatement",),
+    "sources": (V.PROV + "Entity",),
+}
+
+_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t",
+            ord("\b"): "\\b", ord("\f"): "\\f"}
+_ESCAPES.update({c: f"\\u{c:04X}" for c in [*range(0, 8), 0x0B, *range(0x0E, 0x20), 0x7F]})
+
+
+def escape(values: pd.Series) -> pd.Series:
+    """Escape text for an N-Triples string literal (canonical form)."""
+    if not values.str.contains(r'[\\"\x00-\x1f\x7f]', regex=True).any():
+        return values
+    return values.str.translate(_ESCAPES)
+
+
+def literal(values: pd.Series, datatype: str | None = None) -> pd.Series:
+    out = '"' + escape(values) + '"'
+    return out + f"^^<{datatype}>" if datatype else out
+
+
+def _iri(text: str) -> str:
+    return f"<{text}>"
+
+
+@dataclass
+class _Part:
+    lines: pd.Series
+    entity: np.ndarray
+    predicate: int
+    item: np.ndarray
+
+
+def _subject_parts(name: str, frame: pd.DataFrame, base: str, offset: int, extra: list[str]) -> list[_Part]:
+    kind = KIND_OF_TABLE[name]
+    ids = frame["id"].astype(str)
+    subj = "<" + base + kind + "/" + ids + "> "
+    entity = np.arange(offset, offset + len(frame), dtype=np.int64)
+    zeros = np.zeros(len(frame), dtype=np.int64)
+    parts: list[_Part] = []
+    rank = 0
+    type_iri = _iri(V.RDF + "type")
+    for cls in CLASSES[name]:
+        parts.append(_Part(subj + type_iri + " " + _iri(cls) + " .", entity, rank, zeros))
+        rank += 1
+    if name == "sources":
+        classes = frame["type"].astype(str).map(V.SOURCE_CLASS)
+        parts.append(_Part(subj + type_iri + " <" + classes + "> .", entity, rank, zeros))
+        rank += 1
+    if name in ("conditions", "treatments"):
+        scheme = _iri(V.entity_scheme_iri(base, kind))
+        parts.append(_Part(subj + _iri(V.SKOS + "inScheme") + " " + scheme + " .", entity, rank, zeros))
+        rank += 1
+    columns = [(m.column, m) for m in MAPPING[name]] + [
+        (c, Map(c, V.column_iri(c), Obj.LITERAL)) for c in extra
+    ]
+    for column, m in columns:
+        rank += 1
+        values = frame[column]
+        present = values.notna().to_numpy()
+        if not present.any():
+            continue
+        v = values[present].astype(str)
+        s = subj[present]
+        ent = entity[present]
+        pred = " " + _iri(m.predicate) + " "
+        one = np.zeros(len(v), dtype=np.int64)
+        if m.obj is Obj.LITERAL:
+            parts.append(_Part(s + pred.lstrip() + literal(v) + " .", ent, rank, one))
+        elif m.obj is Obj.YEAR:
+            parts.append(_Part(s + pred.lstrip() + literal(v, V.XSD + "gYear") + " .", ent, rank, one))
+        elif m.obj is Obj.URL:
+            parts.append(_Part(s + pred.lstrip() + "<" + v + "> .", ent, rank, one))
+        elif m.obj is Obj.REF:
+            parts.append(_Part(s + pred.lstrip() + "<" + base + m.target + "/" + v + "> .", ent, rank, one))
+        elif m.obj is Obj.CONCEPT:
+            prefix = V.CONCEPTS + V.SCHEME_KEYS[m.target] + "/"
+            parts.append(_Part(s + pred.lstrip() + "<" + prefix + v + "> .", ent, rank, one))
+        elif m.obj in (Obj.ITEMS, Obj.SEQ):
+            items = v.str.split("|").explode()
+            pos = items.groupby(level=0).cumcount().to_numpy(dtype=np.int64)
+            owner = items.index.to_numpy()
+            item_subj = subj.reindex(owner)
+            item_ent = pd.Series(entity, index=frame.index).reindex(owner).to_numpy()
+            lits = literal(items.astype(str))
+            if m.obj is Obj.ITEMS:
+                parts.append(_Part(item_subj.reset_index(drop=True) + pred.lstrip() + lits.reset_index(drop=True) + " .",
+                                   item_ent, rank, pos))
+            else:
+                seq = "<" + base + kind + "/" + ids[present] + "/authors>"
+                parts.append(_Part(s + pred.lstrip() + seq + " .", ent, rank, one))
+                seq_items = seq.reindex(owner).reset_index(drop=True)
+                members = seq_items + " <" + V.RDF + "_" + pd.Series(pos + 1).astype(str) + "> " + lits.reset_index(drop=True) + " ."
+                types = seq + " " + type_iri + " " + _iri(V.RDF + "Seq") + " ."
+                # The list node sorts right after its source (same entity, higher predicate rank).
+                parts.append(_Part(types, ent, 1000, one))
+                parts.append(_Part(members, item_ent, 1001, pos))
+    return parts
+
+
+@cache
+def _vocabulary_lines() -> tuple[str, ...]:
+    """The ekg vocabulary (vocab.ttl) and the enum concept schemes, as N-Triples lines."""
+    import pyoxigraph as ox
+
+    ttl = resources.files("kg").joinpath("vocab.ttl").read_bytes()
+    lines = [str(t) + " ." for t in ox.parse(ttl, format=ox.RdfFormat.TURTLE)]
+    rdf_type = _iri(V.RDF + "type")
+    for order, key in enumerate(V.SCHEME_KEYS):
+        scheme = _iri(V.scheme_iri(key))
+        lines.append(f"{scheme} {rdf_type} {_iri(V.SKOS + 'ConceptScheme')} .")
+        lines.append(f'{scheme} {_iri(V.SKOS + "prefLabel")} "{key.replace("_", " ")}" .')
+        del order
+        for rank, member in enumerate(ENUMS[key]):
+            c = _iri(V.concept_iri(key, member.value))
+            lines.append(f"{c} {rdf_type} {_iri(V.SKOS + 'Concept')} .")
+            lines.append(f"{c} {_iri(V.SKOS + 'inScheme')} {scheme} .")
+            lines.append(f'{c} {_iri(V.SKOS + "prefLabel")} "{member.value.replace("_", " ")}" .')
+            lines.append(f'{c} {_iri(V.SKOS + "notation")} "{member.value}" .')
+            lines.append(
+                f'{c} {_iri(V.VOCAB + "rank")} "{rank + 1}"^^<{V.XSD}integer> .'
+            )
+            definition = V.ENUM_DEFINITIONS.get((key, member.value))
+            if definition:
+                lines.append(f'{c} {_iri(V.SKOS + "definition")} "{definition}" .')
+    return tuple(lines)
+
+
+def _header_lines(dataset: Dataset, base: str) -> list[str]:
+    """Entity concept schemes and extra-column annotation properties."""
+    lines = []
+    rdf_type = _iri(V.RDF + "type")
+    for kind, label in (("condition", "Conditions"), ("treatment", "Treatments")):
+        scheme = _iri(V.entity_scheme_iri(base, kind))
+        lines.append(f"{scheme} {rdf_type} {_iri(V.SKOS + 'ConceptScheme')} .")
+        lines.append(f'{scheme} {_iri(V.SKOS + "prefLabel")} "{label}" .')
+    names = sorted({c for cols in dataset.extra_columns.values() for c in cols})
+    for name in names:
+        prop = _iri(V.column_iri(name))
+        label = literal(pd.Series([name], dtype="string")).iloc[0]
+        lines.append(f"{prop} {rdf_type} {_iri(V.OWL + 'AnnotationProperty')} .")
+        lines.append(f"{prop} {_iri(V.RDFS + 'label')} {label} .")
+    return lines
+
+
+def ntriples_lines(dataset: Dataset, base: str = V.DEFAULT_BASE) -> pd.Series:
+    """Every triple of the graph as one N-Triples line, in a deterministic order."""
+    parts: list[_Part] = []
+    offset = 0
+    for name in TABLES:
+        frame = dataset.table(name)
+        parts.extend(_subject_parts(name, frame, base, offset, dataset.extra_columns.get(name, [])))
+        offset += len(frame)
+    header = list(_vocabulary_lines()) + _header_lines(dataset, base)
+    lines = pd.concat([pd.Series(header, dtype="string")] + [p.lines.astype("string") for p in parts], ignore_index=True)
+    entity = np.concatenate([np.full(len(header), -1, dtype=np.int64)] + [p.entity for p in parts])
+    predicate = np.concatenate([np.arange(len(header), dtype=np.int64)] + [np.full(len(p.lines), p.predicate, dtype=np.int64) for p in parts])
+    item = np.concatenate([np.zeros(len(header), dtype=np.int64)] + [p.item for p in parts])
+    order = np.lexsort((item, predicate, entity))
+    ordered = lines.iloc[order].reset_index(drop=True)
+    return ordered[~ordered.duplicated()].reset_index(drop=True)
+
+
+def ntriples(dataset: Dataset, base: str = V.DEFAULT_BASE) -> bytes:
+    """The graph as N-Triples bytes (one triple per line, deterministic order)."""
+    lines = ntriples_lines(dataset, base)
+    return ("\n".join(lines.tolist()) + "\n").encode("utf-8")
+
+
+def to_oxigraph(nt: bytes):  # type: ignore[no-untyped-def]
+    """An in-memory Oxigraph store holding the triples."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def to_rdflib(nt: bytes):  # type: ignore[no-untyped-def]
+    """An rdflib Graph holding the triples, with the project's prefixes bound."""
+    import rdflib
+
+    graph = rdflib.Graph()
+    graph.parse(data=nt.decode("utf-8"), format="nt")
+    return graph

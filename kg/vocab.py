@@ -1,0 +1,113 @@
+"""Namespaces, IRIs and the mapping of contract columns onto standard vocabularies.
+
+Entity IRIs live under one configurable base; the project's own vocabulary
+(`ekg:`) and its SKOS concept schemes have fixed IRIs so that saved queries
+work on any build. This module imports nothing of ours but the schema.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from kg.schema import ENUMS
+
+DEFAULT_BASE = "https://evidence-kg.example/id/"
+VOCAB = "https://evidence-kg.example/vocab#"
+CONCEPTS = "https://evidence-kg.example/vocab/"
+COLUMN = "https://evidence-kg.example/vocab/column/"
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+SCHEMA = "http://schema.org/"
+BIBO = "http://purl.org/ontology/bibo/"
+OBOINOWL = "http://www.geneontology.org/formats/oboInOwl#"
+SH = "http://www.w3.org/ns/shacl#"
+
+KINDS = ("treatment", "condition", "source", "evidence")
+"""Entity kinds; each has IRIs `{base}{kind}/{id}`."""
+
+SCHEME_KEYS = {
+    "source_type": "source-type",
+    "category": "category",
+    "effect": "effect",
+    "timeframe": "timeframe",
+    "certainty": "certainty",
+    "recommendation": "recommendation",
+}
+
+
+def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
+    """Prefixes for Turtle, JSON-LD contexts and SPARQL headers."""
+    out = {
+        "ekg": VOCAB,
+        "col": COLUMN,
+        "rdf": RDF,
+        "rdfs": RDFS,
+        "xsd": XSD,
+        "owl": OWL,
+        "skos": SKOS,
+        "dcterms": DCTERMS,
+        "prov": PROV,
+        "schema": SCHEMA,
+        "bibo": BIBO,
+        "oboInOwl": OBOINOWL,
+    }
+    for key, path in SCHEME_KEYS.items():
+        out[path.replace("-", "")] = f"{CONCEPTS}{path}/"
+        del key
+    for kind in KINDS:
+        out[kind] = f"{base}{kind}/"
+    return out
+
+
+def entity_iri(base: str, kind: str, ident: str) -> str:
+    return f"{base}{kind}/{ident}"
+
+
+def scheme_iri(key: str) -> str:
+    return f"{CONCEPTS}{SCHEME_KEYS[key]}"
+
+
+def concept_iri(key: str, value: str) -> str:
+    return f"{CONCEPTS}{SCHEME_KEYS[key]}/{value}"
+
+
+def column_iri(name: str) -> str:
+    """Annotation property for an extra CSV column (any header text)."""
+    return COLUMN + quote(name, safe="")
+
+
+def entity_scheme_iri(base: str, kind: str) -> str:
+    return f"{base}{kind}"
+
+
+# Source types mapped to schema.org types (the `ekg:sourceType` concept keeps the exact value).
+SOURCE_CLASS = {
+    "guideline": SCHEMA + "MedicalGuideline",
+    "systematic_review": SCHEMA + "MedicalScholarlyArticle",
+    "trial": SCHEMA + "MedicalScholarlyArticle",
+    "observational_study": SCHEMA + "MedicalScholarlyArticle",
+    "reference_article": SCHEMA + "Article",
+    "expert_opinion": SCHEMA + "Article",
+    "patient_education": SCHEMA + "MedicalWebPage",
+    "blog": SCHEMA + "BlogPosting",
+    "forum": SCHEMA + "DiscussionForumPosting",
+}
+
+ENUM_DEFINITIONS = {
+    ("timeframe", "short_term"): "up to 3 months",
+    ("timeframe", "medium_term"): "over 3 up to 12 months",
+    ("timeframe", "long_term"): "over 12 months",
+    ("timeframe", "unspecified"): "the source states no time; overlaps every timeframe",
+    ("effect", "benefit"): "better than the comparator, or than no treatment or usual care",
+    ("effect", "no_benefit"): "no better than the comparator, or than no treatment or usual care",
+    ("effect", "harm"): "causes harm or side effects",
+    ("effect", "insufficient"): "the evidence is not enough to say",
+}
+
+__all__ = ["DEFAULT_BASE", "ENUMS", "VOCAB", "prefixes"]
