@@ -27,7 +27,10 @@ def _say(message: str) -> None:
 
 def _data_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--data", metavar="DIR", type=Path, default=None,
+        "--data",
+        metavar="DIR",
+        type=Path,
+        default=None,
         help="folder with sources.csv, conditions.csv, treatments.csv, evidence.csv (default: the bundled data)",
     )
 

@@ -12,7 +12,8 @@ def turtle(nt: bytes, base: str = vocab.DEFAULT_BASE) -> bytes:
     import pyoxigraph as ox
 
     triples = ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)
-    out: bytes = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=vocab.prefixes(base))
+    out = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=vocab.prefixes(base))
+    assert out is not None
     return out
 
 
@@ -24,7 +25,8 @@ def jsonld(nt: bytes, base: str = vocab.DEFAULT_BASE) -> bytes:
     import pyoxigraph as ox
 
     triples = ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)
-    body: bytes = ox.serialize(triples, format=ox.RdfFormat.JSON_LD)
+    body = ox.serialize(triples, format=ox.RdfFormat.JSON_LD)
+    assert body is not None
     context = json.dumps({"@context": vocab.prefixes(base)}, indent=1, sort_keys=True)
     graph = body.strip() or b"[]"
     return context[:-2].encode("utf-8") + b',\n "@graph": ' + graph + b"\n}\n"

@@ -74,9 +74,7 @@ def _structure_problems(text: str, display: str, header: list[str]) -> list[Prob
             if i == 0 or not record:
                 continue
             if len(record) > width:
-                problems.append(
-                    Problem(display, start, "(row)", f"{len(record)} fields, but the header has {width}")
-                )
+                problems.append(Problem(display, start, "(row)", f"{len(record)} fields, but the header has {width}"))
     except csv.Error as err:
         start = prev_line + 1
         problems.append(_unclosed(text, offsets, start, display, header, str(err)))
@@ -120,9 +118,7 @@ def _line_of(offsets: list[int], pos: int) -> int:
     return lo + 1
 
 
-def _unclosed(
-    text: str, offsets: list[int], record_line: int, display: str, header: list[str], detail: str
-) -> Problem:
+def _unclosed(text: str, offsets: list[int], record_line: int, display: str, header: list[str], detail: str) -> Problem:
     """Say where the quoted field that never closes opens."""
     pos = offsets[record_line - 1] if record_line - 1 < len(offsets) else 0
     column_index = 0
@@ -131,9 +127,7 @@ def _unclosed(
             m = re.compile(r'"(?:[^"]|"")*"').match(text, pos)
             if m is None:
                 name = header[column_index] if column_index < len(header) else f"field {column_index + 1}"
-                return Problem(
-                    display, _line_of(offsets, pos), name, "quoted field is never closed (unmatched '\"')"
-                )
+                return Problem(display, _line_of(offsets, pos), name, "quoted field is never closed (unmatched '\"')")
             pos = m.end()
         else:
             m2 = _FIELD.match(text, pos)

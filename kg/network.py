@@ -10,6 +10,8 @@ back as the same graph.
 
 from __future__ import annotations
 
+from typing import Any
+
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -17,15 +19,27 @@ import pandas as pd
 from kg.model import Dataset
 
 NODE_TABLES = (("treatments", "treatment"), ("conditions", "condition"), ("sources", "source"))
-EVIDENCE_ATTRS = ("source", "effect", "timeframe", "certainty", "recommendation", "comparator",
-                  "outcome", "population", "summary", "quote", "notes")
+EVIDENCE_ATTRS = (
+    "source",
+    "effect",
+    "timeframe",
+    "certainty",
+    "recommendation",
+    "comparator",
+    "outcome",
+    "population",
+    "summary",
+    "quote",
+    "notes",
+)
 
 
 def node_frame(dataset: Dataset) -> pd.DataFrame:
     """One row per node: key, kind, id, label and the table's other columns."""
     frames = []
     for table, kind in NODE_TABLES:
-        frame = dataset.table(table).astype("string")
+        frame = dataset.table(table)
+        frame = frame.astype({c: "string" for c in frame.columns if c != "year"})
         label = frame["label"] if "label" in frame else frame["title"]
         head = pd.DataFrame({"key": kind + ":" + frame["id"], "kind": kind, "id": frame["id"], "label": label})
         rest = frame.drop(columns=[c for c in ("id", "label") if c in frame])
@@ -64,7 +78,7 @@ def edge_frame(dataset: Dataset) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def _clean_attrs(record: dict[str, object]) -> dict[str, object]:
+def _clean_attrs(record: dict[Any, Any]) -> dict[str, object]:
     return {k: (int(v) if isinstance(v, np.integer) else v) for k, v in record.items() if not pd.isna(v)}  # type: ignore[call-overload]
 
 
@@ -127,7 +141,7 @@ def graphml(dataset: Dataset) -> bytes:
     edge_keys = {c: f"e{i}" for i, c in enumerate(edge_cols)}
     types = {"year": "long"}
     if "year" in nodes:
-        nodes["year"] = nodes["year"].astype("string")
+        nodes["year"] = nodes["year"].astype("Int64").astype("string")
     head = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
@@ -141,8 +155,13 @@ def graphml(dataset: Dataset) -> bytes:
     node_xml = _elements(nodes, '    <node id="' + _xml(nodes["key"]) + '">', "</node>", node_keys)
     edge_xml = _elements(
         edges,
-        '    <edge id="' + _xml(edges["edge_key"]) + '" source="' + _xml(edges["source_key"])
-        + '" target="' + _xml(edges["target_key"]) + '">',
+        '    <edge id="'
+        + _xml(edges["edge_key"])
+        + '" source="'
+        + _xml(edges["source_key"])
+        + '" target="'
+        + _xml(edges["target_key"])
+        + '">',
         "</edge>",
         edge_keys,
     )

@@ -18,9 +18,9 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from kg import vocab as V
 from kg.model import Dataset
 from kg.schema import ENUMS, TABLES
-from kg import vocab as V
 
 
 class Obj(StrEnum):
@@ -101,11 +101,18 @@ CLASSES: dict[str, tuple[str, ...]] = {
     "conditions": (V.SCHEMA + "MedicalCondition", V.SKOS + "Concept"),
     "treatments": (V.SCHEMA + "MedicalTherapy", V.SKOS + "Concept"),
     "evidence": (V.VOCAB + "EvidenceStatement",),
-    "sources": (V.PROV + "Entity",),
+    "sources": (V.VOCAB + "Source",),
 }
 
-_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t",
-            ord("\b"): "\\b", ord("\f"): "\\f"}
+_ESCAPES = {
+    ord("\\"): "\\\\",
+    ord('"'): '\\"',
+    ord("\n"): "\\n",
+    ord("\r"): "\\r",
+    ord("\t"): "\\t",
+    ord("\b"): "\\b",
+    ord("\f"): "\\f",
+}
 _ESCAPES.update({c: f"\\u{c:04X}" for c in [*range(0, 8), 0x0B, *range(0x0E, 0x20), 0x7F]})
 
 
@@ -153,9 +160,7 @@ def _subject_parts(name: str, frame: pd.DataFrame, base: str, offset: int, extra
         scheme = _iri(V.entity_scheme_iri(base, kind))
         parts.append(_Part(subj + _iri(V.SKOS + "inScheme") + " " + scheme + " .", entity, rank, zeros))
         rank += 1
-    columns = [(m.column, m) for m in MAPPING[name]] + [
-        (c, Map(c, V.column_iri(c), Obj.LITERAL)) for c in extra
-    ]
+    columns = [(m.column, m) for m in MAPPING[name]] + [(c, Map(c, V.column_iri(c), Obj.LITERAL)) for c in extra]
     for column, m in columns:
         rank += 1
         values = frame[column]
@@ -186,13 +191,28 @@ def _subject_parts(name: str, frame: pd.DataFrame, base: str, offset: int, extra
             item_ent = pd.Series(entity, index=frame.index).reindex(owner).to_numpy()
             lits = literal(items.astype(str))
             if m.obj is Obj.ITEMS:
-                parts.append(_Part(item_subj.reset_index(drop=True) + pred.lstrip() + lits.reset_index(drop=True) + " .",
-                                   item_ent, rank, pos))
+                parts.append(
+                    _Part(
+                        item_subj.reset_index(drop=True) + pred.lstrip() + lits.reset_index(drop=True) + " .",
+                        item_ent,
+                        rank,
+                        pos,
+                    )
+                )
             else:
                 seq = "<" + base + kind + "/" + ids[present] + "/authors>"
                 parts.append(_Part(s + pred.lstrip() + seq + " .", ent, rank, one))
                 seq_items = seq.reindex(owner).reset_index(drop=True)
-                members = seq_items + " <" + V.RDF + "_" + pd.Series(pos + 1).astype(str) + "> " + lits.reset_index(drop=True) + " ."
+                members = (
+                    seq_items
+                    + " <"
+                    + V.RDF
+                    + "_"
+                    + pd.Series(pos + 1).astype(str)
+                    + "> "
+                    + lits.reset_index(drop=True)
+                    + " ."
+                )
                 types = seq + " " + type_iri + " " + _iri(V.RDF + "Seq") + " ."
                 # The list node sorts right after its source (same entity, higher predicate rank).
                 parts.append(_Part(types, ent, 1000, one))
@@ -219,9 +239,7 @@ def _vocabulary_lines() -> tuple[str, ...]:
             lines.append(f"{c} {_iri(V.SKOS + 'inScheme')} {scheme} .")
             lines.append(f'{c} {_iri(V.SKOS + "prefLabel")} "{member.value.replace("_", " ")}" .')
             lines.append(f'{c} {_iri(V.SKOS + "notation")} "{member.value}" .')
-            lines.append(
-                f'{c} {_iri(V.VOCAB + "rank")} "{rank + 1}"^^<{V.XSD}integer> .'
-            )
+            lines.append(f'{c} {_iri(V.VOCAB + "rank")} "{rank + 1}"^^<{V.XSD}integer> .')
             definition = V.ENUM_DEFINITIONS.get((key, member.value))
             if definition:
                 lines.append(f'{c} {_iri(V.SKOS + "definition")} "{definition}" .')
@@ -254,9 +272,13 @@ def ntriples_lines(dataset: Dataset, base: str = V.DEFAULT_BASE) -> pd.Series:
         parts.extend(_subject_parts(name, frame, base, offset, dataset.extra_columns.get(name, [])))
         offset += len(frame)
     header = list(_vocabulary_lines()) + _header_lines(dataset, base)
-    lines = pd.concat([pd.Series(header, dtype="string")] + [p.lines.astype("string") for p in parts], ignore_index=True)
+    lines = pd.concat(
+        [pd.Series(header, dtype="string")] + [p.lines.astype("string") for p in parts], ignore_index=True
+    )
     entity = np.concatenate([np.full(len(header), -1, dtype=np.int64)] + [p.entity for p in parts])
-    predicate = np.concatenate([np.arange(len(header), dtype=np.int64)] + [np.full(len(p.lines), p.predicate, dtype=np.int64) for p in parts])
+    predicate = np.concatenate(
+        [np.arange(len(header), dtype=np.int64)] + [np.full(len(p.lines), p.predicate, dtype=np.int64) for p in parts]
+    )
     item = np.concatenate([np.zeros(len(header), dtype=np.int64)] + [p.item for p in parts])
     order = np.lexsort((item, predicate, entity))
     ordered = lines.iloc[order].reset_index(drop=True)

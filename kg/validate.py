@@ -16,7 +16,7 @@ import pandas as pd
 
 from kg.load import RawTable
 from kg.problems import Problem
-from kg.schema import MULTI_SEPARATOR, PATTERN_HINTS, PATTERNS, TABLES, Column, Kind, Table, enum_values
+from kg.schema import PATTERN_HINTS, PATTERNS, TABLES, Column, Kind, Table, enum_values
 
 
 def _pandera_schema(table: Table, present: list[str]):  # type: ignore[no-untyped-def]
@@ -71,9 +71,7 @@ def check_columns(raw: RawTable) -> list[Problem]:
 
     table = raw.table
     problems = [
-        Problem(raw.display, 1, name, "required column is missing")
-        for name in table.required
-        if name not in raw.header
+        Problem(raw.display, 1, name, "required column is missing") for name in table.required if name not in raw.header
     ]
     present = [c for c in table.column_names if c in raw.header]
     if raw.frame.empty or not present:
@@ -175,7 +173,11 @@ def check_cycles(tables: dict[str, RawTable]) -> list[Problem]:
         for cycle in parent_cycles(ids, parents):
             text = " -> ".join([*cycle, cycle[0]])
             for node in cycle:
-                line = line_of[node] if line_of is not None else int(raw.lines[int(np.flatnonzero((ids == node).to_numpy())[0])])
+                line = (
+                    line_of[node]
+                    if line_of is not None
+                    else int(raw.lines[int(np.flatnonzero((ids == node).to_numpy())[0])])
+                )
                 problems.append(Problem(raw.display, line, "parent", f"parent cycle: {text}"))
     return problems
 
@@ -216,7 +218,9 @@ def check_texts(data_dir: Path, tables: dict[str, RawTable]) -> list[Problem]:
             problems.append(Problem(sources.display, line, "text_file", f"{_show(value)} is outside the data folder"))
             continue
         if not target.is_file():
-            problems.append(Problem(sources.display, line, "text_file", f"{_show(value)}: no such file in the data folder"))
+            problems.append(
+                Problem(sources.display, line, "text_file", f"{_show(value)}: no such file in the data folder")
+            )
             continue
         if value not in texts:
             try:
@@ -225,7 +229,9 @@ def check_texts(data_dir: Path, tables: dict[str, RawTable]) -> list[Problem]:
                 problems.append(Problem(sources.display, line, "text_file", f"{_show(value)} is not UTF-8 text"))
                 continue
             except OSError as err:
-                problems.append(Problem(sources.display, line, "text_file", f"{_show(value)} cannot be read: {err.strerror}"))
+                problems.append(
+                    Problem(sources.display, line, "text_file", f"{_show(value)} cannot be read: {err.strerror}")
+                )
                 continue
         if "id" in frame:
             by_source[str(frame["id"].iloc[i])] = value
