@@ -43,16 +43,27 @@ def build(
     out_dir: str | Path = "build",
     *,
     base: str = vocab.DEFAULT_BASE,
+    store: str | Path | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> list[Path]:
     """Validate `data_dir` and write the six outputs into `out_dir`; return their paths.
 
+    With `store`, also write a persistent Oxigraph store there (replacing an earlier one).
     Raises ValidationError (nothing written) or BuildError.
     """
     from kg.api import load
+    from kg.store import StoreError, write_store
 
     graph = load(data_dir, base=base)
-    return write_outputs(graph, out_dir, progress=progress)
+    paths = write_outputs(graph, out_dir, progress=progress)
+    if store is not None:
+        if progress:
+            progress("store")
+        try:
+            write_store(graph.ntriples, store)
+        except StoreError as err:
+            raise BuildError(str(err)) from err
+    return paths
 
 
 def write_outputs(

@@ -63,8 +63,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     from kg.build import build
 
     progress = (lambda name: _say(f"writing {name}")) if sys.stderr.isatty() else None
-    paths = build(args.data, args.out, base=args.base, progress=progress)
+    paths = build(args.data, args.out, base=args.base, store=args.store, progress=progress)
     _say(f"built {len(paths)} files in {args.out}/: " + ", ".join(p.name for p in paths))
+    if args.store is not None:
+        _say(f"wrote the Oxigraph store {args.store}/ (open it with `kg query --store {args.store}` or kg.load(store=...))")
     return 0
 
 
@@ -87,6 +89,7 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     _data_arg(p)
     p.add_argument("--out", metavar="DIR", type=Path, default=Path("build"), help="output folder (default: build/)")
     _base_arg(p)
+    p.add_argument("--store", metavar="PATH", type=Path, default=None, help="also write a persistent Oxigraph store")
     handlers["build"] = cmd_build
 
     return parser, handlers
@@ -114,8 +117,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as err:
         from kg.build import BuildError
+        from kg.store import StoreError
 
-        if isinstance(err, BuildError | OSError):
+        if isinstance(err, BuildError | StoreError | OSError):
             _say(f"kg {args.command}: {err}")
             return 1
         raise

@@ -1,0 +1,63 @@
+"""A persistent on-disk Oxigraph store of a build: opened in milliseconds, no re-parsing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+MARKER = "evidence-kg-store"
+
+
+class StoreError(Exception):
+    """The store path cannot be written or opened."""
+
+
+def write_store(nt: bytes, path: str | Path) -> Path:
+    """Write the triples into a new store at `path`, replacing an earlier store there atomically."""
+    import pyoxigraph as ox
+
+    target = Path(path)
+    if target.exists() and not (target / MARKER).exists():
+        if not target.is_dir() or any(target.iterdir()):
+            raise StoreError(f"{target}: exists and is not an evidence-kg store; refusing to replace it")
+    parent = target.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".store-", dir=parent))
+    except OSError as err:
+        raise StoreError(f"{parent}: cannot write there ({err.strerror})") from err
+    try:
+        store = ox.Store(str(tmp / "db"))
+        store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES)
+        store.flush()
+        del store
+        (tmp / MARKER).write_text("An Oxigraph store written by `kg build --store`.\n", encoding="utf-8")
+        old = None
+        if target.exists():
+            old = parent / f".store-old-{os.getpid()}"
+            os.replace(target, old)
+        os.replace(tmp, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError as err:
+        raise StoreError(f"{target}: cannot write the store ({err.strerror})") from err
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def open_store(path: str | Path) -> Any:
+    """Open a store written by `write_store`, read-only."""
+    import pyoxigraph as ox
+
+    target = Path(path)
+    if not (target / MARKER).is_file() or not (target / "db").is_dir():
+        raise StoreError(f"{target}: not an evidence-kg store (write one with `kg build --store {target}`)")
+    try:
+        return ox.Store.read_only(str(target / "db"))
+    except OSError as err:
+        raise StoreError(f"{target}: cannot open the store ({err})") from err
