@@ -185,6 +185,9 @@ def _subject_parts(name: str, frame: pd.DataFrame, base: str, offset: int, extra
             parts.append(_Part(s + pred.lstrip() + "<" + prefix + v + "> .", ent, rank, one))
         elif m.obj in (Obj.ITEMS, Obj.SEQ):
             items = v.str.split("|").explode()
+            if m.obj is Obj.ITEMS:
+                repeated = pd.DataFrame({"owner": items.index, "value": items.to_numpy()}).duplicated().to_numpy()
+                items = items[~repeated]
             pos = items.groupby(level=0).cumcount().to_numpy(dtype=np.int64)
             owner = items.index.to_numpy()
             item_subj = subj.reindex(owner)
@@ -282,7 +285,7 @@ def ntriples_lines(dataset: Dataset, base: str = V.DEFAULT_BASE) -> pd.Series:
     item = np.concatenate([np.zeros(len(header), dtype=np.int64)] + [p.item for p in parts])
     order = np.lexsort((item, predicate, entity))
     ordered = lines.iloc[order].reset_index(drop=True)
-    return ordered[~ordered.duplicated()].reset_index(drop=True)
+    return ordered
 
 
 def ntriples(dataset: Dataset, base: str = V.DEFAULT_BASE) -> bytes:

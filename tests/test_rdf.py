@@ -168,3 +168,13 @@ def test_rdflib_view_isomorphic_to_oxigraph_store() -> None:
         data=g.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).decode(), format="nt"
     )
     assert isomorphic(from_store, g.rdf)
+
+
+def test_repeated_list_items_make_one_triple(minimal: Path) -> None:
+    text = (minimal / "conditions.csv").read_text(encoding="utf-8").replace("lumbago|backache", "lumbago|backache|lumbago")
+    (minimal / "conditions.csv").write_text(text, encoding="utf-8")
+    g = kg.load(minimal)
+    lines = g.ntriples.splitlines()
+    assert len(lines) == len(set(lines))
+    labels = {str(o) for o in g.rdf.objects(rdflib.URIRef(BASE + "condition/back-pain"), rdflib.SKOS.altLabel)}
+    assert labels == {"lumbago", "backache"}
