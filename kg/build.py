@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from kg import export, network, vocab
 from kg.api import EvidenceGraph
+from kg.atomic import temp_dir_beside
 from kg.problems import ValidationError
 
 OUTPUTS: tuple[str, ...] = (
@@ -74,8 +74,7 @@ def write_outputs(
         raise BuildError(f"{out}: exists and is not a folder")
     parent = out.resolve().parent
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=parent))
+        tmp = temp_dir_beside(out, ".build-")
     except OSError as err:
         raise BuildError(f"{parent}: cannot write there ({err.strerror})") from err
     try:

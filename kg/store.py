@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from kg.atomic import temp_dir_beside
 
 MARKER = "evidence-kg-store"
 
@@ -20,13 +21,11 @@ def write_store(nt: bytes, path: str | Path) -> Path:
     import pyoxigraph as ox
 
     target = Path(path)
-    if target.exists() and not (target / MARKER).exists():
-        if not target.is_dir() or any(target.iterdir()):
-            raise StoreError(f"{target}: exists and is not an evidence-kg store; refusing to replace it")
+    if target.exists() and not (target / MARKER).exists() and (not target.is_dir() or any(target.iterdir())):
+        raise StoreError(f"{target}: exists and is not an evidence-kg store; refusing to replace it")
     parent = target.resolve().parent
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".store-", dir=parent))
+        tmp = temp_dir_beside(target, ".store-")
     except OSError as err:
         raise StoreError(f"{parent}: cannot write there ({err.strerror})") from err
     try:
