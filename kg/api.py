@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     import pyoxigraph
     import rdflib
 
+    from kg import notebook, queries, results
+
 
 def bundled_data_dir() -> Path:
     """The curated data folder: `data/` of a source checkout, else the copy inside the package."""
@@ -98,6 +100,114 @@ class EvidenceGraph:
 
         return page.render_page(self, **options)
 
+    # --- exploring in Jupyter (display logic lives in kg/notebook.py) ---------------------------
+
+    @cached_property
+    def query_graph(self) -> queries.QueryGraph:
+        """The graph as saved queries see it: this graph's Oxigraph store, and an rdflib copy made on demand."""
+        from kg import queries
+
+        return queries.QueryGraph(self.store, self.ntriples, origin=str(self.dataset.data_dir or "graph"))
+
+    def results(
+        self, name_or_sparql: str | Path | queries.Query, *, engine: str = "oxigraph", **params: str
+    ) -> results.ResultSet:
+        """Run a saved query (by name), a `.rq` file or SPARQL text; the W3C-ready `kg.results.ResultSet`.
+
+        Parameters are ids, bound as the RDF terms of those entities (never pasted into the text);
+        an unknown id, or a missing or unknown parameter, raises `kg.queries.QueryError` naming it.
+        `engine` is "oxigraph" (default) or "rdflib".
+
+        >>> import kg
+        >>> from kg import results
+        >>> rs = kg.load().results("by-source", source="acp-2017-low-back-pain-guideline")
+        >>> print(results.to_csv(rs).splitlines()[0])
+        evidence_id,treatment_id,condition_id,effect,timeframe,summary,source
+        """
+        from kg import notebook
+
+        return notebook.run_query(self, name_or_sparql, params, engine=engine)
+
+    def query(
+        self, name_or_sparql: str | Path | queries.Query, *, engine: str = "oxigraph", **params: str
+    ) -> pd.DataFrame:
+        """Run a saved query (by name), a `.rq` file or SPARQL text; the results as a DataFrame.
+
+        Parameters are bound as in `kg query --param KEY=VALUE` (see `results`). Numbers come
+        back as numeric columns, everything else as strings, `<NA>` where a variable is unbound;
+        an ASK query gives one row with a `boolean` column.
+
+        >>> import kg
+        >>> g = kg.load()
+        >>> g.query("evidence-for-condition", condition="sciatica")["treatment_id"].unique().tolist()[:3]
+        ['discectomy', 'epidural-corticosteroid-injections', 'facet-joint-injections']
+        >>> g.query("SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://evidence-kg.example/vocab#EvidenceStatement> }")
+            n
+        0  63
+        """
+        from kg import notebook
+
+        return notebook.to_frame(self.results(name_or_sparql, engine=engine, **params))
+
+    def statements(
+        self, condition: str | None = None, treatment: str | None = None, source: str | None = None
+    ) -> pd.DataFrame:
+        """The statements about a condition and/or treatment (narrower ones included), with labels and quotes.
+
+        Raises `kg.summary.UnknownIdError` (a ValueError) naming an id that does not exist.
+
+        >>> import kg
+        >>> g = kg.load()
+        >>> rows = g.statements(condition="sciatica", treatment="discectomy")
+        >>> sorted(set(rows["treatment_id"]))  # microdiscectomy is narrower than discectomy
+        ['discectomy', 'microdiscectomy']
+        >>> rows.loc[rows["timeframe"] == "medium_term", ["effect", "summary"]].values.tolist()
+        [['benefit', 'better at one year']]
+        """
+        from kg import notebook
+
+        return notebook.statements(self.dataset, condition=condition, treatment=treatment, source=source)
+
+    def show(
+        self, condition: str | None = None, treatment: str | None = None, *, height: int = 650, **options: Any
+    ) -> notebook.InlinePage:
+        """The interactive graph, drawn inline in Jupyter (JupyterLab, classic Notebook, VS Code), offline.
+
+        With `condition` and/or `treatment`, only the statements about them (narrower
+        ones included) and the entities they name. `height` is in pixels; other
+        options go to the page renderer.
+
+        >>> import kg
+        >>> view = kg.load().show(condition="hip-pain", height=500)
+        >>> view._repr_html_().startswith("<iframe srcdoc=")
+        True
+        """
+        from kg import notebook
+
+        return notebook.show(self, condition=condition, treatment=treatment, height=height, **options)
+
+    def matrix(
+        self, condition: str | None = None, treatment: str | None = None, *, height: int = 650, **options: Any
+    ) -> notebook.InlinePage:
+        """The evidence matrix (treatments x conditions, cells coloured by verdict), drawn inline in Jupyter.
+
+        Same filters and options as `show`; it is the same page, opened on its matrix tab.
+
+        >>> import kg
+        >>> grid = kg.load().matrix()
+        >>> grid.title, '"tab":"matrix"' in grid.html
+        ('Evidence matrix', True)
+        """
+        from kg import notebook
+
+        return notebook.matrix(self, condition=condition, treatment=treatment, height=height, **options)
+
+    def _repr_html_(self) -> str:
+        """A compact overview for Jupyter: counts, verdicts per pair, effects per statement (escaped)."""
+        from kg import notebook
+
+        return notebook.overview_html(self)
+
     def __repr__(self) -> str:
         d = self.dataset
         return (
@@ -106,10 +216,23 @@ class EvidenceGraph:
         )
 
 
-def load(path: str | Path | None = None, *, base: str = vocab.DEFAULT_BASE) -> EvidenceGraph:
+def load(
+    path: str | Path | None = None, *, base: str = vocab.DEFAULT_BASE, store: str | Path | None = None
+) -> EvidenceGraph:
     """Load and validate a data folder (default: the bundled curated data).
+
+    With `store=PATH`, open a persistent store written by `kg build --store PATH`
+    instead: no CSV is read, and its tables are rebuilt from the RDF.
 
     Raises `kg.ValidationError` listing every problem as `FILE:LINE: column: message`.
     """
+    if store is not None:
+        from kg.from_rdf import tables_from_store
+        from kg.store import open_store
+
+        opened = open_store(store)
+        graph = EvidenceGraph(tables_from_store(opened, data_dir=None), base=base)
+        graph.__dict__["store"] = opened
+        return graph
     folder = Path(path) if path is not None else bundled_data_dir()
     return EvidenceGraph(read_valid(folder), base=base)
