@@ -1,0 +1,542 @@
+"""The page in a real browser: Debian's Chromium driven by Playwright, offline.
+
+Every test opens a page from disk with every non-file:// request aborted and
+counted (there must be none), and fails on any console error, page error or
+dialog. Screenshots go to test-artifacts/ (git-ignored) for a person to look at.
+The browser is /usr/bin/chromium (apt-get install chromium); it is never
+downloaded. Without it these tests are skipped, saying so.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import importlib.util
+import json
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import kg
+from kg import build as kg_build
+
+pytestmark = pytest.mark.browser
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+BASIC = TESTS / "data" / "render-basic"
+HOSTILE = TESTS / "data" / "render-hostile"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+@dataclass
+class Opened:
+    """A page and everything it tried that it should not have."""
+
+    page: Any
+    blocked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def js(self, script: str, arg: Any = None) -> Any:
+        return self.page.evaluate(script, arg)
+
+    def until(self, script: str, arg: Any = None, timeout: float = 20.0) -> Any:
+        """Poll a JS predicate (page.wait_for_function would need 'unsafe-eval', which the page's CSP forbids)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = self.page.evaluate(script, arg)
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {script}")
+            time.sleep(0.05)
+
+    def shot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / name
+        self.page.screenshot(path=str(path))
+        return path
+
+    def drawn_nodes(self) -> set[str]:
+        return set(self.js("() => window.kgPage.drawnNodes()"))
+
+    def drawn_edges(self) -> set[str]:
+        return set(self.js("() => window.kgPage.drawnEdges()"))
+
+    def tip(self) -> str:
+        return self.js("() => { const t = document.getElementById('kg-tip'); return t.hidden ? '' : t.textContent; }")
+
+    def panel(self) -> str:
+        return self.js("() => { const p = document.getElementById('kg-panel'); return p.hidden ? '' : p.textContent; }")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium (apt-get install chromium); "
+                    "CI installs it and runs these tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Callable[..., Opened]]:
+    opened: list[Opened] = []
+
+    def _open(path: Path, *, width: int = 1400, height: int = 900, ready: bool = True) -> Opened:
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        o = Opened(page)
+
+        def route(r: Any) -> None:
+            if r.request.url.startswith("file://"):
+                r.continue_()
+            else:
+                o.blocked.append(r.request.url)
+                r.abort()
+
+        context.route("**/*", route)
+        page.on("console", lambda m: o.errors.append(f"console: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: o.errors.append(f"page error: {e}"))
+
+        def dialog(d: Any) -> None:
+            o.dialogs.append(d.message)
+            d.dismiss()
+
+        page.on("dialog", dialog)
+        page.goto(path.as_uri())
+        if ready:
+            o.until("() => !!(window.kgPage && window.kgPage.ready)", timeout=60)
+        opened.append(o)
+        return o
+
+    yield _open
+    try:
+        for o in opened:
+            assert o.blocked == [], f"requests left the page: {o.blocked}"
+            assert o.errors == [], o.errors
+            assert o.dialogs == [], f"dialogs fired: {o.dialogs}"
+    finally:
+        for o in opened:
+            o.page.context.close()
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The pages under test, written to disk once."""
+    root = tmp_path_factory.mktemp("pages")
+    out: dict[str, Path] = {}
+    kg_build.build(None, root / "bundled")
+    out["bundled"] = root / "bundled" / "index.html"
+    basic = kg.load(BASIC)
+    for name, options in {
+        "basic": {},
+        "capped": {"max_nodes": 10},
+        "focus": {"focus": "condition:sciatica"},
+        "matrix-first": {"tab": "matrix", "condition": "low-back-pain"},
+    }.items():
+        out[name] = root / f"{name}.html"
+        out[name].write_text(basic.page_html(**options), encoding="utf-8")
+    out["hostile"] = root / "hostile.html"
+    out["hostile"].write_text(kg.load(HOSTILE).page_html(), encoding="utf-8")
+    return out
+
+
+def island(o: Opened) -> dict[str, Any]:
+    return o.js("() => JSON.parse(document.getElementById('kg-data').textContent)")
+
+
+def hover(o: Opened, x: float, y: float) -> None:
+    box = o.js("() => { const r = document.getElementById('kg-network').getBoundingClientRect(); return [r.x, r.y]; }")
+    o.page.mouse.move(box[0] + x - 30, box[1] + y - 30)
+    o.page.mouse.move(box[0] + x, box[1] + y, steps=4)
+
+
+def click_at(o: Opened, x: float, y: float) -> None:
+    box = o.js("() => { const r = document.getElementById('kg-network').getBoundingClientRect(); return [r.x, r.y]; }")
+    o.page.mouse.click(box[0] + x, box[1] + y)
+
+
+def node_xy(o: Opened, key: str) -> tuple[float, float]:
+    pos = o.js("(k) => window.kgPage.domPosition(k)", key)
+    return pos["x"], pos["y"]
+
+
+# --------------------------------------------------------------------------- the bundled page
+
+
+def test_bundled_page_draws_offline_with_every_node(open_page: Callable[..., Opened], pages: dict[str, Path]) -> None:
+    o = open_page(pages["bundled"])
+    data = island(o)
+    counts = {name: len(pd.read_csv(ROOT / "data" / f"{name}.csv", dtype=str)) for name in
+              ("treatments", "conditions", "sources")}
+    kinds = pd.Series([n["kind"] for n in data["nodes"]]).value_counts().to_dict()
+    assert kinds == {"treatment": counts["treatments"], "condition": counts["conditions"],
+                     "source": counts["sources"]}
+    drawn = o.drawn_nodes()
+    assert drawn == {n["key"] for n in data["nodes"] if n["kind"] != "source"}
+    assert o.js("() => window.kgPage.network.physics.options.enabled") is False  # stabilised, then stopped
+    o.shot("graph-bundled.png")
+    o.page.click("#kg-tab-matrix")
+    o.until("() => document.querySelectorAll('#kg-matrix td.kg-cell').length > 0")
+    cells = o.js("() => document.querySelectorAll('#kg-matrix td.kg-cell').length")
+    assert cells == counts["treatments"] * counts["conditions"]
+    o.shot("matrix-bundled.png")
+
+
+# --------------------------------------------------------------------------- hover, click
+
+
+def test_hover_shows_tooltip_text(open_page: Callable[..., Opened], pages: dict[str, Path]) -> None:
+    o = open_page(pages["basic"])
+    hover(o, *node_xy(o, "condition:sciatica"))
+    o.until("() => !document.getElementById('kg-tip').hidden")
+    text = o.tip()
+    assert "Sciatica" in text and "Discectomy" in text and "better at one year only" in text
+    o.shot("graph-hover-node.png")
+    hover(o, 5, 5)
+    o.until("() => document.getElementById('kg-tip').hidden")
+    mid = o.js("(k) => window.kgPage.edgeMidpoint(k)", "pair:discectomy|sciatica")
+    hover(o, mid["x"], mid["y"])
+    o.until("() => !document.getElementById('kg-tip').hidden")
+    assert o.js("() => document.getElementById('kg-tip').dataset.key") == "pair:discectomy|sciatica"
+    text = o.tip()
+    for expected in ("Discectomy → Sciatica", "Short-term only", "better at one year only", "Medium",
+                     "better at one year", "no difference at four to ten years", "certainty moderate"):
+        assert expected in text, expected
+    o.shot("graph-hover-edge.png")
+
+
+def test_click_opens_panel_with_quotes_and_safe_links(open_page: Callable[..., Opened], pages: dict[str, Path]) -> None:
+    o = open_page(pages["basic"])
+    click_at(o, *node_xy(o, "condition:sciatica"))
+    o.until("() => !document.getElementById('kg-panel').hidden")
+    text = o.panel()
+    assert "Patients who had surgery improved more at one year." in text
+    assert "At four to ten years, there was no difference between surgery and conservative care." in text
+    assert "Disagrees (effect) with" in text  # gabapentin: the trial and the guideline disagree
+    links = o.js("""() => Array.from(document.querySelectorAll('#kg-panel a')).map(a =>
+        [a.textContent, a.getAttribute('href'), a.target, a.rel])""")
+    hrefs = {label: href for label, href, _t, _r in links}
+    assert hrefs["DOI 10.1002/14651858.CD003010.pub5"] == "https://doi.org/10.1002/14651858.CD003010.pub5"
+    assert hrefs["PubMed 17119140"] == "https://pubmed.ncbi.nlm.nih.gov/17119140/"
+    assert hrefs["Web page"] == "https://www.nice.org.uk/guidance/ng59"
+    assert all(href.startswith("https://") and t == "_blank" and "noopener" in r for _l, href, t, r in links)
+    o.shot("graph-panel-condition.png")
+    # a pair edge: its statements
+    mid = o.js("(k) => window.kgPage.edgeMidpoint(k)", "pair:traction|low-back-pain")
+    click_at(o, mid["x"], mid["y"])
+    o.until("() => document.getElementById('kg-panel-kind').textContent === 'Treatment → condition'")
+    text = o.panel()
+    assert "Traction was not more effective than placebo, sham, or no treatment for pain." in text
+    assert "Recommended against" in text and "Certainty: Moderate" in text
+    o.page.click("#kg-panel-close")
+    assert o.panel() == ""
+
+
+# --------------------------------------------------------------------------- filters
+
+
+def test_filters_hide_nodes_and_show_them_again(open_page: Callable[..., Opened], pages: dict[str, Path]) -> None:
+    o = open_page(pages["basic"])
+    everything = o.drawn_nodes()
+    assert len(everything) == 12 + 7
+    o.page.click('#kg-f-verdict input[data-value="no_benefit"]')
+    drawn = o.drawn_nodes()
+    assert "treatment:traction" not in drawn and "pair:traction|low-back-pain" not in o.drawn_edges()
+    assert "treatment:discectomy" in drawn
+    o.shot("graph-filtered.png")
+    o.page.click('#kg-f-verdict input[data-value="no_benefit"]')
+    assert o.drawn_nodes() == everything
+
+    o.page.select_option("#kg-f-condition", "low-back-pain")  # with its narrower conditions
+    drawn = o.drawn_nodes()
+    assert {"condition:sciatica", "condition:chronic-low-back-pain", "treatment:cbt", "treatment:traction"} <= drawn
+    assert not {k for k in drawn if "hip" in k}
+    o.page.select_option("#kg-f-condition", "sciatica")
+    assert {k for k in o.drawn_nodes() if k.startswith("treatment:")} == {
+        "treatment:discectomy", "treatment:epidural-steroids", "treatment:gabapentin"}
+    o.page.click("#kg-reset")
+    assert o.drawn_nodes() == everything
+
+    o.page.click('#kg-f-source-type input[data-value="blog"]')
+    assert "treatment:opioids" not in o.drawn_nodes()
+    o.page.click('#kg-f-source-type .kg-mini:text("all")')
+    o.page.click('#kg-f-timeframe .kg-mini:text("none")')
+    o.page.click('#kg-f-timeframe input[data-value="long_term"]')
+    treatments = {k for k in o.drawn_nodes() if k.startswith("treatment:")}
+    assert treatments == {"treatment:traction", "treatment:discectomy", "treatment:epidural-steroids",
+                          "treatment:hip-replacement"}
+    o.page.click("#kg-reset")
+    o.page.click('#kg-f-certainty input[data-value="none"]')
+    assert "treatment:opioids" not in o.drawn_nodes() and "treatment:ibuprofen" not in o.drawn_nodes()
+    o.page.click("#kg-reset")
+    assert o.drawn_nodes() == everything
+
+
+def test_statement_lines_and_sources_layer(open_page: Callable[..., Opened], pages: dict[str, Path]) -> None:
+    o = open_page(pages["basic"])
+    o.page.check("#kg-expanded")
+    edges = o.drawn_edges()
+    assert len([e for e in edges if e.startswith("evidence:")]) == 19
+    assert not [e for e in edges if e.startswith("pair:")]
+    o.page.click('#kg-f-effect input[data-value="harm"]')
+    edges = o.drawn_edges()
+    assert "evidence:nsaids-lbp-harm" not in edges and "evidence:nsaids-lbp-acp" in edges
+    o.page.click("#kg-reset")
+    o.page.check("#kg-show-sources")
+    drawn = o.drawn_nodes()
+    assert {k for k in drawn if k.startswith("source:")} == {f"source:{s}" for s in
+                                                            pd.read_csv(BASIC / "sources.csv")["id"]}
+    assert "cites:acp-2017:traction" in o.drawn_edges()
+    o.page.wait_for_timeout(300)
+    o.shot("graph-statements-and-sources.png")
+    click_at(o, *node_xy(o, "source:acp-2017"))
+    o.until("() => document.getElementById('kg-panel-kind').textContent === 'Source'")
+    assert "If pharmacologic treatment is desired" in o.panel()
+    o.page.uncheck("#kg-show-sources")
+    assert not {k for k in o.drawn_nodes() if k.startswith("source:")}
+
+
+# --------------------------------------------------------------------------- search
+
+
+def test_search_finds_by_synonym_and_focuses(open_page: Callable[..., Opened], pages: dict[str, Path]) -> None:
+    o = open_page(pages["basic"])
+    o.page.fill("#kg-search", "sciatic pain")
+    o.until("() => !document.getElementById('kg-search-results').hidden")
+    first = o.js("() => document.querySelector('#kg-search-results li[data-key]').dataset.key")
+    assert first == "condition:sciatica"
+    o.page.press("#kg-search", "ArrowDown")
+    o.page.press("#kg-search", "Enter")
+    assert o.js("() => window.kgPage.focused") == "condition:sciatica"
+    assert o.js("() => window.kgPage.network.getSelectedNodes()") == ["condition:sciatica"]
+    o.page.wait_for_timeout(700)  # the focus animation
+    x, y = node_xy(o, "condition:sciatica")
+    w, h = o.js("() => { const r = document.getElementById('kg-network').getBoundingClientRect(); "
+                "return [r.width, r.height]; }")
+    assert abs(x - w / 2) < 30 and abs(y - h / 2) < 30
+    assert o.js("() => document.querySelector('#kg-panel .kg-panel-title').textContent") == "Sciatica"
+    o.shot("graph-search-focus.png")
+    # a node hidden by a filter is shown anyway, and the page says so
+    o.page.click('#kg-f-verdict input[data-value="no_benefit"]')
+    assert "treatment:traction" not in o.drawn_nodes()
+    o.page.fill("#kg-search", "spinal traction")
+    o.page.press("#kg-search", "Enter")
+    assert "treatment:traction" in o.drawn_nodes()
+    assert "outside the current filters" in o.js("() => document.getElementById('kg-status').textContent")
+
+
+# --------------------------------------------------------------------------- evidence matrix
+
+
+def test_matrix_cells_colours_sorting_and_panel(open_page: Callable[..., Opened], pages: dict[str, Path]) -> None:
+    o = open_page(pages["basic"])
+    o.page.click("#kg-tab-matrix")
+    o.until("() => !document.getElementById('kg-matrix-view').hidden")
+    cells = o.js("""() => Array.from(document.querySelectorAll('#kg-matrix td.kg-cell')).map(td => ({
+        cls: td.className, verdict: td.dataset.verdict || null, bg: getComputedStyle(td).backgroundColor,
+        text: td.textContent }))""")
+    assert len(cells) == 12 * 7
+    filled = [c for c in cells if "kg-filled" in c["cls"]]
+    gaps = [c for c in cells if "kg-gap" in c["cls"]]
+    assert len(filled) == 13 and len(gaps) == 12 * 7 - 13
+    vocab = {v["value"]: v["color"] for v in o.js("() => window.kgPage.page.vocab.verdicts")}
+
+    def rgb(hex_colour: str) -> str:
+        r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+        return f"rgb({r}, {g}, {b})"
+
+    assert {c["verdict"] for c in filled} == set(vocab)  # the fixture has every verdict
+    for c in filled:
+        assert c["bg"] == rgb(vocab[c["verdict"]]), c
+        assert "source" in c["text"]
+    assert all(c["text"] == "" for c in gaps)
+    groups = o.js("() => Array.from(document.querySelectorAll('#kg-matrix tr.kg-m-group')).map(t => t.textContent.trim())")
+    assert groups[:3] == ["Medication", "Injection", "Surgery"]
+    spans = o.js("() => Array.from(document.querySelectorAll('#kg-matrix th.kg-m-span')).map(t => t.textContent)")
+    assert spans == ["Low back pain", "Hip pain"]
+    o.shot("matrix-basic.png")
+
+    o.page.uncheck("#kg-m-group")
+    o.page.click('#kg-matrix button[data-column="sciatica"]')
+    order = o.js("() => Array.from(document.querySelectorAll('#kg-matrix tbody tr')).map(r => r.dataset.treatment)")
+    assert order[:3] == ["discectomy", "epidural-steroids", "gabapentin"]
+    assert o.js("() => document.querySelector('#kg-matrix th.kg-sorted').getAttribute('aria-sort')") == "ascending"
+
+    o.page.click('#kg-matrix td[data-pair="pair:gabapentin|sciatica"]')
+    o.until("() => !document.getElementById('kg-panel').hidden")
+    text = o.panel()
+    assert "Gabapentin gave modest relief of leg pain at eight weeks." in text
+    assert "Do not offer gabapentinoids" in text and "Conflicting" in text
+
+    o.page.fill("#kg-m-filter", "ibu")
+    assert o.js("() => document.querySelectorAll('#kg-matrix tbody tr[data-treatment]').length") == 1
+    o.page.fill("#kg-m-filter", "")
+    o.page.select_option("#kg-f-condition", "sciatica")
+    assert o.js("() => document.querySelectorAll('#kg-matrix td.kg-cell').length") == 12
+    o.page.click('#kg-f-verdict input[data-value="conflicting"]')
+    assert o.js("() => document.querySelectorAll('#kg-matrix td.kg-filtered').length") == 1
+    o.page.check("#kg-m-hide-empty")
+    assert o.js("() => document.querySelectorAll('#kg-matrix tbody tr[data-treatment]').length") == 2
+
+
+def test_initial_options(open_page: Callable[..., Opened], pages: dict[str, Path]) -> None:
+    o = open_page(pages["focus"])
+    o.until("() => window.kgPage.focused === 'condition:sciatica'")
+    assert o.js("() => document.querySelector('#kg-panel .kg-panel-title').textContent") == "Sciatica"
+    m = open_page(pages["matrix-first"])
+    assert m.js("() => document.getElementById('kg-graph-view').hidden") is True
+    assert m.js("() => document.getElementById('kg-f-condition').value") == "low-back-pain"
+    assert m.js("() => document.querySelectorAll('#kg-matrix td.kg-cell').length") == 12 * 3
+    m.page.click("#kg-tab-graph")
+    m.until("() => window.kgPage.network && window.kgPage.drawnNodes().length > 0")
+    assert not {k for k in m.drawn_nodes() if "hip" in k}
+
+
+# --------------------------------------------------------------------------- hostile text
+
+
+def test_hostile_text_is_shown_never_run(open_page: Callable[..., Opened], pages: dict[str, Path]) -> None:
+    o = open_page(pages["hostile"])
+    data = island(o)
+    raw = pd.read_csv(HOSTILE / "treatments.csv", dtype=str, keep_default_na=False)
+    evil_label = raw.loc[raw["id"] == "evil-pill", "label"].item()
+    for n in data["nodes"]:  # every drawn node's tooltip
+        if n["kind"] != "source":
+            hover(o, *node_xy(o, n["key"]))
+            o.until("(k) => document.getElementById('kg-tip').dataset.key === k", n["key"])
+    for n in data["nodes"]:  # every node's panel
+        o.js("(k) => window.kgPage.focusNode(k)", n["key"])
+        assert o.js("() => document.querySelector('#kg-panel .kg-panel-title').textContent") == n.get(
+            "label", n.get("title"))
+    o.js("(k) => window.kgPage.focusNode(k)", "treatment:evil-pill")
+    assert evil_label in o.panel()
+    o.page.check("#kg-expanded")
+    o.page.check("#kg-show-sources")
+    o.page.fill("#kg-search", "<img")
+    o.page.press("#kg-search", "Enter")
+    o.page.click("#kg-tab-matrix")
+    for pair in o.js("() => Array.from(document.querySelectorAll('td[data-pair]')).map(td => td.dataset.pair)"):
+        o.page.click(f'td[data-pair="{pair}"]')
+        o.until("() => !document.getElementById('kg-panel').hidden")
+        o.page.wait_for_timeout(50)
+    o.page.click('td[data-pair="pair:evil-pill|evil-pain"]')
+    ev = pd.read_csv(HOSTILE / "evidence.csv", dtype=str, keep_default_na=False).set_index("id")
+    for ident in ("e1", "e2"):
+        for column in ("summary", "quote"):
+            assert " ".join(ev.loc[ident, column].split()) in " ".join(o.panel().split())
+    o.shot("matrix-hostile.png")
+    o.page.click("#kg-tab-graph")
+    o.js("(k) => window.kgPage.focusNode(k)", "condition:evil-pain")
+    o.page.wait_for_timeout(500)
+    o.shot("graph-hostile.png")
+    assert o.js("() => window.__pwned") is None
+    assert o.js("""() => Array.from(document.querySelectorAll('*')).filter(el =>
+        ['IMG', 'IFRAME', 'B', 'I', 'A', 'TEXTAREA'].includes(el.tagName) && !el.closest('#kg-panel .kg-links, #kg-panel p.kg-links')
+        || Array.from(el.attributes).some(a => a.name.startsWith('on'))).map(el => el.outerHTML.slice(0, 80))""") == []
+    hrefs = o.js("() => Array.from(document.querySelectorAll('a')).map(a => a.getAttribute('href'))")
+    assert all(h.startswith(("https://", "http://")) for h in hrefs)
+    # the DOI with '<' and '>' is percent-encoded in its link, shown as written in its label
+    o.js("(k) => window.kgPage.focusNode(k)", "source:good-source")
+    links = o.js("() => Array.from(document.querySelectorAll('#kg-panel a')).map(a => [a.textContent, a.href])")
+    assert ["DOI 10.1000/xyz<123>", "https://doi.org/10.1000/xyz%3C123%3E"] in links
+    assert o.js("() => document.body.style.display") == ""  # the <style> in a note did not apply
+
+
+def test_links_are_http_only(open_page: Callable[..., Opened], pages: dict[str, Path]) -> None:
+    o = open_page(pages["basic"])
+    checks = {
+        "javascript:alert(1)": None, "JaVaScRiPt:alert(1)": None, " javascript:alert(1)": None,
+        "data:text/html,<script>alert(1)</script>": None, "vbscript:x": None, "file:///etc/passwd": None,
+        "//example.org/x": None, "": None, "https://example.org/a?b=<c>": "https://example.org/a?b=%3Cc%3E",
+        "http://example.org": "http://example.org/",
+    }
+    got = o.js("(urls) => urls.map(u => window.kgPage.safeHref(u))", list(checks))
+    assert dict(zip(checks, got, strict=True)) == checks
+
+
+# --------------------------------------------------------------------------- large graphs
+
+
+def _bench() -> Any:
+    spec = importlib.util.spec_from_file_location("bench_page", ROOT / "scripts" / "bench_page.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+def test_large_graph_draws_with_fixed_layout(open_page: Callable[..., Opened], tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    counts = _bench().write_synthetic(folder, nodes=2000, seed=5)
+    path = tmp_path / "index.html"
+    path.write_text(kg.load(folder).page_html(), encoding="utf-8")
+    o = open_page(path)
+    assert o.js("() => window.kgPage.page.meta.layout") == "fixed"
+    assert o.js("() => window.kgPage.network.physics.options.enabled") is False
+    assert len(o.drawn_nodes()) == counts["treatments"] + counts["conditions"]
+    o.shot("graph-large.png")
+    o.page.fill("#kg-search", "Treatment 42")
+    o.page.press("#kg-search", "Enter")
+    assert o.js("() => window.kgPage.focused") == "treatment:t42"
+    o.page.wait_for_timeout(700)
+    o.shot("graph-large-focus.png")
+    o.page.click('#kg-f-verdict .kg-mini:text("none")')
+    assert o.drawn_nodes() == set()
+    o.page.fill("#kg-search", "Treatment 42")
+    o.page.press("#kg-search", "Enter")
+    assert o.drawn_nodes() == {"treatment:t42"}  # searched for while filtered out: shown, pinned
+    o.page.click("#kg-reset")
+    o.page.click("#kg-tab-matrix")
+    assert o.js("() => document.querySelectorAll('#kg-matrix td.kg-cell').length") <= 40000
+
+
+def test_cap_is_announced_on_the_page(open_page: Callable[..., Opened], pages: dict[str, Path]) -> None:
+    o = open_page(pages["capped"])
+    assert len(o.drawn_nodes()) == 10
+    banner = o.js("() => { const b = document.getElementById('kg-banner'); return b.hidden ? '' : b.textContent; }")
+    assert "the drawing shows the 10 nodes with most statements out of 19" in banner
+    o.shot("graph-capped.png")
+
+
+# --------------------------------------------------------------------------- embedding (Jupyter)
+
+
+def test_page_works_in_a_sandboxed_srcdoc_iframe(open_page: Callable[..., Opened], pages: dict[str, Path],
+                                                 tmp_path: Path) -> None:
+    page = pages["basic"].read_text(encoding="utf-8")
+    outer = tmp_path / "notebook.html"
+    outer.write_text(
+        '<!DOCTYPE html><html><body><h1>Notebook output</h1>'
+        f'<iframe sandbox="allow-scripts allow-popups" width="1100" height="650" '
+        f'srcdoc="{html_lib.escape(page, quote=True)}"></iframe></body></html>',
+        encoding="utf-8",
+    )
+    o = open_page(outer, ready=False)
+    deadline = time.monotonic() + 30
+    frame = None
+    while time.monotonic() < deadline:
+        frames = [f for f in o.page.frames if f != o.page.main_frame]
+        if frames and frames[0].evaluate("() => !!(window.kgPage && window.kgPage.ready)"):
+            frame = frames[0]
+            break
+        time.sleep(0.05)
+    assert frame is not None, "the embedded page never drew"
+    assert len(frame.evaluate("() => window.kgPage.drawnNodes()")) == 19
+    data = json.loads(frame.evaluate("() => document.getElementById('kg-data').textContent"))
+    assert len(data["nodes"]) == 25
+    o.shot("iframe-embedded.png")
