@@ -43,13 +43,19 @@ class Dataset:
         return {name: self.table(name) for name in TABLES}
 
 
+def _blank_to_na(values: pd.Series) -> pd.Series:
+    """Strings with NA where the CSV says nothing."""
+    text = values.astype("string")
+    return text.mask(text == "")
+
+
 def typed_frame(table: Table, frame: pd.DataFrame, header: list[str]) -> pd.DataFrame:
     """Contract columns first (all of them, absent ones as NA), then extra columns in file order."""
     out: dict[str, pd.Series] = {}
     n = len(frame)
     for col in table.columns:
         values = frame[col.name] if col.name in frame else pd.Series([""] * n, dtype="string")
-        values = values.astype("string").replace("", pd.NA)
+        values = _blank_to_na(values)
         if col.multi:
             values = values.str.replace(r"\s*\|\s*", "|", regex=True)
         if col.kind is Kind.ENUM and col.enum:
@@ -61,7 +67,7 @@ def typed_frame(table: Table, frame: pd.DataFrame, header: list[str]) -> pd.Data
     known = set(table.column_names)
     for name in header:
         if name not in known:
-            out[name] = frame[name].astype("string").replace("", pd.NA)
+            out[name] = _blank_to_na(frame[name])
     result = pd.DataFrame(out)
     result.index = pd.RangeIndex(n)
     return result

@@ -30,13 +30,15 @@ import pandas as pd
 import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import synth  # noqa: E402
+import itertools
 
-from kg import vocab  # noqa: E402
-from kg.build import build  # noqa: E402
-from kg.model import read  # noqa: E402
-from kg.queries import QueryGraph, run, saved_query  # noqa: E402
-from kg.summary import summarise  # noqa: E402
+import synth
+
+from kg import vocab
+from kg.build import build
+from kg.model import read
+from kg.queries import QueryGraph, run, saved_query
+from kg.summary import summarise
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -98,7 +100,7 @@ def bench(n: int, seed: int, workdir: Path) -> None:
     rdf_floor = floor_rdf(nt)
     row("floor: oxigraph load+ttl+nt", rdf_floor, note=f"{triples:,} triples")
     stages = [("load + validate", start), *marks, ("end", end)]
-    for (name, t0), (_, t1) in zip(stages, stages[1:], strict=False):
+    for (name, t0), (_, t1) in itertools.pairwise(stages):
         if name == "graph.ttl":
             name = "N-Triples + graph.ttl"
         row(f"build: {name}", t1 - t0, rdf_floor)
