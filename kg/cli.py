@@ -41,6 +41,16 @@ def _base_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI for entities (default: {DEFAULT_BASE})")
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from kg.api import bundled_data_dir
     from kg.model import read
@@ -66,7 +76,122 @@ def cmd_build(args: argparse.Namespace) -> int:
     paths = build(args.data, args.out, base=args.base, store=args.store, progress=progress)
     _say(f"built {len(paths)} files in {args.out}/: " + ", ".join(p.name for p in paths))
     if args.store is not None:
-        _say(f"wrote the Oxigraph store {args.store}/ (open it with `kg query --store {args.store}` or kg.load(store=...))")
+        _say(f"wrote the Oxigraph store {args.store}/ (query it with `kg query NAME --store {args.store}`)")
+    return 0
+
+
+def cmd_view(args: argparse.Namespace) -> int:
+    import webbrowser
+
+    from kg.api import bundled_data_dir
+    from kg.build import build
+
+    folder = Path(args.data or bundled_data_dir())
+    index = args.out / "index.html"
+    newest = max((f.stat().st_mtime_ns for f in folder.rglob("*") if f.is_file()), default=0)
+    if args.rebuild or not index.is_file() or index.stat().st_mtime_ns < newest:
+        build(folder, args.out, base=args.base)
+        _say(f"built {args.out}/ from {folder}")
+    target = index.resolve()
+    print(target)
+    if not args.no_open and not webbrowser.open(target.as_uri()):
+        _say(f"kg view: could not start a web browser; open {target}")
+    return 0
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    import kg
+    from kg import remote
+
+    gsp = remote.check_url(args.gsp, "the Graph Store URL")
+    graph = remote.check_iri(args.named_graph or remote.default_graph(args.base), "the named graph")
+    credentials = remote.Credentials.from_env()
+    evidence = kg.load(args.data, base=args.base)
+    progress = (lambda sent, total: _say(f"sent {sent} of {total} triples")) if sys.stderr.isatty() else None
+    _say(f"pushing into the named graph <{graph}> at {gsp}")
+    report = remote.push(evidence.ntriples, gsp, graph, batch_size=args.batch_size, credentials=credentials,
+                         progress=progress)
+    _say(f"pushed {report.triples} triples in {report.batches} request(s) into <{report.graph}>")
+    return 0
+
+
+def _param(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE (e.g. condition=sciatica), not {text!r}")
+    return key.strip(), value.strip()
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    import kg
+    from kg import summary
+
+    graph = kg.load(args.data)
+    try:
+        frame = graph.summary(args.condition)
+    except summary.UnknownIdError as err:
+        raise UserError(str(err)) from None
+    writers = {"table": summary.to_table, "csv": summary.to_csv, "json": summary.to_json}
+    _write(writers[args.format](frame))
+    return 0
+
+
+def cmd_queries(args: argparse.Namespace) -> int:
+    from kg import queries, results
+
+    try:
+        if args.export is not None:
+            paths = queries.export_queries(args.export)
+            _say(f"wrote {len(paths)} queries to {args.export}/: " + ", ".join(p.name for p in paths))
+            return 0
+        saved = queries.saved_queries()
+    except queries.QueryError as err:
+        raise UserError(str(err)) from None
+    rows = [[q.name, ", ".join(p.describe() for p in q.params), q.description] for q in saved]
+    _write(results.format_table(["name", "parameters", "description"], rows, max_width=200))
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    import kg
+    from kg import queries, results, vocab
+
+    params: dict[str, str] = {}
+    for key, value in args.param:
+        if key in params:
+            raise UserError(f"parameter {key!r} given twice")
+        params[key] = value
+    try:
+        query = queries.load_query(args.query)
+        if args.endpoint is not None:
+            from kg import remote
+
+            answer = remote.query_endpoint(query, args.endpoint, params, named_graph=args.named_graph,
+                                           credentials=remote.Credentials.from_env())
+        else:
+            if args.named_graph is not None:
+                raise UserError("--named-graph goes with --endpoint")
+            if args.graph is not None:
+                graph = queries.QueryGraph.from_file(args.graph)
+            elif args.store is not None:
+                from kg.store import open_store
+
+                graph = queries.QueryGraph(open_store(args.store), None, origin=str(args.store))
+            else:
+                graph = kg.load(args.data).query_graph
+            answer = queries.run(query, graph, params, engine=args.engine)
+        text = results.format_results(answer, args.format, prefixes=vocab.prefixes())
+    except (queries.QueryError, ValueError) as err:
+        message = str(err)
+        if "needs parameter" in message:
+            message += "; give it with --param KEY=ID"
+        raise UserError(message) from None
+    _write(text)
     return 0
 
 
@@ -91,6 +216,68 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     _base_arg(p)
     p.add_argument("--store", metavar="PATH", type=Path, default=None, help="also write a persistent Oxigraph store")
     handlers["build"] = cmd_build
+
+    p = sub.add_parser("view", help="open the graph page (index.html) in a web browser, building it first if needed")
+    _data_arg(p)
+    p.add_argument("--out", metavar="DIR", type=Path, default=Path("build"), help="build folder (default: build/)")
+    _base_arg(p)
+    p.add_argument("--rebuild", action="store_true", help="build even when the page is newer than the data")
+    p.add_argument("--no-open", action="store_true", help="only build if needed and print the page's path")
+    handlers["view"] = cmd_view
+
+    p = sub.add_parser(
+        "push",
+        help="load the graph into a SPARQL server's named graph (Graph Store Protocol, in batches), replacing it",
+        description="Credentials, if the server asks for them, come from KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD.",
+    )
+    p.add_argument("--gsp", metavar="URL", required=True,
+                   help="the server's Graph Store Protocol endpoint, e.g. http://host:8890/sparql-graph-crud-auth")
+    p.add_argument("--named-graph", metavar="IRI", default=None,
+                   help="the graph to replace (default: {base}graph, e.g. https://evidence-kg.example/id/graph)")
+    p.add_argument("--batch-size", metavar="N", type=_positive_int, default=50_000,
+                   help="triples per request (default: 50000)")
+    _data_arg(p)
+    _base_arg(p)
+    handlers["push"] = cmd_push
+
+    p = sub.add_parser("summary", help="the evidence summary: one row per treatment-condition pair with its verdict")
+    _data_arg(p)
+    p.add_argument("--condition", metavar="ID", default=None,
+                   help="only the pairs of this condition and of the conditions under it")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
+    handlers["summary"] = cmd_summary
+
+    p = sub.add_parser("queries", help="list the saved SPARQL queries, or write them as .rq files with --export")
+    p.add_argument("--export", metavar="DIR", type=Path, default=None,
+                   help="write every saved query as a standalone DIR/NAME.rq file")
+    handlers["queries"] = cmd_queries
+
+    p = sub.add_parser(
+        "query",
+        help="run a saved query (see `kg queries`) or a .rq file",
+        description="Parameters are ids, bound as the RDF terms of those entities (never pasted into the query).",
+    )
+    p.add_argument("query", metavar="NAME|FILE.rq", help="a saved query's name or a SPARQL query file")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--data", metavar="DIR", type=Path, default=None,
+                        help="data folder to query (default: the bundled data)")
+    source.add_argument("--graph", metavar="FILE", type=Path, default=None,
+                        help="query a built graph file instead: graph.ttl, graph.nt or graph.jsonld")
+    source.add_argument("--store", metavar="PATH", type=Path, default=None,
+                        help="query a store written by `kg build --store PATH`")
+    source.add_argument("--endpoint", metavar="URL", default=None,
+                        help="run it on a SPARQL endpoint instead, e.g. http://host:8890/sparql (credentials, "
+                             "if asked for, from KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD)")
+    p.add_argument("--named-graph", metavar="IRI", default=None,
+                   help="with --endpoint: the graph to query (default: the one `kg push` fills, "
+                        "https://evidence-kg.example/id/graph)")
+    p.add_argument("--param", metavar="KEY=VALUE", type=_param, action="append", default=[],
+                   help="bind a parameter to the entity with this id (repeatable)")
+    p.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table",
+                   help="table (default), or the W3C SPARQL 1.1 results formats csv, tsv, json")
+    p.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph",
+                   help="SPARQL engine (default: oxigraph)")
+    handlers["query"] = cmd_query
 
     return parser, handlers
 
@@ -117,9 +304,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as err:
         from kg.build import BuildError
+        from kg.remote import RemoteError
         from kg.store import StoreError
 
-        if isinstance(err, BuildError | StoreError | OSError):
+        if isinstance(err, BuildError | StoreError | RemoteError | OSError):
             _say(f"kg {args.command}: {err}")
             return 1
         raise
