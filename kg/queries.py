@@ -394,6 +394,12 @@ def _ox_converter() -> Any:
     return convert
 
 
+def _ox_term(term: Any) -> Term | None:
+    """One pyoxigraph term (or None) as a Term; `_ox_converter` is the fast way for many."""
+    converted: Term | None = _ox_converter()(term)
+    return converted
+
+
 def _rdflib_term(term: Any) -> Term | None:
     import rdflib
 
