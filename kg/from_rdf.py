@@ -82,11 +82,4 @@ def tables_from_store(store: Any, data_dir: Any = None) -> Dataset:
         raw = frame.reindex(columns=header + table_extras).astype("string").fillna("")
         frames[name] = typed_frame(table, raw, header + table_extras)
         extras[name] = table_extras
-    return Dataset(
-        sources=frames["sources"],
-        conditions=frames["conditions"],
-        treatments=frames["treatments"],
-        evidence=frames["evidence"],
-        data_dir=data_dir,
-        extra_columns=extras,
-    )
+    return Dataset.from_frames(frames, data_dir, extras)

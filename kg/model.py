@@ -42,6 +42,20 @@ class Dataset:
     def tables(self) -> dict[str, pd.DataFrame]:
         return {name: self.table(name) for name in TABLES}
 
+    @classmethod
+    def from_frames(
+        cls, frames: dict[str, pd.DataFrame], data_dir: Path | None, extra_columns: dict[str, list[str]]
+    ) -> Dataset:
+        """A dataset from typed frames keyed by table name."""
+        return cls(
+            sources=frames["sources"],
+            conditions=frames["conditions"],
+            treatments=frames["treatments"],
+            evidence=frames["evidence"],
+            data_dir=data_dir,
+            extra_columns=extra_columns,
+        )
+
 
 def _blank_to_na(values: pd.Series) -> pd.Series:
     """Strings with NA where the CSV says nothing."""
@@ -86,14 +100,7 @@ def read(data_dir: str | Path) -> tuple[Dataset | None, list[Problem]]:
 def from_raw(folder: Path | None, tables: dict[str, RawTable]) -> Dataset:
     frames = {name: typed_frame(raw.table, raw.frame, raw.header) for name, raw in tables.items()}
     extras = {name: raw.extra_columns for name, raw in tables.items()}
-    return Dataset(
-        sources=frames["sources"],
-        conditions=frames["conditions"],
-        treatments=frames["treatments"],
-        evidence=frames["evidence"],
-        data_dir=folder,
-        extra_columns=extras,
-    )
+    return Dataset.from_frames(frames, folder, extras)
 
 
 def read_valid(data_dir: str | Path) -> Dataset:
