@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -20,3 +23,18 @@ def temp_dir_beside(target: Path, prefix: str) -> Path:
     os.umask(umask)
     folder.chmod(0o777 & ~umask)
     return folder
+
+
+@contextmanager
+def staged(target: Path, prefix: str) -> Iterator[Path]:
+    """A temporary folder beside `target` to write into; whatever is still in it afterwards is removed.
+
+    The caller moves its finished result into place from inside the block; on
+    any failure nothing half-written is left behind.
+    """
+    folder = temp_dir_beside(target, prefix)
+    try:
+        yield folder
+    finally:
+        if folder.exists():
+            shutil.rmtree(folder, ignore_errors=True)

@@ -4,13 +4,12 @@ the target, then move the files into place. Invalid input writes nothing."""
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 from kg import export, network, vocab
 from kg.api import EvidenceGraph
-from kg.atomic import temp_dir_beside
+from kg.atomic import staged
 from kg.problems import ValidationError
 
 OUTPUTS: tuple[str, ...] = (
@@ -72,26 +71,19 @@ def write_outputs(
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise BuildError(f"{out}: exists and is not a folder")
-    parent = out.resolve().parent
     try:
-        tmp = temp_dir_beside(out, ".build-")
-    except OSError as err:
-        raise BuildError(f"{parent}: cannot write there ({err.strerror})") from err
-    try:
-        for name, write in _writers(graph).items():
-            if progress:
-                progress(name)
-            (tmp / name).write_bytes(write())
-        if not out.exists():
-            os.replace(tmp, out)
-        else:
-            for name in OUTPUTS:
-                os.replace(tmp / name, out / name)
+        with staged(out, ".build-") as tmp:
+            for name, write in _writers(graph).items():
+                if progress:
+                    progress(name)
+                (tmp / name).write_bytes(write())
+            if not out.exists():
+                os.replace(tmp, out)
+            else:
+                for name in OUTPUTS:
+                    os.replace(tmp / name, out / name)
     except OSError as err:
         raise BuildError(f"{out}: cannot write the build ({err.strerror})") from err
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
     return [out / name for name in OUTPUTS]
 
 

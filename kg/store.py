@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from kg.atomic import temp_dir_beside
+from kg.atomic import staged
 
 MARKER = "evidence-kg-store"
 
@@ -23,29 +23,22 @@ def write_store(nt: bytes, path: str | Path) -> Path:
     target = Path(path)
     if target.exists() and not (target / MARKER).exists() and (not target.is_dir() or any(target.iterdir())):
         raise StoreError(f"{target}: exists and is not an evidence-kg store; refusing to replace it")
-    parent = target.resolve().parent
     try:
-        tmp = temp_dir_beside(target, ".store-")
-    except OSError as err:
-        raise StoreError(f"{parent}: cannot write there ({err.strerror})") from err
-    try:
-        store = ox.Store(str(tmp / "db"))
-        store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES)
-        store.flush()
-        del store
-        (tmp / MARKER).write_text("An Oxigraph store written by `kg build --store`.\n", encoding="utf-8")
-        old = None
-        if target.exists():
-            old = parent / f".store-old-{os.getpid()}"
-            os.replace(target, old)
-        os.replace(tmp, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        with staged(target, ".store-") as tmp:
+            store = ox.Store(str(tmp / "db"))
+            store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES)
+            store.flush()
+            del store
+            (tmp / MARKER).write_text("An Oxigraph store written by `kg build --store`.\n", encoding="utf-8")
+            old = None
+            if target.exists():
+                old = target.resolve().parent / f".store-old-{os.getpid()}"
+                os.replace(target, old)
+            os.replace(tmp, target)
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
     except OSError as err:
         raise StoreError(f"{target}: cannot write the store ({err.strerror})") from err
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
     return target
 
 

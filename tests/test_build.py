@@ -122,3 +122,16 @@ def test_store_written_and_reopened(tmp_path: Path, minimal: Path) -> None:
     reopened = kg.load(store=tmp_path / "store")
     assert sorted(reopened.evidence["id"]) == ["d1", "d2", "r1"]
     assert len(reopened.store) == len(kg.load(minimal).ntriples.splitlines())
+
+
+def test_a_failed_swap_is_a_message_and_leaves_no_staging_folder(tmp_path: Path, minimal: Path) -> None:
+    from kg.build import BuildError
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "graph.ttl").mkdir()
+    (out / "graph.ttl" / "keep.txt").write_text("not a file the build may replace", encoding="utf-8")
+    with pytest.raises(BuildError, match="cannot write the build"):
+        build(minimal, out)
+    assert (out / "graph.ttl" / "keep.txt").is_file()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".build-")] == []
