@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -32,3 +34,20 @@ def edit() -> Callable[[Path, str, str, str], None]:
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
     return _edit
+
+
+@pytest.fixture(scope="session")
+def script() -> Callable[[str], ModuleType]:
+    """Import a file of scripts/ by name (scripts/ is not a package), once per session."""
+    loaded: dict[str, ModuleType] = {}
+
+    def _load(name: str) -> ModuleType:
+        if name not in loaded:
+            spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+            assert spec is not None and spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            loaded[name] = module
+        return loaded[name]
+
+    return _load

@@ -10,7 +10,6 @@ downloaded. Without it these tests are skipped, saying so.
 from __future__ import annotations
 
 import html as html_lib
-import importlib.util
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -471,18 +470,12 @@ def test_links_are_http_only(open_page: Callable[..., Opened], pages: dict[str, 
 # --------------------------------------------------------------------------- large graphs
 
 
-def _bench() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_page", ROOT / "scripts" / "bench_page.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.slow
-def test_large_graph_draws_with_fixed_layout(open_page: Callable[..., Opened], tmp_path: Path) -> None:
+def test_large_graph_draws_with_fixed_layout(
+    open_page: Callable[..., Opened], tmp_path: Path, script: Callable[[str], Any]
+) -> None:
     folder = tmp_path / "data"
-    counts = _bench().write_synthetic(folder, nodes=2000, seed=5)
+    counts = script("bench_page").write_synthetic(folder, nodes=2000, seed=5)
     path = tmp_path / "index.html"
     path.write_text(kg.load(folder).page_html(), encoding="utf-8")
     o = open_page(path)

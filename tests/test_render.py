@@ -5,11 +5,11 @@ What the page does in a browser is tested in tests/test_browser.py.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from types import ModuleType
@@ -302,18 +302,10 @@ def test_render_page_accepts_a_dataset(basic: kg.EvidenceGraph) -> None:
 # --------------------------------------------------------------------------- large graphs
 
 
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_page", ROOT / "scripts" / "bench_page.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
-def large(tmp_path_factory: pytest.TempPathFactory) -> kg.EvidenceGraph:
+def large(tmp_path_factory: pytest.TempPathFactory, script: Callable[[str], ModuleType]) -> kg.EvidenceGraph:
     folder = tmp_path_factory.mktemp("large") / "data"
-    _bench().write_synthetic(folder, nodes=1500, seed=3)
+    script("bench_page").write_synthetic(folder, nodes=1500, seed=3)
     return kg.load(folder)
 
 

@@ -7,7 +7,9 @@ summary and conflicts a person works out by hand from them
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -405,26 +407,15 @@ def test_conflicting_verdict_and_conflicts_query_agree_on_bundled_data() -> None
     assert_summary_agrees_with_queries(read_valid(BUNDLED))
 
 
-def synth_module():  # type: ignore[no-untyped-def]
-    import importlib.util
-
-    path = Path(__file__).resolve().parent.parent / "scripts" / "synth.py"
-    spec = importlib.util.spec_from_file_location("synth", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_conflicting_verdict_and_conflicts_query_agree_on_synthetic_data() -> None:
-    dataset = synth_module().dataset(3000, seed=11)
+def test_conflicting_verdict_and_conflicts_query_agree_on_synthetic_data(script: Callable[[str], Any]) -> None:
+    dataset = script("synth").dataset(3000, seed=11)
     frame = S.summarise(dataset)
     assert (frame["verdict"] == "conflicting").sum() > 10  # the generator does make conflicts
     assert_summary_agrees_with_queries(dataset)
 
 
-def test_synthetic_folders_are_contract_valid(tmp_path: Path) -> None:
-    synth = synth_module()
+def test_synthetic_folders_are_contract_valid(tmp_path: Path, script: Callable[[str], Any]) -> None:
+    synth = script("synth")
     folder = synth.write(tmp_path / "synth", synth.generate(500, seed=3))
     dataset = read_valid(folder)
     assert len(dataset.evidence) == 500
