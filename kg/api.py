@@ -100,6 +100,12 @@ class EvidenceGraph:
 
         return page.render_page(self, **options)
 
+    def page_bytes(self, **options: Any) -> bytes:
+        """`page_html` as UTF-8 bytes, without a text copy of a large page."""
+        from kg.render import page
+
+        return page.render_page_bytes(self, **options)
+
     # --- exploring in Jupyter (display logic lives in kg/notebook.py) ---------------------------
 
     @cached_property

@@ -33,7 +33,7 @@ def _writers(graph: EvidenceGraph) -> dict[str, Callable[[], bytes]]:
         "graph.nt": lambda: graph.ntriples,
         "graph.graphml": lambda: network.graphml(graph.dataset),
         "summary.csv": lambda: graph.summary().to_csv(index=False, lineterminator="\n").encode("utf-8"),
-        "index.html": lambda: graph.page_html().encode("utf-8"),
+        "index.html": lambda: graph.page_bytes(),
     }
 
 

@@ -75,6 +75,12 @@ def island(html: str, ident: str = "kg-data") -> dict:
     raise AssertionError(f"no {ident} island")
 
 
+def rows(table: dict) -> list[dict]:
+    """A `{columns, data}` table of the kg-page island as dicts, null cells left out (as the page reads it)."""
+    assert set(table) == {"columns", "data"}
+    return [{c: v for c, v in zip(table["columns"], r, strict=True) if v is not None} for r in table["data"]]
+
+
 @pytest.fixture(scope="module")
 def basic() -> kg.EvidenceGraph:
     return kg.load(BASIC)
@@ -226,14 +232,20 @@ def test_assets_come_from_installed_pyvis() -> None:
 def test_page_island_pairs_match_summary(basic: kg.EvidenceGraph, basic_html: str) -> None:
     data = island(basic_html, "kg-page")
     summary = basic.summary()
-    assert len(data["pairs"]) == len(summary)
-    by_key = {p["key"]: p for p in data["pairs"]}
+    pairs = rows(data["pairs"])
+    assert len(pairs) == len(summary)
+    by_key = {p["key"]: p for p in pairs}
     gabapentin = by_key["pair:gabapentin|sciatica"]
     assert gabapentin["verdict"] == "conflicting"
-    assert gabapentin["conflicts"] == [["effect", "gabapentin-sciatica-nice", "gabapentin-sciatica-trial"]]
-    assert by_key["pair:discectomy|sciatica"]["statements"] == ["discectomy-sciatica-sport",
-                                                                "discectomy-sciatica-cochrane"]
-    assert {p["verdict"] for p in data["pairs"]} == set(summary["verdict"].astype(str))
+    assert gabapentin["sources"] == 2
+    assert rows(data["conflicts"]) == [{"pair": "pair:gabapentin|sciatica", "kind": "effect",
+                                        "a": "gabapentin-sciatica-nice", "b": "gabapentin-sciatica-trial"}]
+    assert {p["verdict"] for p in pairs} == set(summary["verdict"].astype(str))
+    # every statement edge of the data island belongs to a pair (the page lists a pair's statements from it)
+    statements = [e for e in island(basic_html)["edges"] if e["kind"] == "evidence"]
+    discectomy = [e["id"] for e in statements if (e["from"], e["to"]) == ("treatment:discectomy", "condition:sciatica")]
+    assert discectomy == ["discectomy-sciatica-sport", "discectomy-sciatica-cochrane"]
+    assert all(f"pair:{e['from'][10:]}|{e['to'][10:]}" in by_key for e in statements)
 
 
 def test_view_is_built_with_pyvis_options(basic_html: str) -> None:
@@ -241,13 +253,14 @@ def test_view_is_built_with_pyvis_options(basic_html: str) -> None:
     assert view["options"]["physics"]["enabled"] is True
     assert view["options"]["physics"]["solver"] == "forceAtlas2Based"
     assert view["options"]["interaction"]["hover"] is True
-    ids = [n["id"] for n in view["nodes"]]
+    nodes = rows(view["nodes"])
+    ids = [n["id"] for n in nodes]
     assert len(ids) == 12 + 7 + 6
-    edges = {e["id"]: e for e in view["edges"]}
+    edges = {e["id"]: e for e in rows(view["edges"])}
     assert edges["pair:discectomy|sciatica"]["dashes"]  # short-term only: dashed
     assert edges["pair:traction|low-back-pain"]["color"] == "#525252"
     assert edges["pair:traction|low-back-pain"]["width"] > edges["pair:ibuprofen|low-back-pain"]["width"]
-    assert "title" not in json.dumps(view["nodes"])  # no vis/pyvis tooltips: the page builds its own from text
+    assert "title" not in view["nodes"]["columns"]  # no vis/pyvis tooltips: the page builds its own from text
 
 
 def test_matrix_axes_group_rows_by_category_and_columns_by_hierarchy(basic_html: str) -> None:
@@ -315,9 +328,10 @@ def test_large_graph_gets_fixed_positions_and_no_physics(large: kg.EvidenceGraph
     assert data["meta"]["layout"] == "fixed"
     assert view["options"]["physics"]["enabled"] is False
     assert view["options"]["edges"]["smooth"]["enabled"] is False
-    assert all("x" in n and "y" in n for n in view["nodes"])
-    xy = {(round(n["x"]), round(n["y"])) for n in view["nodes"]}
-    assert len(xy) > 0.95 * len(view["nodes"])  # nodes are spread, not stacked
+    nodes = view["nodes"]
+    assert nodes[["x", "y"]].notna().all().all()
+    xy = {(round(x), round(y)) for x, y in zip(nodes["x"], nodes["y"], strict=True)}
+    assert len(xy) > 0.95 * len(nodes)  # nodes are spread, not stacked
 
 
 def test_layout_keeps_treatments_near_their_conditions(large: kg.EvidenceGraph) -> None:

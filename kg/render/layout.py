@@ -267,3 +267,10 @@ def positions(dataset: Dataset, *, spacing: float = SPACING) -> dict[str, tuple[
             angle = 2 * math.pi * i / len(ordered) - math.pi
             out["source:" + s] = (ring * math.cos(angle), ring * math.sin(angle))
     return out
+
+
+def position_frame(dataset: Dataset, *, spacing: float = SPACING) -> pd.DataFrame:
+    """`positions` as a frame: `key` (`KIND:ID`), `x`, `y`."""
+    pos = positions(dataset, spacing=spacing)
+    xy = np.array(list(pos.values()), dtype=float).reshape(-1, 2)
+    return pd.DataFrame({"key": pd.array(list(pos), dtype="string"), "x": xy[:, 0], "y": xy[:, 1]})

@@ -22,7 +22,7 @@ Jinja-escaped text; the page's script shows it with `textContent`.
 from __future__ import annotations
 
 import json
-import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -52,6 +52,9 @@ TABS = ("graph", "matrix")
 
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
                  0x2028: "\\u2028", 0x2029: "\\u2029"}
+_BYTE_ESCAPES = ((b"<", b"\\u003c"), (b">", b"\\u003e"), (b"&", b"\\u0026"),
+                 ("\u2028".encode(), b"\\u2028"), ("\u2029".encode(), b"\\u2029"))
+_NULL_MEMBER = re.compile(rb',"[^"]+":null(?=[,}])')
 
 
 def script_json(value: Any) -> Markup:
@@ -66,17 +69,56 @@ def _json_default(value: object) -> object:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-def _present(value: object) -> bool:
-    if value is None or value is pd.NA:
-        return False
-    return not (isinstance(value, float) and math.isnan(value))
+def records_json(frame: pd.DataFrame) -> bytes:
+    """`[{column: value, ...}, ...]` with the cells that say nothing (NA) left out, written by pandas in C.
+
+    A member `,"name":null` can only be outside a string (inside one every `"` is escaped), and the
+    first column is never NA, so removing those members leaves exactly the stated cells.
+    """
+    if frame.empty:
+        return b"[]"
+    first = frame.columns[0]
+    assert frame[first].notna().all(), f"{first} must be filled"
+    text = frame.to_json(orient="records", force_ascii=False, double_precision=6).encode("utf-8")
+    return _NULL_MEMBER.sub(b"", text)
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as dicts without the cells that say nothing (NA)."""
-    columns = [str(c) for c in frame.columns]
-    values = [frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in frame.columns]
-    return [{c: v for c, v in zip(columns, row, strict=True) if v is not None} for row in zip(*values, strict=True)]
+def table_json(frame: pd.DataFrame) -> bytes:
+    """`{"columns": [...], "data": [[...], ...]}`: a large table without repeating its keys; NA is null."""
+    columns = json.dumps([str(c) for c in frame.columns], ensure_ascii=False, separators=(",", ":"))
+    data = frame.to_json(orient="values", force_ascii=False, double_precision=6) if len(frame) else "[]"
+    return ('{"columns":' + columns + ',"data":').encode("utf-8") + data.encode("utf-8") + b"}"
+
+
+def compose_json(value: Any) -> bytes:
+    """JSON for nested dicts and lists whose DataFrame leaves become `table_json` (already bytes: kept)."""
+    if isinstance(value, pd.DataFrame):
+        return table_json(value)
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, dict):
+        members = [json.dumps(str(k)).encode("utf-8") + b":" + compose_json(v) for k, v in value.items()]
+        return b"{" + b",".join(members) + b"}"
+    if isinstance(value, list | tuple):
+        return b"[" + b",".join(compose_json(v) for v in value) + b"]"
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
+                      default=_json_default).encode("utf-8")
+
+
+def script_safe(text: bytes) -> bytes:
+    """JSON bytes made safe inside `<script>`: `<`, `>`, `&`, U+2028 and U+2029 written as escapes."""
+    for raw, escaped in _BYTE_ESCAPES:
+        text = text.replace(raw, escaped)
+    return text
+
+
+def _short(labels: pd.Series, limit: int = LABEL_LIMIT) -> pd.Series:
+    """Labels cut to `limit` characters with an ellipsis."""
+    labels = labels.astype("string")
+    long = labels.str.len() > limit
+    if not long.any():
+        return labels
+    return labels.where(~long, labels.str.slice(0, limit - 1).str.rstrip() + "…")
 
 
 # --------------------------------------------------------------------------- options
@@ -167,22 +209,31 @@ def _initial(dataset: Dataset, options: PageOptions) -> dict[str, Any]:
 # --------------------------------------------------------------------------- the data island
 
 
-def island(dataset: Dataset) -> dict[str, list[dict[str, Any]]]:
-    """The contract's data island: every node (`key`, `kind`, `id`, `label`, …) and edge (`from`, `to`, `kind`, …)."""
-    nodes = _records(network.node_frame(dataset))
+def island(dataset: Dataset) -> dict[str, pd.DataFrame]:
+    """The contract's data island as two frames: every node (`key`, `kind`, `id`, `label`, …) and edge
+    (`key`, `kind`, `from`, `to`, …): statements, hierarchy links, and `cites` from a source to a treatment."""
+    nodes = network.node_frame(dataset)
     edges = network.edge_frame(dataset)
     evidence = edges[edges["kind"] == "evidence"].rename(
         columns={"edge_key": "key", "source_key": "from", "target_key": "to", "evidence": "id"})
     broader = edges[edges["kind"] == "broader"][["edge_key", "kind", "source_key", "target_key"]].rename(
         columns={"edge_key": "key", "source_key": "from", "target_key": "to"})
-    ev = dataset.evidence[["source", "treatment"]].astype(str).drop_duplicates()
+    ev = dataset.evidence[["source", "treatment"]].astype("string").drop_duplicates()
     cites = pd.DataFrame({
         "key": "cites:" + ev["source"] + ":" + ev["treatment"],
         "kind": "cites",
         "from": "source:" + ev["source"],
         "to": "treatment:" + ev["treatment"],
-    })
-    return {"nodes": nodes, "edges": _records(evidence) + _records(broader) + _records(cites)}
+    }).astype("string")
+    front = ["key", "kind", "from", "to"]
+    evidence = evidence[front + [c for c in evidence.columns if c not in front]]
+    return {"nodes": nodes, "edges": pd.concat([evidence, broader[front], cites], ignore_index=True)}
+
+
+def island_json(dataset: Dataset) -> bytes:
+    """The data island's JSON text (records, NA cells left out), not yet escaped for `<script>`."""
+    data = island(dataset)
+    return b'{"nodes":' + records_json(data["nodes"]) + b',"edges":' + records_json(data["edges"]) + b"}"
 
 
 # --------------------------------------------------------------------------- the summary's pairs
@@ -196,129 +247,153 @@ def _summary(graph: EvidenceGraph | Dataset) -> tuple[pd.DataFrame, pd.DataFrame
     return pairs, summary.conflicts(dataset)
 
 
-def _pairs(dataset: Dataset, summary: pd.DataFrame, conflicts: pd.DataFrame) -> list[dict[str, Any]]:
-    ids: dict[tuple[str, str], list[str]] = {}
+def _pairs(summary: pd.DataFrame) -> pd.DataFrame:
+    """One row per treatment-condition pair; the page lists a pair's statements from the data island."""
+    t = summary["treatment_id"].astype("string")
+    c = summary["condition_id"].astype("string")
+    rest = summary[["verdict", "headline", "short_term", "medium_term", "long_term", "sources",
+                    "best_source_type"]].astype({c: "string" for c in ("verdict", "headline", "short_term",
+                                                                        "medium_term", "long_term",
+                                                                        "best_source_type")})
+    return pd.concat([pd.DataFrame({"key": "pair:" + t + "|" + c, "treatment": t, "condition": c}), rest], axis=1)
+
+
+def _conflicts(conflicts: pd.DataFrame) -> pd.DataFrame:
+    """Each conflict: its pair's key, its kind and the two statements."""
+    frame = conflicts[["treatment_id", "condition_id", "kind", "evidence_a", "evidence_b"]].astype("string")
+    return pd.DataFrame({"pair": "pair:" + frame["treatment_id"] + "|" + frame["condition_id"],
+                         "kind": frame["kind"], "a": frame["evidence_a"], "b": frame["evidence_b"]})
+
+
+# --------------------------------------------------------------------------- what vis-network draws
+
+
+def _lookup(keys: pd.Series, table: dict[Any, Any]) -> pd.Series:
+    """`table[key]` for every key, as an object column (the values may be dicts or lists shared by rows)."""
+    return pd.Series(keys.map(table).to_numpy(dtype=object), index=keys.index, dtype=object)
+
+
+def _node_frames(dataset: Dataset, fixed: bool) -> pd.DataFrame:
+    """vis-network nodes: treatments (coloured by category, sized by their statements), conditions, sources."""
     ev = dataset.evidence
-    for ident, t, c in zip(ev["id"].astype(str), ev["treatment"].astype(str), ev["condition"].astype(str),
-                           strict=True):
-        ids.setdefault((t, c), []).append(ident)
-    found: dict[tuple[str, str], list[list[str]]] = {}
-    for t, c, kind, a, b in conflicts[["treatment_id", "condition_id", "kind", "evidence_a", "evidence_b"]].astype(
-            str).itertuples(index=False):
-        found.setdefault((t, c), []).append([kind, a, b])
-    rows = summary[["treatment_id", "condition_id", "verdict", "headline", "short_term", "medium_term",
-                    "long_term", "sources", "best_source_type"]]
-    out = []
-    for row in _records(rows):
-        key = (row.pop("treatment_id"), row.pop("condition_id"))
-        row.update(key=f"pair:{key[0]}|{key[1]}", treatment=key[0], condition=key[1],
-                   statements=ids.get(key, []), conflicts=found.get(key, []))
-        out.append(row)
-    return out
-
-
-# --------------------------------------------------------------------------- the network, built with pyvis
-
-
-def _short(label: str, limit: int = LABEL_LIMIT) -> str:
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
-
-
-def _network(dataset: Dataset, pairs: list[dict[str, Any]], fixed: bool) -> dict[str, Any]:
-    """vis-network nodes, edges and options, assembled in a pyvis Network (its lists filled directly)."""
-    from pyvis.network import Network
-
-    net = Network(directed=True, height="100%", width="100%")
-    ev = dataset.evidence
-    n_statements = ev["treatment"].astype(str).value_counts().to_dict()
-    c_statements = ev["condition"].astype(str).value_counts().to_dict()
-    pos = layout.positions(dataset) if fixed else {}
-
-    def place(node: dict[str, Any]) -> dict[str, Any]:
-        if node["id"] in pos:
-            node["x"], node["y"] = (round(v, 1) for v in pos[node["id"]])
-        return node
-
     t = dataset.treatments
-    for ident, label, category in zip(t["id"].astype(str), t["label"].astype(str), t["category"].astype(str),
-                                      strict=True):
-        _lab, colour, shape = style.CATEGORY_STYLE[category]  # type: ignore[index]
-        n = int(n_statements.get(ident, 0))
-        net.nodes.append(place({
-            "id": "treatment:" + ident, "label": _short(label), "shape": shape,
-            "size": round(11 + 4 * math.sqrt(n), 1) if n else 9,
-            "color": {"background": colour if n else "#ffffff", "border": colour,
-                      "highlight": {"background": colour, "border": "#111111"},
-                      "hover": {"background": colour, "border": "#111111"}},
-            "borderWidth": 1 if n else 2, "font": {"size": 16, "color": "#1d2430" if n else "#6b7280"},
-        }))
+    t_ids = t["id"].astype("string")
+    n = t_ids.map(ev["treatment"].astype("string").value_counts()).fillna(0).astype(int)
+    has = n > 0
+    category = t["category"].astype(str)
+    highlight = {cat: {"background": colour, "border": "#111111"}
+                 for cat, (_l, colour, _s) in style.CATEGORY_STYLE.items()}
+    colours = {
+        (cat, h): {"background": colour if h else "#ffffff", "border": colour,
+                   "highlight": highlight[cat], "hover": highlight[cat]}
+        for cat, (_l, colour, _s) in style.CATEGORY_STYLE.items() for h in (True, False)
+    }
+    fonts = {True: {"size": 16, "color": "#1d2430"}, False: {"size": 16, "color": "#6b7280"}}
+    treatments = pd.DataFrame({
+        "id": "treatment:" + t_ids,
+        "label": _short(t["label"]),
+        "shape": category.map({k: s for k, (_l, _c, s) in style.CATEGORY_STYLE.items()}),
+        "size": (11 + 4 * n.pow(0.5)).round(1).where(has, 9.0),
+        "color": _lookup(pd.Series(list(zip(category, has, strict=True)), index=t.index), colours),
+        "borderWidth": has.map({True: 1, False: 2}),
+        "font": _lookup(has, fonts),
+    })
     c = dataset.conditions
-    roots = set(c.loc[c["parent"].isna(), "id"].astype(str))
-    for ident, label in zip(c["id"].astype(str), c["label"].astype(str), strict=True):
-        n = int(c_statements.get(ident, 0))
-        net.nodes.append(place({
-            "id": "condition:" + ident, "label": _short(label), "shape": "box",
-            "color": {"background": style.CONDITION_COLOUR, "border": style.CONDITION_COLOUR,
-                      "highlight": {"background": "#2f5d94", "border": "#111111"},
-                      "hover": {"background": "#2f5d94", "border": "#111111"}},
-            "font": {"size": 20 if ident in roots else 17, "color": "#ffffff"},
-            "margin": 10 if ident in roots else 8, "borderWidth": 1, "mass": 2 + min(n, 20) / 4,
-        }))
+    c_ids = c["id"].astype("string")
+    root = c["parent"].isna()
+    m = c_ids.map(ev["condition"].astype("string").value_counts()).fillna(0).astype(int)
+    c_hl = {"background": "#2f5d94", "border": "#111111"}
+    conditions = pd.DataFrame({
+        "id": "condition:" + c_ids,
+        "label": _short(c["label"]),
+        "shape": "box",
+        "color": _lookup(pd.Series(0, index=c.index), {0: {
+            "background": style.CONDITION_COLOUR, "border": style.CONDITION_COLOUR, "highlight": c_hl,
+            "hover": c_hl}}),
+        "font": _lookup(root, {True: {"size": 20, "color": "#ffffff"}, False: {"size": 17, "color": "#ffffff"}}),
+        "margin": root.map({True: 10, False: 8}),
+        "borderWidth": 1,
+        "mass": 2 + m.clip(upper=20) / 4,
+    })
     s = dataset.sources
-    for ident, title in zip(s["id"].astype(str), s["title"].astype(str), strict=True):
-        net.nodes.append(place({
-            "id": "source:" + ident, "label": _short(title, 30), "shape": "box",
-            "color": {"background": style.SOURCE_COLOUR, "border": "#b5ad95",
-                      "highlight": {"background": "#f5f0e1", "border": "#111111"},
-                      "hover": {"background": "#f5f0e1", "border": "#111111"}},
-            "font": {"size": 12, "color": "#3b3526"}, "margin": 6, "physics": False,
-        }))
+    s_hl = {"background": "#f5f0e1", "border": "#111111"}
+    sources = pd.DataFrame({
+        "id": "source:" + s["id"].astype("string"),
+        "label": _short(s["title"], 30),
+        "shape": "box",
+        "color": _lookup(pd.Series(0, index=s.index), {0: {
+            "background": style.SOURCE_COLOUR, "border": "#b5ad95", "highlight": s_hl, "hover": s_hl}}),
+        "font": _lookup(pd.Series(0, index=s.index), {0: {"size": 12, "color": "#3b3526"}}),
+        "margin": 6,
+        "physics": False,
+    })
+    nodes = pd.concat([treatments, conditions, sources], ignore_index=True)
+    if fixed:
+        xy = layout.position_frame(dataset)
+        placed = nodes[["id"]].merge(xy, left_on="id", right_on="key", how="left")
+        nodes["x"] = placed["x"].round(1).to_numpy()
+        nodes["y"] = placed["y"].round(1).to_numpy()
+    return nodes
 
-    verdicts = style.VERDICT_STYLE
+
+def _edge_frames(dataset: Dataset, pairs: pd.DataFrame, fixed: bool) -> pd.DataFrame:
+    """vis-network edges: one per pair (coloured by verdict), one per statement (drawn when expanded),
+    the hierarchy and the `cites` links."""
     widths = {k: w for k, (_l, w) in style.SOURCE_TYPE_STYLE.items()}
-    for p in pairs:
-        colour = verdicts[p["verdict"]][1]
-        net.edges.append({
-            "id": p["key"], "from": "treatment:" + p["treatment"], "to": "condition:" + p["condition"],
-            "color": colour, "width": widths[p["best_source_type"]],
-            **({"dashes": [10, 6]} if p["verdict"] == "short_term_only" else {}),
-        })
-    effects = style.EFFECT_STYLE
-    rank: dict[tuple[str, str], int] = {}
-    source_type = dict(zip(s["id"].astype(str), s["type"].astype(str), strict=True))
-    cols = ev[["id", "treatment", "condition", "source", "effect", "timeframe", "certainty"]].astype(object)
-    for ident, tr, co, src, effect, timeframe, certainty in cols.itertuples(index=False):
-        i = rank.get((tr, co), 0)
-        rank[(tr, co)] = i + 1
-        colour = effects[effect][1]
-        width = widths[source_type[src]] * 0.6 + (style.CERTAINTY_WIDTH.get(certainty, 0.0)
-                                                  if _present(certainty) else 0.0)
-        edge: dict[str, Any] = {
-            "id": "evidence:" + ident, "from": "treatment:" + tr, "to": "condition:" + co, "color": colour,
-            "width": round(width, 2), "physics": False,
-        }
-        if timeframe == "short_term":
-            edge["dashes"] = [10, 6]
-        if i:
-            edge["smooth"] = {"enabled": True, "type": "curvedCW" if i % 2 else "curvedCCW",
-                              "roundness": round(0.12 * ((i + 1) // 2), 2)}
-        net.edges.append(edge)
+    dashes = [10, 6]
+    pair_edges = pd.DataFrame({
+        "id": pairs["key"],
+        "from": "treatment:" + pairs["treatment"],
+        "to": "condition:" + pairs["condition"],
+        "color": pairs["verdict"].map({k: v[1] for k, v in style.VERDICT_STYLE.items()}),
+        "width": pairs["best_source_type"].map(widths).astype(float),
+        "dashes": _lookup(pairs["verdict"] == "short_term_only", {True: dashes, False: None}),
+    })
+    ev = dataset.evidence
+    tr = ev["treatment"].astype("string")
+    co = ev["condition"].astype("string")
+    source_type = ev["source"].astype("string").map(
+        pd.Series(dataset.sources["type"].astype(str).to_numpy(), index=dataset.sources["id"].astype(str)))
+    certainty = ev["certainty"].astype("string").map(style.CERTAINTY_WIDTH).fillna(0.0).astype(float)
+    rank = ev.groupby([tr, co], sort=False, observed=True).cumcount()
+    curves = {i: {"enabled": True, "type": "curvedCW" if i % 2 else "curvedCCW",
+                  "roundness": round(0.12 * ((i + 1) // 2), 2)} for i in rank.unique() if i}
+    statement_edges = pd.DataFrame({
+        "id": "evidence:" + ev["id"].astype("string"),
+        "from": "treatment:" + tr,
+        "to": "condition:" + co,
+        "color": ev["effect"].astype(str).map({k: v[1] for k, v in style.EFFECT_STYLE.items()}),
+        "width": (source_type.map(widths).astype(float) * 0.6 + certainty).round(2),
+        "physics": False,
+        "dashes": _lookup(ev["timeframe"].astype(str) == "short_term", {True: dashes, False: None}),
+        "smooth": _lookup(rank, curves),
+    })
+    parts = [pair_edges, statement_edges]
     for table, kind in (("treatments", "treatment"), ("conditions", "condition")):
         frame = dataset.table(table)
         child = frame[frame["parent"].notna()]
-        for ident, parent in zip(child["id"].astype(str), child["parent"].astype(str), strict=True):
-            net.edges.append({
-                "id": f"broader:{kind}:{ident}", "from": f"{kind}:{ident}", "to": f"{kind}:{parent}",
-                "color": style.HIERARCHY_COLOUR, "width": 1.2, "dashes": [2, 5],
-                "arrows": {"to": {"enabled": not fixed, "scaleFactor": 0.4}},
-            })
-    cites = ev[["source", "treatment"]].astype(str).drop_duplicates()
-    for src, tr in cites.itertuples(index=False):
-        net.edges.append({
-            "id": f"cites:{src}:{tr}", "from": "source:" + src, "to": "treatment:" + tr,
-            "color": style.CITES_COLOUR, "width": 0.8, "arrows": {"to": {"enabled": False}}, "physics": False,
-        })
+        ids = child["id"].astype("string")
+        parts.append(pd.DataFrame({
+            "id": f"broader:{kind}:" + ids, "from": f"{kind}:" + ids,
+            "to": f"{kind}:" + child["parent"].astype("string"),
+            "color": style.HIERARCHY_COLOUR, "width": 1.2,
+            "dashes": _lookup(pd.Series(0, index=child.index), {0: [2, 5]}),
+            "arrows": _lookup(pd.Series(0, index=child.index), {0: {"to": {"enabled": not fixed, "scaleFactor": 0.4}}}),
+        }))
+    cites = ev[["source", "treatment"]].astype("string").drop_duplicates()
+    parts.append(pd.DataFrame({
+        "id": "cites:" + cites["source"] + ":" + cites["treatment"], "from": "source:" + cites["source"],
+        "to": "treatment:" + cites["treatment"], "color": style.CITES_COLOUR, "width": 0.8,
+        "arrows": _lookup(pd.Series(0, index=cites.index), {0: {"to": {"enabled": False}}}), "physics": False,
+    }))
+    return pd.concat(parts, ignore_index=True)
 
+
+def _options(fixed: bool, n_nodes: int) -> dict[str, Any]:
+    """vis-network options, generated by pyvis and adjusted for the page."""
+    from pyvis.network import Network
+
+    net = Network(directed=True, height="100%", width="100%")
     if fixed:
         net.toggle_physics(False)
         net.set_edge_smooth("continuous")
@@ -327,8 +402,7 @@ def _network(dataset: Dataset, pairs: list[dict[str, Any]], fixed: bool) -> dict
         net.force_atlas_2based(gravity=-110, central_gravity=0.035, spring_length=90, spring_strength=0.06,
                                damping=0.5, overlap=0.8)
         net.set_edge_smooth("continuous")
-    nodes, edges, _heading, _height, _width, options_json = net.get_network_data()
-    options = json.loads(options_json)
+    options: dict[str, Any] = json.loads(net.get_network_data()[5])
     options["edges"]["smooth"]["enabled"] = not fixed
     options["edges"]["color"] = {"inherit": False}
     # Arrowheads are most of a frame's drawing time on thousands of edges (each is fitted to its
@@ -336,13 +410,20 @@ def _network(dataset: Dataset, pairs: list[dict[str, Any]], fixed: bool) -> dict
     options["edges"]["arrows"] = {"to": {"enabled": not fixed, "scaleFactor": 0.55}}
     options["interaction"].update({"hover": True, "tooltipDelay": 120, "hideEdgesOnZoom": fixed,
                                    "multiselect": False, "navigationButtons": False, "keyboard": False})
-    options["layout"] = {"randomSeed": 7, "improvedLayout": not fixed and len(nodes) <= 150}
+    options["layout"] = {"randomSeed": 7, "improvedLayout": not fixed and n_nodes <= 150}
     options["nodes"] = {"font": {"face": "system-ui, 'Liberation Sans', 'DejaVu Sans', sans-serif"}}
     if not fixed:
         options["physics"]["stabilization"] = {"enabled": True, "iterations": 700, "updateInterval": 50,
                                                "fit": True}
         options["physics"]["minVelocity"] = 1.0
-    return {"nodes": nodes, "edges": edges, "options": options, "fixed": fixed}
+    return options
+
+
+def _network(dataset: Dataset, pairs: pd.DataFrame, fixed: bool) -> dict[str, Any]:
+    """vis-network nodes and edges (frames) and options (from pyvis)."""
+    nodes = _node_frames(dataset, fixed)
+    return {"nodes": nodes, "edges": _edge_frames(dataset, pairs, fixed), "options": _options(fixed, len(nodes)),
+            "fixed": fixed}
 
 
 # --------------------------------------------------------------------------- the page
@@ -363,12 +444,16 @@ def _dataset(graph: EvidenceGraph | Dataset) -> Dataset:
 
 
 def page_data(graph: EvidenceGraph | Dataset, options: PageOptions | None = None) -> dict[str, Any]:
-    """Everything the page's script reads from the `kg-page` island (see the module docstring)."""
+    """Everything the page's script reads from the `kg-page` island (see the module docstring).
+
+    The large parts (`view.nodes`, `view.edges`, `pairs`, `conflicts`) are DataFrames; in the page
+    they are written as `{"columns": [...], "data": [[...], ...]}` and a null cell means "not set".
+    """
     options = options or PageOptions()
     dataset = _dataset(graph)
     initial = _initial(dataset, options)
     summary, conflicts = _summary(graph)
-    pairs = _pairs(dataset, summary, conflicts)
+    pairs = _pairs(summary)
     n_nodes = len(dataset.treatments) + len(dataset.conditions) + len(dataset.sources)
     fixed = n_nodes > options.layout_threshold
     counts = {"statements": len(dataset.evidence), "treatments": len(dataset.treatments),
@@ -385,26 +470,29 @@ def page_data(graph: EvidenceGraph | Dataset, options: PageOptions | None = None
         "vocab": style.vocabulary(),
         "view": _network(dataset, pairs, fixed),
         "pairs": pairs,
+        "conflicts": _conflicts(conflicts),
         "matrix": matrix.axes(dataset),
         "initial": initial,
     }
 
 
-def render_page(graph: EvidenceGraph | Dataset, **options: Any) -> str:
-    """The whole self-contained HTML page for `graph` (an EvidenceGraph or a validated Dataset).
-
-    Keyword options are the fields of `PageOptions` (e.g. `focus="condition:sciatica"`,
-    `condition="hip-pain"`, `verdicts=["benefit"]`, `tab="matrix"`, `show_sources=True`).
-    Raises ValueError for an unknown option, id or enum value.
-    """
+def _options_of(options: dict[str, Any]) -> PageOptions:
     known = set(PageOptions.__dataclass_fields__)
     unknown = sorted(set(options) - known)
     if unknown:
         raise ValueError(f"unknown page option {unknown[0]!r} (expected one of: {', '.join(sorted(known))})")
-    opts = PageOptions(**options)
+    return PageOptions(**options)
+
+
+def render_page_bytes(graph: EvidenceGraph | Dataset, **options: Any) -> bytes:
+    """`render_page` as UTF-8 bytes: the large JSON islands are spliced in as bytes, never copied as text."""
+    opts = _options_of(options)
     dataset = _dataset(graph)
-    data = island(dataset)
     page = page_data(graph, opts)
+    islands = {
+        "data": script_safe(island_json(dataset)),
+        "page": script_safe(compose_json(page)),
+    }
     parts = assets.load()
     csp = "; ".join([
         "default-src 'none'",
@@ -415,19 +503,35 @@ def render_page(graph: EvidenceGraph | Dataset, **options: Any) -> str:
         "base-uri 'none'",
         "form-action 'none'",
     ])
-    counts = page["meta"]["counts"]
+    marks = {name: f"\x00kg-{name}-island\x00" for name in islands}
     template = _environment().get_template("page.html.j2")
-    return template.render(
+    html = template.render(
         title=page["meta"]["title"],
-        counts=counts,
+        counts=page["meta"]["counts"],
         csp=csp,
         vis_css=Markup(parts.vis_css),  # installed assets, checked by assets.load
         page_css=Markup(parts.page_css),
         vis_js=Markup(parts.vis_js),
         page_js=Markup(parts.page_js),
-        data_json=script_json(data),
-        page_json=script_json(page),
-    )
+        data_json=Markup(marks["data"]),
+        page_json=Markup(marks["page"]),
+    ).encode("utf-8")
+    for name, body in islands.items():
+        before, found, after = html.partition(marks[name].encode("utf-8"))
+        assert found, name
+        html = before + body + after
+    return html
 
 
-__all__ = ["LAYOUT_THRESHOLD", "MAX_NODES", "PageOptions", "island", "page_data", "render_page", "script_json"]
+def render_page(graph: EvidenceGraph | Dataset, **options: Any) -> str:
+    """The whole self-contained HTML page for `graph` (an EvidenceGraph or a validated Dataset).
+
+    Keyword options are the fields of `PageOptions` (e.g. `focus="condition:sciatica"`,
+    `condition="hip-pain"`, `verdicts=["benefit"]`, `tab="matrix"`, `show_sources=True`).
+    Raises ValueError for an unknown option, id or enum value.
+    """
+    return render_page_bytes(graph, **options).decode("utf-8")
+
+
+__all__ = ["LAYOUT_THRESHOLD", "MAX_NODES", "PageOptions", "island", "island_json", "page_data", "render_page",
+           "render_page_bytes", "script_json"]

@@ -85,6 +85,20 @@
 
   var DATA = JSON.parse(byId("kg-data").textContent);
   var PAGE = JSON.parse(byId("kg-page").textContent);
+
+  /** A table written as {columns, data} (large parts of kg-page) as objects; a null cell is left out. */
+  function rows(table) {
+    var columns = table.columns;
+    return table.data.map(function (r) {
+      var o = {};
+      for (var i = 0; i < columns.length; i++) { if (r[i] !== null) { o[columns[i]] = r[i]; } }
+      return o;
+    });
+  }
+  PAGE.view.nodes = rows(PAGE.view.nodes);
+  PAGE.view.edges = rows(PAGE.view.edges);
+  PAGE.pairs = rows(PAGE.pairs);
+  PAGE.conflicts = rows(PAGE.conflicts);
   var VOCAB = PAGE.vocab;
   var META = PAGE.meta;
 
@@ -134,14 +148,21 @@
   var conflictsOfStmt = new Map();
   function push(map, key, value) { var l = map.get(key); if (!l) { l = []; map.set(key, l); } l.push(value); }
   pairs.forEach(function (p) {
+    p.statements = [];
+    p.conflicts = [];
     pairByKey.set(p.key, p);
-    p.statements.forEach(function (id) { pairOfStmt.set(id, p); });
     push(pairsByTreatment, p.treatment, p);
     push(pairsByCondition, p.condition, p);
-    p.conflicts.forEach(function (c) {
-      push(conflictsOfStmt, c[1], { kind: c[0], other: c[2] });
-      push(conflictsOfStmt, c[2], { kind: c[0], other: c[1] });
-    });
+  });
+  statements.forEach(function (s) {
+    var p = pairByKey.get("pair:" + s.treatment + "|" + s.condition);
+    if (p) { p.statements.push(s.id); pairOfStmt.set(s.id, p); }
+  });
+  PAGE.conflicts.forEach(function (c) {
+    var p = pairByKey.get(c.pair);
+    if (p) { p.conflicts.push([c.kind, c.a, c.b]); }
+    push(conflictsOfStmt, c.a, { kind: c.kind, other: c.b });
+    push(conflictsOfStmt, c.b, { kind: c.kind, other: c.a });
   });
   var stmtsBySource = new Map();
   statements.forEach(function (s) { push(stmtsBySource, s.source, s); });
