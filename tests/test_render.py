@@ -14,13 +14,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import kg
 from kg import build as kg_build
 from kg import cli
-from kg.render import assets, page
+from kg.render import assets, layout, page
 from kg.render.layout import positions
 
 TESTS = Path(__file__).resolve().parent
@@ -265,15 +266,15 @@ def test_view_is_built_with_pyvis_options(basic_html: str) -> None:
 
 def test_matrix_axes_group_rows_by_category_and_columns_by_hierarchy(basic_html: str) -> None:
     axes = island(basic_html, "kg-page")["matrix"]
-    rows = axes["rows"]
-    categories = [r["category"] for r in rows]
+    treatments = rows(axes["rows"])
+    categories = [r["category"] for r in treatments]
     order = ["medication", "injection", "surgery", "procedure", "physical_therapy", "exercise", "manual_therapy",
              "psychological", "self_care", "multidisciplinary", "device", "imaging", "other"]
     assert categories == sorted(categories, key=order.index)
-    ids = [r["id"] for r in rows]
+    ids = [r["id"] for r in treatments]
     assert ids.index("ibuprofen") == ids.index("nsaids") + 1
-    assert next(r for r in rows if r["id"] == "ibuprofen")["depth"] == 1
-    columns = axes["columns"]
+    assert next(r for r in treatments if r["id"] == "ibuprofen")["depth"] == 1
+    columns = rows(axes["columns"])
     assert [c["id"] for c in columns][:4] == ["low-back-pain", "chronic-low-back-pain", "sciatica", "hip-pain"]
     assert next(c for c in columns if c["id"] == "sciatica")["path"] == ["low-back-pain"]
 
@@ -332,6 +333,15 @@ def test_large_graph_gets_fixed_positions_and_no_physics(large: kg.EvidenceGraph
     assert nodes[["x", "y"]].notna().all().all()
     xy = {(round(x), round(y)) for x, y in zip(nodes["x"], nodes["y"], strict=True)}
     assert len(xy) > 0.95 * len(nodes)  # nodes are spread, not stacked
+
+
+def test_layout_never_stacks_nodes(large: kg.EvidenceGraph) -> None:
+    frame = layout.position_frame(large.dataset)
+    drawn = frame[~frame["key"].str.startswith("source:")][["x", "y"]].to_numpy()
+    assert len(frame) == len(large.treatments) + len(large.conditions) + len(large.sources)
+    gaps = np.hypot(*(drawn[:, None, :] - drawn[None, :, :]).transpose(2, 0, 1))
+    np.fill_diagonal(gaps, np.inf)
+    assert gaps.min() >= layout.SPACING  # one lattice cell at least between any two
 
 
 def test_layout_keeps_treatments_near_their_conditions(large: kg.EvidenceGraph) -> None:

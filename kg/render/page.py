@@ -446,7 +446,8 @@ def _dataset(graph: EvidenceGraph | Dataset) -> Dataset:
 def page_data(graph: EvidenceGraph | Dataset, options: PageOptions | None = None) -> dict[str, Any]:
     """Everything the page's script reads from the `kg-page` island (see the module docstring).
 
-    The large parts (`view.nodes`, `view.edges`, `pairs`, `conflicts`) are DataFrames; in the page
+    The large parts (`view.nodes`, `view.edges`, `pairs`, `conflicts`, `matrix.rows`,
+    `matrix.columns`) are DataFrames; in the page
     they are written as `{"columns": [...], "data": [[...], ...]}` and a null cell means "not set".
     """
     options = options or PageOptions()
@@ -471,7 +472,10 @@ def page_data(graph: EvidenceGraph | Dataset, options: PageOptions | None = None
         "view": _network(dataset, pairs, fixed),
         "pairs": pairs,
         "conflicts": _conflicts(conflicts),
-        "matrix": matrix.axes(dataset),
+        "matrix": {name: pd.DataFrame(rows, columns=columns)
+                   for (name, rows), columns in zip(matrix.axes(dataset).items(),
+                                                    (["id", "category", "depth"], ["id", "depth", "path"]),
+                                                    strict=True)},
         "initial": initial,
     }
 

@@ -99,6 +99,8 @@
   PAGE.view.edges = rows(PAGE.view.edges);
   PAGE.pairs = rows(PAGE.pairs);
   PAGE.conflicts = rows(PAGE.conflicts);
+  PAGE.matrix.rows = rows(PAGE.matrix.rows);
+  PAGE.matrix.columns = rows(PAGE.matrix.columns);
   var VOCAB = PAGE.vocab;
   var META = PAGE.meta;
 
