@@ -7,10 +7,11 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from kg import export, network, vocab
+from kg import export, network, rdf, vocab
 from kg.api import EvidenceGraph
 from kg.atomic import staged
 from kg.problems import ValidationError
+from kg.render import page
 
 OUTPUTS: tuple[str, ...] = (
     "graph.ttl",
@@ -26,14 +27,13 @@ class BuildError(Exception):
     """The build could not write its outputs (not a data problem)."""
 
 
-def _writers(graph: EvidenceGraph) -> dict[str, Callable[[], bytes]]:
+def _writers(graph: EvidenceGraph) -> dict[str, Callable[[Path], object]]:
+    """The outputs written in this process (N-Triples first; Turtle and JSON-LD by a child process)."""
     return {
-        "graph.ttl": lambda: export.turtle(graph.ntriples, graph.base),
-        "graph.jsonld": lambda: export.jsonld(graph.ntriples, graph.base),
-        "graph.nt": lambda: graph.ntriples,
-        "graph.graphml": lambda: network.graphml(graph.dataset),
-        "summary.csv": lambda: graph.summary().to_csv(index=False, lineterminator="\n").encode("utf-8"),
-        "index.html": lambda: graph.page_bytes(),
+        "graph.graphml": lambda path: network.write_graphml(graph.dataset, path),
+        "summary.csv": lambda path: path.write_bytes(
+            graph.summary().to_csv(index=False, lineterminator="\n").encode("utf-8")),
+        "index.html": lambda path: page.write_page(graph, path),
     }
 
 
@@ -46,6 +46,9 @@ def build(
     progress: Callable[[str], None] | None = None,
 ) -> list[Path]:
     """Validate `data_dir` and write the six outputs into `out_dir`; return their paths.
+
+    N-Triples are written first; a child process turns them into Turtle and JSON-LD while this
+    one writes GraphML, the summary and the page.
 
     With `store`, also write a persistent Oxigraph store there (replacing an earlier one).
     Raises ValidationError (nothing written) or BuildError.
@@ -73,17 +76,28 @@ def write_outputs(
         raise BuildError(f"{out}: exists and is not a folder")
     try:
         with staged(out, ".build-") as tmp:
-            for name, write in _writers(graph).items():
+            if progress:
+                progress("graph.nt")
+            rdf.write_ntriples(graph.dataset, tmp / "graph.nt", graph.base)
+            # Oxigraph writes Turtle and JSON-LD on the other core while this process does the rest.
+            serialiser = export.start(tmp / "graph.nt", tmp / "graph.ttl", tmp / "graph.jsonld", graph.base)
+            try:
+                for name, write in _writers(graph).items():
+                    if progress:
+                        progress(name)
+                    write(tmp / name)
                 if progress:
-                    progress(name)
-                (tmp / name).write_bytes(write())
+                    progress("graph.ttl, graph.jsonld")
+                serialiser.wait()
+            finally:
+                serialiser.stop()
             if not out.exists():
                 os.replace(tmp, out)
             else:
                 for name in OUTPUTS:
                     os.replace(tmp / name, out / name)
     except OSError as err:
-        raise BuildError(f"{out}: cannot write the build ({err.strerror})") from err
+        raise BuildError(f"{out}: cannot write the build ({err.strerror or err})") from err
     return [out / name for name in OUTPUTS]
 
 

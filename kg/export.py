@@ -1,10 +1,20 @@
-"""Serialise a built graph: Turtle, JSON-LD, N-Triples (Oxigraph) and GraphML."""
+"""Serialise a built graph: Turtle and JSON-LD by Oxigraph, from the canonical N-Triples.
+
+Both keep the N-Triples order (triples stay grouped by subject, and the output
+is identical for identical input). From files they are streamed, holding no
+graph in memory; a build writes them in two child processes (`start`) that run
+`kg/_serialise.py` as a script, beside its own work on GraphML, the summary and
+the page.
+"""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
-from kg import vocab
+from kg import _serialise, vocab
 
 
 def turtle(nt: bytes, base: str = vocab.DEFAULT_BASE) -> bytes:
@@ -27,6 +37,51 @@ def jsonld(nt: bytes, base: str = vocab.DEFAULT_BASE) -> bytes:
     triples = ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)
     body = ox.serialize(triples, format=ox.RdfFormat.JSON_LD)
     assert body is not None
-    context = json.dumps({"@context": vocab.prefixes(base)}, indent=1, sort_keys=True)
     graph = body.strip() or b"[]"
-    return context[:-2].encode("utf-8") + b',\n "@graph": ' + graph + b"\n}\n"
+    return _serialise.context(vocab.prefixes(base)) + _serialise.JSONLD_HEAD + graph + b"\n}\n"
+
+
+def turtle_file(nt: Path, out: Path, base: str = vocab.DEFAULT_BASE) -> None:
+    """`turtle`, from an N-Triples file to a Turtle file, streamed."""
+    _serialise.turtle_file(nt, out, vocab.prefixes(base))
+
+
+def jsonld_file(nt: Path, out: Path, base: str = vocab.DEFAULT_BASE) -> None:
+    """`jsonld`, from an N-Triples file to a JSON-LD file, streamed."""
+    _serialise.jsonld_file(nt, out, vocab.prefixes(base))
+
+
+class Serialiser:
+    """Turtle and JSON-LD being written by child processes; `wait` raises OSError if one failed."""
+
+    def __init__(self, processes: list[subprocess.Popen[bytes]]) -> None:
+        self.processes = processes
+
+    def wait(self) -> None:
+        for process in self.processes:
+            _out, err = process.communicate()
+            if process.returncode != 0:
+                lines = err.decode("utf-8", "replace").strip().splitlines()
+                raise OSError(lines[-1] if lines else f"serialiser exited with {process.returncode}")
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+
+
+def start(nt: Path, ttl: Path, jsonld_path: Path, base: str = vocab.DEFAULT_BASE) -> Serialiser:
+    """Start writing `ttl` and `jsonld_path` from the N-Triples file `nt`, each in a child process.
+
+    The children run `_serialise.py` in isolated mode (`-I`: no script folder, user site or
+    PYTHON* variables on the path), so they import pyoxigraph and nothing of the package.
+    """
+    script = Path(_serialise.__file__)
+    prefixes = json.dumps(vocab.prefixes(base))
+    processes = []
+    for kind, out in (("turtle", ttl), ("jsonld", jsonld_path)):
+        command = [sys.executable, "-I", str(script), kind, str(nt), str(out), prefixes]
+        processes.append(subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                          stderr=subprocess.PIPE))
+    return Serialiser(processes)

@@ -135,3 +135,30 @@ def test_a_failed_swap_is_a_message_and_leaves_no_staging_folder(tmp_path: Path,
         build(minimal, out)
     assert (out / "graph.ttl" / "keep.txt").is_file()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".build-")] == []
+
+
+def test_exports_written_apart_equal_the_in_process_ones(built: Path) -> None:
+    """Turtle and JSON-LD from the build's child processes are the bytes `kg.export` makes in-process."""
+    from kg import export
+
+    g = kg.load()
+    assert (built / "graph.ttl").read_bytes() == export.turtle(g.ntriples)
+    assert (built / "graph.jsonld").read_bytes() == export.jsonld(g.ntriples)
+
+
+def test_a_failing_serialiser_is_a_message_and_writes_nothing(
+    tmp_path: Path, minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg import export
+    from kg.build import BuildError
+
+    real = export.start
+
+    def broken(nt: Path, ttl: Path, jsonld: Path, base: str) -> export.Serialiser:
+        return real(nt.with_name("missing.nt"), ttl, jsonld, base)  # the child cannot read its input
+
+    monkeypatch.setattr(export, "start", broken)
+    with pytest.raises(BuildError, match=r"cannot write the build \(writing graph\.(ttl|jsonld) from .*missing\.nt: No such file"):
+        build(minimal, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".build-")] == []

@@ -178,3 +178,15 @@ def test_repeated_list_items_make_one_triple(minimal: Path) -> None:
     assert len(lines) == len(set(lines))
     labels = {str(o) for o in g.rdf.objects(rdflib.URIRef(BASE + "condition/back-pain"), rdflib.SKOS.altLabel)}
     assert labels == {"lumbago", "backache"}
+
+
+@pytest.mark.parametrize("folder", [None, Path(__file__).parent / "data" / "render-hostile"])
+@pytest.mark.parametrize("rows", [1, 2, 5])
+def test_batches_make_the_same_document(folder: Path | None, rows: int, tmp_path: Path) -> None:
+    """Turning a few rows at a time into N-Triples (to keep memory flat) changes no byte."""
+    g = kg.load(folder)
+    batched = b"".join(rdf.document(lines).to_pybytes() for lines in rdf.ntriples_batches(g.dataset, rows=rows))
+    assert batched == g.ntriples
+    count = rdf.write_ntriples(g.dataset, tmp_path / "graph.nt")
+    assert (tmp_path / "graph.nt").read_bytes() == g.ntriples
+    assert count == g.ntriples.count(b"\n")

@@ -17,6 +17,8 @@ from types import ModuleType
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import kg
 from kg import build as kg_build
@@ -410,3 +412,29 @@ def test_kg_view_runs_as_a_command(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("index.html")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    points=st.lists(st.tuples(st.floats(-500, 500), st.floats(-500, 500)), min_size=1, max_size=60),
+    reach=st.floats(1.0, 200.0),
+)
+def test_near_pairs_finds_exactly_the_close_pairs(points: list[tuple[float, float]], reach: float) -> None:
+    xy = np.array(points, dtype=float)
+    found = layout._near_pairs(xy, reach)
+    got = sorted((min(i, j), max(i, j)) for i, j in found.tolist())
+    expected = [(i, j) for i in range(len(xy)) for j in range(i + 1, len(xy))
+                if np.hypot(*(xy[i] - xy[j])) < reach]
+    assert got == expected  # each close pair once, nothing else
+
+
+@pytest.mark.parametrize("rows", [1, 2, 7])
+def test_json_pieces_do_not_depend_on_the_batch_size(rows: int) -> None:
+    data = page.island(kg.load(HOSTILE).dataset)
+    for frame in (data["nodes"], data["edges"]):
+        assert b"".join(page.records_pieces(frame, rows=rows)) == page.records_json(frame)
+        assert json.loads(page.records_json(frame)) == [
+            {k: v for k, v in r.items() if v is not None} for r in json.loads(frame.to_json(orient="records"))
+        ]
+        assert b"".join(page.table_pieces(frame, rows=rows)) == page.table_json(frame)
+        assert json.loads(page.table_json(frame))["data"] == json.loads(frame.to_json(orient="values"))

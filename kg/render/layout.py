@@ -9,7 +9,7 @@ minutes). Above the page's threshold the nodes get fixed positions here:
    the clusters are placed with networkx's spring layout of "shares a
    treatment" links (up to 499 clusters), or packed on a sunflower, biggest
    in the middle, then pushed apart until they do not overlap (neighbours
-   found with a k-d tree from scipy, so a round is O(n log n));
+   found through a grid, so a round is O(n log n));
 2. each treatment is anchored at the mean position of the conditions it has
    statements about (weighted by statements), and the treatments sharing an
    anchor are spread around it on a sunflower; treatments without statements
@@ -33,7 +33,6 @@ from functools import cache
 import networkx as nx
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 
 from kg.model import Dataset
 
@@ -93,17 +92,41 @@ def _spiral(i: np.ndarray, step: float) -> np.ndarray:
     return np.column_stack([r * np.cos(theta), r * np.sin(theta)])
 
 
+def _near_pairs(xy: np.ndarray, reach: float) -> np.ndarray:
+    """Index pairs (i, j) of points closer than `reach`, each pair once, found through a grid of
+    `reach`-sized cells: only points in the same or a neighbouring cell are compared."""
+    cell = np.floor(xy / reach).astype(np.int64)
+    cell -= cell.min(axis=0)
+    width = int(cell[:, 1].max()) + 3
+    key = cell[:, 0] * width + cell[:, 1]
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    found = []
+    for dx, dy in ((0, 0), (0, 1), (1, -1), (1, 0), (1, 1)):  # half the neighbourhood: each pair once
+        target = key + dx * width + dy
+        lo = np.searchsorted(ordered, target, "left")
+        counts = np.searchsorted(ordered, target, "right") - lo
+        i = np.repeat(np.arange(len(xy)), counts)
+        j = order[np.repeat(lo - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))]
+        keep = i < j if (dx, dy) == (0, 0) else np.ones(len(i), dtype=bool)
+        i, j = i[keep], j[keep]
+        d = xy[i] - xy[j]
+        close = np.hypot(d[:, 0], d[:, 1]) < reach
+        found.append(np.column_stack([i[close], j[close]]))
+    return np.concatenate(found)
+
+
 def _separate(centres: np.ndarray, radii: np.ndarray, rounds: int = 60) -> np.ndarray:
     """Push overlapping discs apart, a few rounds, until less than a pixel overlaps.
 
-    Neighbours come from a k-d tree, so a round costs O(n log n) rather than O(n²).
+    Neighbours come from a grid (`_near_pairs`), so a round costs O(n log n) rather than O(n²).
     """
     xy = np.array(centres, dtype=float)
     if len(xy) < 2:
         return xy
     reach = 2.0 * float(radii.max())
     for _ in range(rounds):
-        pairs = cKDTree(xy).query_pairs(reach, output_type="ndarray")
+        pairs = _near_pairs(xy, reach)
         if not len(pairs):
             break
         i, j = pairs[:, 0], pairs[:, 1]

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -69,40 +70,79 @@ def _json_default(value: object) -> object:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-def records_json(frame: pd.DataFrame) -> bytes:
-    """`[{column: value, ...}, ...]` with the cells that say nothing (NA) left out, written by pandas in C.
+JSON_ROWS = 5_000
+"""Rows written to JSON at a time: the page's large tables never exist as one big string."""
+
+
+def _batches(frame: pd.DataFrame, rows: int) -> Iterator[pd.DataFrame]:
+    for start in range(0, len(frame), rows):
+        yield frame.iloc[start : start + rows]
+
+
+def records_pieces(frame: pd.DataFrame, rows: int = JSON_ROWS) -> Iterator[bytes]:
+    """`[{column: value, ...}, ...]` in pieces, with the cells that say nothing (NA) left out, written by
+    pandas in C.
 
     A member `,"name":null` can only be outside a string (inside one every `"` is escaped), and the
     first column is never NA, so removing those members leaves exactly the stated cells.
     """
     if frame.empty:
-        return b"[]"
+        yield b"[]"
+        return
     first = frame.columns[0]
     assert frame[first].notna().all(), f"{first} must be filled"
-    text = frame.to_json(orient="records", force_ascii=False, double_precision=6).encode("utf-8")
-    return _NULL_MEMBER.sub(b"", text)
+    for i, part in enumerate(_batches(frame, rows)):
+        text = part.to_json(orient="records", force_ascii=False, double_precision=6).encode("utf-8")
+        text = _NULL_MEMBER.sub(b"", text)
+        yield (b"[" if i == 0 else b",") + text[1:-1]
+    yield b"]"
+
+
+def records_json(frame: pd.DataFrame) -> bytes:
+    """`records_pieces` as one bytes object."""
+    return b"".join(records_pieces(frame))
+
+
+def table_pieces(frame: pd.DataFrame, rows: int = JSON_ROWS) -> Iterator[bytes]:
+    """`{"columns": [...], "data": [[...], ...]}` in pieces: a large table without repeating its keys; NA is null."""
+    columns = json.dumps([str(c) for c in frame.columns], ensure_ascii=False, separators=(",", ":"))
+    yield ('{"columns":' + columns + ',"data":[').encode("utf-8")
+    for i, part in enumerate(_batches(frame, rows)):
+        text = part.to_json(orient="values", force_ascii=False, double_precision=6).encode("utf-8")
+        yield (b"" if i == 0 else b",") + text[1:-1]
+    yield b"]}"
 
 
 def table_json(frame: pd.DataFrame) -> bytes:
-    """`{"columns": [...], "data": [[...], ...]}`: a large table without repeating its keys; NA is null."""
-    columns = json.dumps([str(c) for c in frame.columns], ensure_ascii=False, separators=(",", ":"))
-    data = frame.to_json(orient="values", force_ascii=False, double_precision=6) if len(frame) else "[]"
-    return ('{"columns":' + columns + ',"data":').encode("utf-8") + data.encode("utf-8") + b"}"
+    """`table_pieces` as one bytes object."""
+    return b"".join(table_pieces(frame))
+
+
+def compose_pieces(value: Any) -> Iterator[bytes]:
+    """JSON for nested dicts and lists whose DataFrame leaves are written by `table_pieces`."""
+    if isinstance(value, pd.DataFrame):
+        yield from table_pieces(value)
+    elif isinstance(value, dict):
+        yield b"{"
+        for i, (k, v) in enumerate(value.items()):
+            yield (b"," if i else b"") + json.dumps(str(k)).encode("utf-8") + b":"
+            yield from compose_pieces(v)
+        yield b"}"
+    elif isinstance(value, list | tuple):
+        yield b"["
+        for i, v in enumerate(value):
+            if i:
+                yield b","
+            yield from compose_pieces(v)
+        yield b"]"
+    else:
+        yield json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
+                         default=_json_default).encode("utf-8")
 
 
 def compose_json(value: Any) -> bytes:
-    """JSON for nested dicts and lists whose DataFrame leaves become `table_json` (already bytes: kept)."""
-    if isinstance(value, pd.DataFrame):
-        return table_json(value)
-    if isinstance(value, bytes):
-        return value
-    if isinstance(value, dict):
-        members = [json.dumps(str(k)).encode("utf-8") + b":" + compose_json(v) for k, v in value.items()]
-        return b"{" + b",".join(members) + b"}"
-    if isinstance(value, list | tuple):
-        return b"[" + b",".join(compose_json(v) for v in value) + b"]"
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
-                      default=_json_default).encode("utf-8")
+    """`compose_pieces` as one bytes object."""
+    return b"".join(compose_pieces(value))
 
 
 def script_safe(text: bytes) -> bytes:
@@ -230,10 +270,19 @@ def island(dataset: Dataset) -> dict[str, pd.DataFrame]:
     return {"nodes": nodes, "edges": pd.concat([evidence, broader[front], cites], ignore_index=True)}
 
 
-def island_json(dataset: Dataset) -> bytes:
-    """The data island's JSON text (records, NA cells left out), not yet escaped for `<script>`."""
+def island_pieces(dataset: Dataset) -> Iterator[bytes]:
+    """The data island's JSON text in pieces (records, NA cells left out), not yet escaped for `<script>`."""
     data = island(dataset)
-    return b'{"nodes":' + records_json(data["nodes"]) + b',"edges":' + records_json(data["edges"]) + b"}"
+    yield b'{"nodes":'
+    yield from records_pieces(data["nodes"])
+    yield b',"edges":'
+    yield from records_pieces(data["edges"])
+    yield b"}"
+
+
+def island_json(dataset: Dataset) -> bytes:
+    """`island_pieces` as one bytes object."""
+    return b"".join(island_pieces(dataset))
 
 
 # --------------------------------------------------------------------------- the summary's pairs
@@ -488,15 +537,12 @@ def _options_of(options: dict[str, Any]) -> PageOptions:
     return PageOptions(**options)
 
 
-def render_page_bytes(graph: EvidenceGraph | Dataset, **options: Any) -> bytes:
-    """`render_page` as UTF-8 bytes: the large JSON islands are spliced in as bytes, never copied as text."""
+def page_pieces(graph: EvidenceGraph | Dataset, **options: Any) -> Iterator[bytes]:
+    """The page as consecutive UTF-8 pieces: the large JSON islands are written a few thousand rows at
+    a time, so a large page never exists as one string (nor, when written to a file, as one bytes object)."""
     opts = _options_of(options)
     dataset = _dataset(graph)
     page = page_data(graph, opts)
-    islands = {
-        "data": script_safe(island_json(dataset)),
-        "page": script_safe(compose_json(page)),
-    }
     parts = assets.load()
     csp = "; ".join([
         "default-src 'none'",
@@ -507,7 +553,7 @@ def render_page_bytes(graph: EvidenceGraph | Dataset, **options: Any) -> bytes:
         "base-uri 'none'",
         "form-action 'none'",
     ])
-    marks = {name: f"\x00kg-{name}-island\x00" for name in islands}
+    marks = {"data": "\x00kg-data-island\x00", "page": "\x00kg-page-island\x00"}
     template = _environment().get_template("page.html.j2")
     html = template.render(
         title=page["meta"]["title"],
@@ -520,11 +566,28 @@ def render_page_bytes(graph: EvidenceGraph | Dataset, **options: Any) -> bytes:
         data_json=Markup(marks["data"]),
         page_json=Markup(marks["page"]),
     ).encode("utf-8")
-    for name, body in islands.items():
-        before, found, after = html.partition(marks[name].encode("utf-8"))
-        assert found, name
-        html = before + body + after
-    return html
+    before, found, rest = html.partition(marks["data"].encode("utf-8"))
+    middle, found_too, after = rest.partition(marks["page"].encode("utf-8"))
+    assert found and found_too
+    yield before
+    for piece in island_pieces(dataset):
+        yield script_safe(piece)
+    yield middle
+    for piece in compose_pieces(page):
+        yield script_safe(piece)
+    yield after
+
+
+def render_page_bytes(graph: EvidenceGraph | Dataset, **options: Any) -> bytes:
+    """`render_page` as UTF-8 bytes."""
+    return b"".join(page_pieces(graph, **options))
+
+
+def write_page(graph: EvidenceGraph | Dataset, path: str | Path, **options: Any) -> None:
+    """Write the page to `path` a piece at a time."""
+    with open(path, "wb") as out:
+        for piece in page_pieces(graph, **options):
+            out.write(piece)
 
 
 def render_page(graph: EvidenceGraph | Dataset, **options: Any) -> str:
@@ -538,4 +601,4 @@ def render_page(graph: EvidenceGraph | Dataset, **options: Any) -> str:
 
 
 __all__ = ["LAYOUT_THRESHOLD", "MAX_NODES", "PageOptions", "island", "island_json", "page_data", "render_page",
-           "render_page_bytes", "script_json"]
+           "render_page_bytes", "script_json", "write_page"]
