@@ -47,8 +47,8 @@ def build(
 ) -> list[Path]:
     """Validate `data_dir` and write the six outputs into `out_dir`; return their paths.
 
-    N-Triples are written first; a child process turns them into Turtle and JSON-LD while this
-    one writes GraphML, the summary and the page.
+    N-Triples are written first; two child processes turn them into Turtle and JSON-LD while
+    this one writes GraphML, the summary and the page.
 
     With `store`, also write a persistent Oxigraph store there (replacing an earlier one).
     Raises ValidationError (nothing written) or BuildError.
@@ -62,7 +62,7 @@ def build(
         if progress:
             progress("store")
         try:
-            write_store(graph.ntriples, store)
+            write_store(Path(out_dir) / "graph.nt", store)
         except StoreError as err:
             raise BuildError(str(err)) from err
     return paths

@@ -16,8 +16,9 @@ class StoreError(Exception):
     """The store path cannot be written or opened."""
 
 
-def write_store(nt: bytes, path: str | Path) -> Path:
-    """Write the triples into a new store at `path`, replacing an earlier store there atomically."""
+def write_store(nt: bytes | Path, path: str | Path) -> Path:
+    """Write the triples (N-Triples bytes, or an N-Triples file read as it loads) into a new store at
+    `path`, replacing an earlier store there atomically."""
     import pyoxigraph as ox
 
     target = Path(path)
@@ -26,7 +27,10 @@ def write_store(nt: bytes, path: str | Path) -> Path:
     try:
         with staged(target, ".store-") as tmp:
             store = ox.Store(str(tmp / "db"))
-            store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES)
+            if isinstance(nt, Path):
+                store.bulk_load(path=nt, format=ox.RdfFormat.N_TRIPLES)
+            else:
+                store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES)
             store.flush()
             del store
             (tmp / MARKER).write_text("An Oxigraph store written by `kg build --store`.\n", encoding="utf-8")

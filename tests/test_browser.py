@@ -143,6 +143,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for name, options in {
         "basic": {},
         "capped": {"max_nodes": 10},
+        "trimmed": {"max_statements": 6},
         "focus": {"focus": "condition:sciatica"},
         "matrix-first": {"tab": "matrix", "condition": "low-back-pain"},
     }.items():
@@ -504,6 +505,15 @@ def test_cap_is_announced_on_the_page(open_page: Callable[..., Opened], pages: d
     banner = o.js("() => { const b = document.getElementById('kg-banner'); return b.hidden ? '' : b.textContent; }")
     assert "the drawing shows the 10 nodes with most statements out of 19" in banner
     o.shot("graph-capped.png")
+
+
+def test_statements_left_out_are_announced(open_page: Callable[..., Opened], pages: dict[str, Path]) -> None:
+    o = open_page(pages["trimmed"])
+    carried = [e for e in island(o)["edges"] if e["kind"] == "evidence"]
+    assert 0 < len(carried) <= 6
+    banner = o.js("() => { const b = document.getElementById('kg-banner'); return b.hidden ? '' : b.textContent; }")
+    assert f"This page carries {len(carried)} of the 19 statements" in banner
+    assert o.js("() => document.getElementById('kg-counts').textContent").startswith("19 statements")
 
 
 # --------------------------------------------------------------------------- embedding (Jupyter)

@@ -438,3 +438,20 @@ def test_json_pieces_do_not_depend_on_the_batch_size(rows: int) -> None:
         ]
         assert b"".join(page.table_pieces(frame, rows=rows)) == page.table_json(frame)
         assert json.loads(page.table_json(frame))["data"] == json.loads(frame.to_json(orient="values"))
+
+
+def test_a_large_graph_carries_whole_treatments_with_most_statements(basic: kg.EvidenceGraph) -> None:
+    evidence = basic.evidence.astype({"treatment": str})
+    counts = evidence["treatment"].value_counts()
+    limit = int(counts.iloc[0] + counts.iloc[1])  # room for the two treatments with most statements
+    html = basic.page_html(max_statements=limit)
+    carried = [e for e in island(html)["edges"] if e["kind"] == "evidence"]
+    treatments = {e["from"].removeprefix("treatment:") for e in carried}
+    assert len(carried) <= limit and len(treatments) >= 2
+    for t in treatments:  # each carried treatment with every one of its statements
+        assert sum(e["from"] == f"treatment:{t}" for e in carried) == counts[t]
+    assert min(counts[t] for t in treatments) >= max(c for t, c in counts.items() if t not in treatments)
+    assert len(island(html)["nodes"]) == 25  # every node stays
+    counts_meta = island(html, "kg-page")["meta"]["counts"]
+    assert counts_meta["statements"] == 19 and counts_meta["carried"] == len(carried)
+    assert island(basic.page_html(max_statements=19), "kg-page")["meta"]["counts"]["carried"] == 19

@@ -24,10 +24,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -48,6 +49,9 @@ MAX_EDGES = 25000
 """At most this many edges are drawn at once."""
 MAX_MATRIX_CELLS = 40000
 """At most this many matrix cells are drawn at once."""
+MAX_STATEMENTS = 50000
+"""At most this many statements are carried in the page (a browser parses ~1 KB of JSON per statement):
+those of the treatments with most statements, each treatment whole. The page says so."""
 LABEL_LIMIT = 42
 TABS = ("graph", "matrix")
 
@@ -190,6 +194,7 @@ class PageOptions:
     max_nodes: int = MAX_NODES
     max_edges: int = MAX_EDGES
     max_matrix_cells: int = MAX_MATRIX_CELLS
+    max_statements: int = MAX_STATEMENTS
 
 
 def _choice(name: str, values: Iterable[str] | None, allowed: Sequence[str]) -> list[str] | None:
@@ -227,7 +232,7 @@ def _initial(dataset: Dataset, options: PageOptions) -> dict[str, Any]:
         from kg.summary import UnknownIdError
 
         raise UnknownIdError("condition", condition)
-    for name in ("layout_threshold", "max_nodes", "max_edges", "max_matrix_cells"):
+    for name in ("layout_threshold", "max_nodes", "max_edges", "max_matrix_cells", "max_statements"):
         if int(getattr(options, name)) < 1:
             raise ValueError(f"{name} must be a positive number")
     return {
@@ -492,6 +497,28 @@ def _dataset(graph: EvidenceGraph | Dataset) -> Dataset:
     return graph if isinstance(graph, Dataset) else graph.dataset
 
 
+def carried(dataset: Dataset, limit: int) -> Dataset:
+    """The dataset with only the statements the page carries: all of them up to `limit`; past it, those
+    of the treatments with most statements (ties in file order), each treatment with all of its
+    statements, until the next would pass `limit`. Every node stays."""
+    ev = dataset.evidence
+    if len(ev) <= limit:
+        return dataset
+    treatment = ev["treatment"].astype(str)
+    counts = dataset.treatments["id"].astype(str).map(treatment.value_counts()).fillna(0).astype(int).to_numpy()
+    order = np.lexsort((np.arange(len(counts)), -counts))
+    fits = np.cumsum(counts[order]) <= limit
+    keep = dataset.treatments["id"].astype(str).to_numpy()[order[fits]]
+    return replace(dataset, evidence=ev[treatment.isin(keep).to_numpy()].reset_index(drop=True))
+
+
+def _page_graph(graph: EvidenceGraph | Dataset, options: PageOptions) -> tuple[EvidenceGraph | Dataset, int]:
+    """What the page is made from (the whole graph, or the `carried` part), and the number of statements."""
+    dataset = _dataset(graph)
+    part = carried(dataset, int(options.max_statements))
+    return (graph if part is dataset else part), len(dataset.evidence)
+
+
 def page_data(graph: EvidenceGraph | Dataset, options: PageOptions | None = None) -> dict[str, Any]:
     """Everything the page's script reads from the `kg-page` island (see the module docstring).
 
@@ -500,13 +527,14 @@ def page_data(graph: EvidenceGraph | Dataset, options: PageOptions | None = None
     they are written as `{"columns": [...], "data": [[...], ...]}` and a null cell means "not set".
     """
     options = options or PageOptions()
+    initial = _initial(_dataset(graph), options)
+    graph, total = _page_graph(graph, options)
     dataset = _dataset(graph)
-    initial = _initial(dataset, options)
     summary, conflicts = _summary(graph)
     pairs = _pairs(summary)
     n_nodes = len(dataset.treatments) + len(dataset.conditions) + len(dataset.sources)
     fixed = n_nodes > options.layout_threshold
-    counts = {"statements": len(dataset.evidence), "treatments": len(dataset.treatments),
+    counts = {"statements": total, "carried": len(dataset.evidence), "treatments": len(dataset.treatments),
               "conditions": len(dataset.conditions), "sources": len(dataset.sources), "pairs": len(pairs)}
     return {
         "meta": {
@@ -541,8 +569,8 @@ def page_pieces(graph: EvidenceGraph | Dataset, **options: Any) -> Iterator[byte
     """The page as consecutive UTF-8 pieces: the large JSON islands are written a few thousand rows at
     a time, so a large page never exists as one string (nor, when written to a file, as one bytes object)."""
     opts = _options_of(options)
-    dataset = _dataset(graph)
     page = page_data(graph, opts)
+    dataset = _dataset(_page_graph(graph, opts)[0])
     parts = assets.load()
     csp = "; ".join([
         "default-src 'none'",

@@ -859,6 +859,11 @@
     if (current.cappedEdges) {
       msgs.push("Only " + fmt(META.max_edges) + " of " + fmt(current.totalEdges) + " links are drawn.");
     }
+    if (META.counts.carried < META.counts.statements) {
+      msgs.push("This page carries " + fmt(META.counts.carried) + " of the " + fmt(META.counts.statements) +
+        " statements: all those of the treatments with most statements; the other treatments are shown without theirs." +
+        " Query the graph (kg query) or open it in a notebook for the rest.");
+    }
     banner.textContent = msgs.join(" ");
     banner.hidden = msgs.length === 0 || state.tab !== "graph";
   }
