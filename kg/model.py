@@ -8,6 +8,7 @@ lists.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,6 +88,17 @@ def typed_frame(table: Table, frame: pd.DataFrame, header: list[str]) -> pd.Data
     return result
 
 
+BATCH_ROWS = 5_000
+"""Rows handled at a time by the writers of large outputs (N-Triples, GraphML, the page's JSON), so
+their memory stays flat however large a table is."""
+
+
+def row_batches(frame: pd.DataFrame, rows: int = BATCH_ROWS) -> Iterator[tuple[int, pd.DataFrame]]:
+    """Consecutive slices of at most `rows` rows, each with the position of its first row."""
+    for start in range(0, len(frame), rows):
+        yield start, frame.iloc[start : start + rows]
+
+
 def read(data_dir: str | Path) -> tuple[Dataset | None, list[Problem]]:
     """Read and validate a data folder: the dataset, or every problem found."""
     folder = Path(data_dir)
@@ -111,4 +123,4 @@ def read_valid(data_dir: str | Path) -> Dataset:
     return dataset
 
 
-__all__ = ["ENUMS", "Dataset", "enum_dtype", "read", "read_valid", "typed_frame"]
+__all__ = ["BATCH_ROWS", "ENUMS", "Dataset", "enum_dtype", "read", "read_valid", "row_batches", "typed_frame"]

@@ -18,7 +18,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from kg.model import Dataset
+from kg.model import BATCH_ROWS, Dataset, row_batches
 
 NODE_TABLES = (("treatments", "treatment"), ("conditions", "condition"), ("sources", "source"))
 EVIDENCE_ATTRS = (
@@ -142,10 +142,6 @@ def _declare(keys: dict[str, str], domain: str, types: dict[str, str]) -> list[s
     ]
 
 
-BATCH_ROWS = 5_000
-"""Edges turned into GraphML at a time, so memory stays flat on large graphs."""
-
-
 def graphml_chunks(dataset: Dataset, rows: int = BATCH_ROWS) -> Iterator[bytes]:
     """GraphML of the networkx view as consecutive pieces of one document, byte-identical for identical input."""
     nodes = node_frame(dataset)
@@ -168,12 +164,10 @@ def graphml_chunks(dataset: Dataset, rows: int = BATCH_ROWS) -> Iterator[bytes]:
         '  <graph edgedefault="directed">',
     ]
     yield ("\n".join(head) + "\n").encode("utf-8")
-    for start in range(0, len(nodes), rows):
-        part = nodes.iloc[start : start + rows]
+    for _, part in row_batches(nodes, rows):
         xml = _elements(part, '    <node id="' + _xml(part["key"]) + '">', "</node>", node_keys)
         yield ("\n".join(xml.tolist()) + "\n").encode("utf-8")
-    for start in range(0, len(edges), rows):
-        part = edges.iloc[start : start + rows]
+    for _, part in row_batches(edges, rows):
         opening = ('    <edge id="' + _xml(part["edge_key"]) + '" source="' + _xml(part["source_key"])
                    + '" target="' + _xml(part["target_key"]) + '">')
         xml = _elements(part, opening, "</edge>", edge_keys)

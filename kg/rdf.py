@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kg import vocab as V
-from kg.model import Dataset
+from kg.model import BATCH_ROWS, Dataset, row_batches
 from kg.schema import ENUMS, TABLES
 
 
@@ -270,10 +270,6 @@ def _header_lines(dataset: Dataset, base: str) -> list[str]:
     return lines
 
 
-BATCH_ROWS = 5_000
-"""Rows of a table turned into N-Triples at a time: memory stays flat however large the table."""
-
-
 def _sorted_lines(parts: list[_Part], header: list[str] | None = None) -> pa.LargeStringArray:
     """The lines of `parts` (and `header` first), each ending in a newline, in (entity, predicate, item) order."""
     newline, nothing = pa.scalar("\n", pa.large_string()), pa.scalar("", pa.large_string())
@@ -308,15 +304,9 @@ def ntriples_batches(dataset: Dataset, base: str = V.DEFAULT_BASE, rows: int = B
     for name in TABLES:
         frame = dataset.table(name)
         extra = dataset.extra_columns.get(name, [])
-        for start in range(0, len(frame), rows):
-            part = frame.iloc[start : start + rows]
+        for start, part in row_batches(frame, rows):
             yield _sorted_lines(_subject_parts(name, part, base, offset + start, extra))
         offset += len(frame)
-
-
-def ntriples_array(dataset: Dataset, base: str = V.DEFAULT_BASE) -> pa.LargeStringArray:
-    """Every triple as one N-Triples line ending in a newline, in a deterministic order (one array)."""
-    return pa.concat_arrays(list(ntriples_batches(dataset, base)))  # type: ignore[no-any-return]
 
 
 def document(lines: pa.LargeStringArray) -> pa.Buffer:
@@ -331,7 +321,7 @@ def document(lines: pa.LargeStringArray) -> pa.Buffer:
 
 def ntriples_lines(dataset: Dataset, base: str = V.DEFAULT_BASE) -> pd.Series:
     """Every triple of the graph as one N-Triples line (without its newline), in a deterministic order."""
-    lines = pc.utf8_rtrim(ntriples_array(dataset, base), characters="\n")
+    lines = pc.utf8_rtrim(pa.concat_arrays(list(ntriples_batches(dataset, base))), characters="\n")
     return pd.Series(pd.arrays.ArrowStringArray(lines.cast(pa.large_string())), dtype="string[pyarrow]")
 
 

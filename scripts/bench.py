@@ -69,9 +69,12 @@ def floor_rdf(nt: bytes) -> float:
 _MEASURE = """
 import os, sys, threading, time
 
-def status(pid, field):
+# Bytes of a "Name:  N kB" line of /proc/PID/FILE (0 once the process is gone). PSS (smaps_rollup)
+# divides shared pages among their sharers, so a sum over processes counts a page once (a child
+# between fork and exec shares all of its parent's pages); VmHWM (status) is one process's peak.
+def kib(pid, file, field):
     try:
-        with open(f"/proc/{pid}/status") as f:
+        with open(f"/proc/{pid}/{file}") as f:
             for line in f:
                 if line.startswith(field):
                     return int(line.split()[1]) * 1024
@@ -79,17 +82,8 @@ def status(pid, field):
         pass
     return 0
 
-# Proportional set size: shared pages divided among their sharers, so a sum over processes
-# counts a page once (a child between fork and exec shares all of its parent's pages).
 def pss(pid):
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as f:
-            for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
+    return kib(pid, "smaps_rollup", "Pss:")
 
 def children(pid):
     try:
@@ -113,7 +107,7 @@ from kg.build import build
 build(sys.argv[1], sys.argv[2])
 running[0] = False
 watcher.join()
-print(status(me, "VmHWM:"), peak[0], peak[1])
+print(kib(me, "status", "VmHWM:"), peak[0], peak[1])
 """
 
 

@@ -52,8 +52,9 @@ def _parents(frame: pd.DataFrame) -> list[str | None]:
     return [None if pd.isna(p) else str(p) for p in frame["parent"].tolist()]
 
 
-def axes(dataset: Dataset) -> dict[str, list[dict[str, object]]]:
-    """`rows` (treatments) and `columns` (conditions) in display order, with depth and hierarchy."""
+def axes(dataset: Dataset) -> dict[str, pd.DataFrame]:
+    """`rows` (treatments: id, category, depth) and `columns` (conditions: id, depth, path) in display
+    order, with depth and hierarchy."""
     t = dataset.treatments
     t_ids = t["id"].astype(str).tolist()
     t_cat = dict(zip(t_ids, t["category"].astype(str).tolist(), strict=True))
@@ -69,4 +70,5 @@ def axes(dataset: Dataset) -> dict[str, list[dict[str, object]]]:
     c_ids = c["id"].astype(str).tolist()
     c_order, c_depth, c_path = _tree(c_ids, _parents(c))
     columns: list[dict[str, object]] = [{"id": i, "depth": c_depth[i], "path": c_path[i]} for i in c_order]
-    return {"rows": rows, "columns": columns}
+    return {"rows": pd.DataFrame(rows, columns=["id", "category", "depth"]),
+            "columns": pd.DataFrame(columns, columns=["id", "depth", "path"])}

@@ -34,7 +34,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from kg import network
-from kg.model import Dataset
+from kg.model import BATCH_ROWS, Dataset, row_batches
 from kg.render import assets, layout, matrix, style
 from kg.schema import enum_values
 
@@ -55,17 +55,11 @@ those of the treatments with most statements, each treatment whole. The page say
 LABEL_LIMIT = 42
 TABS = ("graph", "matrix")
 
-_JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
-                 0x2028: "\\u2028", 0x2029: "\\u2029"}
 _BYTE_ESCAPES = ((b"<", b"\\u003c"), (b">", b"\\u003e"), (b"&", b"\\u0026"),
                  ("\u2028".encode(), b"\\u2028"), ("\u2029".encode(), b"\\u2029"))
 _NULL_MEMBER = re.compile(rb',"[^"]+":null(?=[,}])')
 
 
-def script_json(value: Any) -> Markup:
-    """JSON that is safe inside a `<script>` element: no `<`, `>` or `&` survives as such."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_json_default)
-    return Markup(text.translate(_JSON_ESCAPES))  # escaped above
 
 
 def _json_default(value: object) -> object:
@@ -74,16 +68,7 @@ def _json_default(value: object) -> object:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-JSON_ROWS = 5_000
-"""Rows written to JSON at a time: the page's large tables never exist as one big string."""
-
-
-def _batches(frame: pd.DataFrame, rows: int) -> Iterator[pd.DataFrame]:
-    for start in range(0, len(frame), rows):
-        yield frame.iloc[start : start + rows]
-
-
-def records_pieces(frame: pd.DataFrame, rows: int = JSON_ROWS) -> Iterator[bytes]:
+def records_pieces(frame: pd.DataFrame, rows: int = BATCH_ROWS) -> Iterator[bytes]:
     """`[{column: value, ...}, ...]` in pieces, with the cells that say nothing (NA) left out, written by
     pandas in C.
 
@@ -95,10 +80,10 @@ def records_pieces(frame: pd.DataFrame, rows: int = JSON_ROWS) -> Iterator[bytes
         return
     first = frame.columns[0]
     assert frame[first].notna().all(), f"{first} must be filled"
-    for i, part in enumerate(_batches(frame, rows)):
+    for start, part in row_batches(frame, rows):
         text = part.to_json(orient="records", force_ascii=False, double_precision=6).encode("utf-8")
         text = _NULL_MEMBER.sub(b"", text)
-        yield (b"[" if i == 0 else b",") + text[1:-1]
+        yield (b"," if start else b"[") + text[1:-1]
     yield b"]"
 
 
@@ -107,13 +92,13 @@ def records_json(frame: pd.DataFrame) -> bytes:
     return b"".join(records_pieces(frame))
 
 
-def table_pieces(frame: pd.DataFrame, rows: int = JSON_ROWS) -> Iterator[bytes]:
+def table_pieces(frame: pd.DataFrame, rows: int = BATCH_ROWS) -> Iterator[bytes]:
     """`{"columns": [...], "data": [[...], ...]}` in pieces: a large table without repeating its keys; NA is null."""
     columns = json.dumps([str(c) for c in frame.columns], ensure_ascii=False, separators=(",", ":"))
     yield ('{"columns":' + columns + ',"data":[').encode("utf-8")
-    for i, part in enumerate(_batches(frame, rows)):
+    for start, part in row_batches(frame, rows):
         text = part.to_json(orient="values", force_ascii=False, double_precision=6).encode("utf-8")
-        yield (b"" if i == 0 else b",") + text[1:-1]
+        yield (b"," if start else b"") + text[1:-1]
     yield b"]}"
 
 
@@ -129,7 +114,7 @@ def compose_pieces(value: Any) -> Iterator[bytes]:
     elif isinstance(value, dict):
         yield b"{"
         for i, (k, v) in enumerate(value.items()):
-            yield (b"," if i else b"") + json.dumps(str(k)).encode("utf-8") + b":"
+            yield (b"," if i else b"") + json.dumps(str(k), ensure_ascii=False).encode("utf-8") + b":"
             yield from compose_pieces(v)
         yield b"}"
     elif isinstance(value, list | tuple):
@@ -144,9 +129,6 @@ def compose_pieces(value: Any) -> Iterator[bytes]:
                          default=_json_default).encode("utf-8")
 
 
-def compose_json(value: Any) -> bytes:
-    """`compose_pieces` as one bytes object."""
-    return b"".join(compose_pieces(value))
 
 
 def script_safe(text: bytes) -> bytes:
@@ -154,6 +136,11 @@ def script_safe(text: bytes) -> bytes:
     for raw, escaped in _BYTE_ESCAPES:
         text = text.replace(raw, escaped)
     return text
+
+
+def script_json(value: Any) -> Markup:
+    """JSON that is safe inside a `<script>` element: no `<`, `>` or `&` survives as such."""
+    return Markup(b"".join(script_safe(piece) for piece in compose_pieces(value)).decode("utf-8"))
 
 
 def _short(labels: pd.Series, limit: int = LABEL_LIMIT) -> pd.Series:
@@ -285,11 +272,6 @@ def island_pieces(dataset: Dataset) -> Iterator[bytes]:
     yield b"}"
 
 
-def island_json(dataset: Dataset) -> bytes:
-    """`island_pieces` as one bytes object."""
-    return b"".join(island_pieces(dataset))
-
-
 # --------------------------------------------------------------------------- the summary's pairs
 
 
@@ -305,10 +287,8 @@ def _pairs(summary: pd.DataFrame) -> pd.DataFrame:
     """One row per treatment-condition pair; the page lists a pair's statements from the data island."""
     t = summary["treatment_id"].astype("string")
     c = summary["condition_id"].astype("string")
-    rest = summary[["verdict", "headline", "short_term", "medium_term", "long_term", "sources",
-                    "best_source_type"]].astype({c: "string" for c in ("verdict", "headline", "short_term",
-                                                                        "medium_term", "long_term",
-                                                                        "best_source_type")})
+    columns = ["verdict", "headline", "short_term", "medium_term", "long_term", "sources", "best_source_type"]
+    rest = summary[columns].astype({name: "string" for name in columns if name != "sources"})
     return pd.concat([pd.DataFrame({"key": "pair:" + t + "|" + c, "treatment": t, "condition": c}), rest], axis=1)
 
 
@@ -320,6 +300,11 @@ def _conflicts(conflicts: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- what vis-network draws
+
+
+def _same(value: Any, index: pd.Index) -> pd.Series:
+    """An object column holding `value` (a dict or list, shared) in every row."""
+    return pd.Series([value] * len(index), index=index, dtype=object)
 
 
 def _lookup(keys: pd.Series, table: dict[Any, Any]) -> pd.Series:
@@ -361,9 +346,9 @@ def _node_frames(dataset: Dataset, fixed: bool) -> pd.DataFrame:
         "id": "condition:" + c_ids,
         "label": _short(c["label"]),
         "shape": "box",
-        "color": _lookup(pd.Series(0, index=c.index), {0: {
+        "color": _same({
             "background": style.CONDITION_COLOUR, "border": style.CONDITION_COLOUR, "highlight": c_hl,
-            "hover": c_hl}}),
+            "hover": c_hl}, c.index),
         "font": _lookup(root, {True: {"size": 20, "color": "#ffffff"}, False: {"size": 17, "color": "#ffffff"}}),
         "margin": root.map({True: 10, False: 8}),
         "borderWidth": 1,
@@ -375,9 +360,9 @@ def _node_frames(dataset: Dataset, fixed: bool) -> pd.DataFrame:
         "id": "source:" + s["id"].astype("string"),
         "label": _short(s["title"], 30),
         "shape": "box",
-        "color": _lookup(pd.Series(0, index=s.index), {0: {
-            "background": style.SOURCE_COLOUR, "border": "#b5ad95", "highlight": s_hl, "hover": s_hl}}),
-        "font": _lookup(pd.Series(0, index=s.index), {0: {"size": 12, "color": "#3b3526"}}),
+        "color": _same({
+            "background": style.SOURCE_COLOUR, "border": "#b5ad95", "highlight": s_hl, "hover": s_hl}, s.index),
+        "font": _same({"size": 12, "color": "#3b3526"}, s.index),
         "margin": 6,
         "physics": False,
     })
@@ -431,14 +416,14 @@ def _edge_frames(dataset: Dataset, pairs: pd.DataFrame, fixed: bool) -> pd.DataF
             "id": f"broader:{kind}:" + ids, "from": f"{kind}:" + ids,
             "to": f"{kind}:" + child["parent"].astype("string"),
             "color": style.HIERARCHY_COLOUR, "width": 1.2,
-            "dashes": _lookup(pd.Series(0, index=child.index), {0: [2, 5]}),
-            "arrows": _lookup(pd.Series(0, index=child.index), {0: {"to": {"enabled": not fixed, "scaleFactor": 0.4}}}),
+            "dashes": _same([2, 5], child.index),
+            "arrows": _same({"to": {"enabled": not fixed, "scaleFactor": 0.4}}, child.index),
         }))
     cites = ev[["source", "treatment"]].astype("string").drop_duplicates()
     parts.append(pd.DataFrame({
         "id": "cites:" + cites["source"] + ":" + cites["treatment"], "from": "source:" + cites["source"],
         "to": "treatment:" + cites["treatment"], "color": style.CITES_COLOUR, "width": 0.8,
-        "arrows": _lookup(pd.Series(0, index=cites.index), {0: {"to": {"enabled": False}}}), "physics": False,
+        "arrows": _same({"to": {"enabled": False}}, cites.index), "physics": False,
     }))
     return pd.concat(parts, ignore_index=True)
 
@@ -527,9 +512,13 @@ def page_data(graph: EvidenceGraph | Dataset, options: PageOptions | None = None
     they are written as `{"columns": [...], "data": [[...], ...]}` and a null cell means "not set".
     """
     options = options or PageOptions()
-    initial = _initial(_dataset(graph), options)
-    graph, total = _page_graph(graph, options)
+    return _page_data(*_page_graph(graph, options), options)
+
+
+def _page_data(graph: EvidenceGraph | Dataset, total: int, options: PageOptions) -> dict[str, Any]:
+    """`page_data` for what the page carries (`_page_graph`): every node, so ids check against it."""
     dataset = _dataset(graph)
+    initial = _initial(dataset, options)
     summary, conflicts = _summary(graph)
     pairs = _pairs(summary)
     n_nodes = len(dataset.treatments) + len(dataset.conditions) + len(dataset.sources)
@@ -549,10 +538,7 @@ def page_data(graph: EvidenceGraph | Dataset, options: PageOptions | None = None
         "view": _network(dataset, pairs, fixed),
         "pairs": pairs,
         "conflicts": _conflicts(conflicts),
-        "matrix": {name: pd.DataFrame(rows, columns=columns)
-                   for (name, rows), columns in zip(matrix.axes(dataset).items(),
-                                                    (["id", "category", "depth"], ["id", "depth", "path"]),
-                                                    strict=True)},
+        "matrix": matrix.axes(dataset),
         "initial": initial,
     }
 
@@ -569,8 +555,9 @@ def page_pieces(graph: EvidenceGraph | Dataset, **options: Any) -> Iterator[byte
     """The page as consecutive UTF-8 pieces: the large JSON islands are written a few thousand rows at
     a time, so a large page never exists as one string (nor, when written to a file, as one bytes object)."""
     opts = _options_of(options)
-    page = page_data(graph, opts)
-    dataset = _dataset(_page_graph(graph, opts)[0])
+    part, total = _page_graph(graph, opts)
+    page = _page_data(part, total, opts)
+    dataset = _dataset(part)
     parts = assets.load()
     csp = "; ".join([
         "default-src 'none'",
@@ -628,5 +615,5 @@ def render_page(graph: EvidenceGraph | Dataset, **options: Any) -> str:
     return render_page_bytes(graph, **options).decode("utf-8")
 
 
-__all__ = ["LAYOUT_THRESHOLD", "MAX_NODES", "PageOptions", "island", "island_json", "page_data", "render_page",
+__all__ = ["LAYOUT_THRESHOLD", "MAX_NODES", "PageOptions", "island", "page_data", "render_page",
            "render_page_bytes", "script_json", "write_page"]
