@@ -41,16 +41,6 @@ def jsonld(nt: bytes, base: str = vocab.DEFAULT_BASE) -> bytes:
     return _serialise.context(vocab.prefixes(base)) + _serialise.JSONLD_HEAD + graph + b"\n}\n"
 
 
-def turtle_file(nt: Path, out: Path, base: str = vocab.DEFAULT_BASE) -> None:
-    """`turtle`, from an N-Triples file to a Turtle file, streamed."""
-    _serialise.turtle_file(nt, out, vocab.prefixes(base))
-
-
-def jsonld_file(nt: Path, out: Path, base: str = vocab.DEFAULT_BASE) -> None:
-    """`jsonld`, from an N-Triples file to a JSON-LD file, streamed."""
-    _serialise.jsonld_file(nt, out, vocab.prefixes(base))
-
-
 class Serialiser:
     """Turtle and JSON-LD being written by child processes; `wait` raises OSError if one failed."""
 
