@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import pyoxigraph
     import rdflib
 
-    from kg import notebook, queries, results
+    from kg import notebook, queries, resolve, results
 
 
 def bundled_data_dir() -> Path:
@@ -82,11 +82,31 @@ class EvidenceGraph:
 
         return network.to_networkx(self.dataset)
 
+    @cached_property
+    def resolver(self) -> resolve.Resolver:
+        """Names to ids: labels and synonyms (a source's title) are accepted wherever an id is."""
+        from kg import resolve
+
+        return resolve.Resolver.of(self.dataset)
+
+    def resolve(self, kind: str, name: str | None) -> str | None:
+        """The id of the one `kind` ("treatment", "condition", "source") that `name` (an id, label or
+        synonym, any case) names; None stays None. Raises `kg.errors.UnknownIdError` saying what to type.
+
+        >>> import kg
+        >>> g = kg.load()
+        >>> g.resolve("condition", "Sciatic pain")
+        'sciatica'
+        """
+        return None if name is None else self.resolver.resolve(name, kind)
+
     def summary(self, condition: str | None = None) -> pd.DataFrame:
-        """One row per treatment-condition pair with its verdict (narrower conditions included)."""
+        """One row per treatment-condition pair with its verdict (narrower conditions included).
+
+        `condition` is an id, a label or a synonym (see `resolve`)."""
         from kg import summary
 
-        return summary.summarise(self.dataset, condition=condition)
+        return summary.summarise(self.dataset, condition=self.resolve("condition", condition))
 
     def conflicts(self) -> pd.DataFrame:
         """Pairs of statements from different sources that disagree."""
@@ -113,7 +133,9 @@ class EvidenceGraph:
         """The graph as saved queries see it: this graph's Oxigraph store, and an rdflib copy made on demand."""
         from kg import queries
 
-        return queries.QueryGraph(self.store, self.ntriples, origin=str(self.dataset.data_dir or "graph"))
+        graph = queries.QueryGraph(self.store, self.ntriples, origin=str(self.dataset.data_dir or "graph"))
+        graph.resolver = self.resolver
+        return graph
 
     def results(
         self, name_or_sparql: str | Path | queries.Query, *, engine: str = "oxigraph", **params: str
@@ -172,7 +194,9 @@ class EvidenceGraph:
         """
         from kg import notebook
 
-        return notebook.statements(self.dataset, condition=condition, treatment=treatment, source=source)
+        return notebook.statements(self.dataset, condition=self.resolve("condition", condition),
+                                   treatment=self.resolve("treatment", treatment),
+                                   source=self.resolve("source", source))
 
     def show(
         self, condition: str | None = None, treatment: str | None = None, *, height: int = 650, **options: Any
@@ -190,7 +214,8 @@ class EvidenceGraph:
         """
         from kg import notebook
 
-        return notebook.show(self, condition=condition, treatment=treatment, height=height, **options)
+        return notebook.show(self, condition=self.resolve("condition", condition),
+                             treatment=self.resolve("treatment", treatment), height=height, **options)
 
     def matrix(
         self, condition: str | None = None, treatment: str | None = None, *, height: int = 650, **options: Any
@@ -206,7 +231,8 @@ class EvidenceGraph:
         """
         from kg import notebook
 
-        return notebook.matrix(self, condition=condition, treatment=treatment, height=height, **options)
+        return notebook.matrix(self, condition=self.resolve("condition", condition),
+                               treatment=self.resolve("treatment", treatment), height=height, **options)
 
     def _repr_html_(self) -> str:
         """A compact overview for Jupyter: counts, verdicts per pair, effects per statement (escaped)."""

@@ -34,7 +34,9 @@ from typing import Any
 
 from kg import rdf
 from kg import vocab as V
+from kg.errors import UnknownIdError
 from kg.model import Dataset
+from kg.resolve import NAMES_QUERY, Resolver, graph_names
 from kg.results import ResultSet, Term
 
 ENGINES: tuple[str, ...] = ("oxigraph", "rdflib")
@@ -65,6 +67,13 @@ _TOKENS = re.compile(
 
 class QueryError(Exception):
     """A query that cannot be run as asked; the message says why, for a person."""
+
+
+class UnknownEntityError(QueryError, UnknownIdError):
+    """A parameter's value that names no entity of its kind, or several (exit 1)."""
+
+    def __init__(self, kind: str, ident: str, message: str):
+        UnknownIdError.__init__(self, kind, ident, message)
 
 
 @dataclass(frozen=True)
@@ -269,12 +278,15 @@ class QueryGraph:
         self.store = store
         self._ntriples = ntriples
         self._rdflib: Any = None
+        self._resolver: Resolver | None = None
         self.origin = origin
 
     @classmethod
     def from_dataset(cls, dataset: Dataset, base: str = V.DEFAULT_BASE) -> QueryGraph:
         nt = rdf.ntriples(dataset, base)
-        return cls(rdf.to_oxigraph(nt), nt, origin=str(dataset.data_dir or "data"))
+        graph = cls(rdf.to_oxigraph(nt), nt, origin=str(dataset.data_dir or "data"))
+        graph._resolver = Resolver.of(dataset)
+        return graph
 
     @classmethod
     def from_ntriples(cls, nt: bytes) -> QueryGraph:
@@ -313,6 +325,21 @@ class QueryGraph:
         if self._rdflib is None:
             self._rdflib = rdf.to_rdflib(self.ntriples)
         return self._rdflib
+
+    def name_rows(self) -> list[tuple[str | None, ...]]:
+        """The rows of `kg.resolve.NAMES_QUERY` on this graph: (kind, id, label, synonym)."""
+        return [tuple(None if t is None else t.value for t in s) for s in self.store.query(NAMES_QUERY)]
+
+    @property
+    def resolver(self) -> Resolver:
+        """Names to ids for this graph (from its Dataset when it has one, else asked of the graph once)."""
+        if self._resolver is None:
+            self._resolver = Resolver(graph_names(self.name_rows()))
+        return self._resolver
+
+    @resolver.setter
+    def resolver(self, value: Resolver) -> None:
+        self._resolver = value
 
     def lookup(self, ident: str, kind: str | None) -> list[tuple[str, str]]:
         """(kind, IRI) of every entity whose dcterms:identifier is `ident` (of `kind`, when given)."""
@@ -353,16 +380,29 @@ def bind_params(query: Query, graph: QueryGraph, params: Mapping[str, str] | Non
     bound: dict[str, str] = {}
     for key, ident in given.items():
         kind = declared[key].kind if key in declared else (key if key in PARAM_KINDS else None)
-        found = graph.lookup(ident, kind)
-        if not found:
-            what = kind or "entity"
-            raise QueryError(f"unknown {what} {ident!r} (parameter {key!r}): no {what} in the graph has this id")
+        found = graph.lookup(ident, kind) or _by_name(graph, ident, kind, key)
         if len(found) > 1:
             kinds = ", ".join(k for k, _ in found)
             raise QueryError(f"id {ident!r} (parameter {key!r}) names more than one entity ({kinds}); "
                              f"declare its type in the query header, e.g. '# param: {key} (condition id)'")
         bound[key] = found[0][1]
     return bound
+
+
+def _by_name(graph: QueryGraph, text: str, kind: str | None, key: str) -> list[tuple[str, str]]:
+    """(kind, IRI) of the entity a label or synonym names, when the text is no id (kg.resolve's rules)."""
+    context = f" (parameter {key!r})"
+    try:
+        if kind is not None:
+            ident = graph.resolver.resolve(text, kind, context=context)
+            return graph.lookup(ident, kind)
+        named = graph.resolver.matches(text.strip())
+    except UnknownIdError as err:
+        raise UnknownEntityError(err.kind, err.ident, str(err)) from None
+    if not named:
+        raise UnknownEntityError("entity", text, f"unknown entity {text!r}{context}: nothing in the graph has "
+                                                 "this id or name")
+    return [hit for k, ident in named for hit in graph.lookup(ident, k)]
 
 
 def _ox_converter() -> Any:
@@ -531,6 +571,7 @@ __all__ = [
     "Query",
     "QueryError",
     "QueryGraph",
+    "UnknownEntityError",
     "bind_params",
     "check_syntax",
     "export_queries",

@@ -579,6 +579,12 @@ class Endpoint(QueryGraph):
                               "of virtuoso.ini) or add LIMIT/OFFSET to the query")
         return parse_json_results(response.body)
 
+    def name_rows(self) -> list[tuple[str | None, ...]]:
+        """The rows of `kg.resolve.NAMES_QUERY` on the server (a fixed query: no user text in it)."""
+        from kg.resolve import NAMES_QUERY
+
+        return self.select(NAMES_QUERY).values()
+
     def lookup(self, ident: str, kind: str | None) -> list[tuple[str, str]]:
         """(kind, IRI) of every entity on the server whose dcterms:identifier is `ident` (a slug)."""
         if not _SLUG.fullmatch(ident):
