@@ -150,7 +150,7 @@ class EvidenceGraph:
         >>> from kg import results
         >>> rs = kg.load().results("by-source", source="acp-2017-low-back-pain-guideline")
         >>> print(results.to_csv(rs).splitlines()[0])
-        evidence_id,treatment_id,condition_id,effect,timeframe,summary,source
+        evidence_id,treatment_id,condition_id,effect,timeframe,summary,treatment,condition,comparator,comparator_id,source
         """
         from kg import notebook
 

@@ -4,10 +4,11 @@ A query is a `.rq` file whose leading comment lines form a header::
 
     # name: evidence-for-condition
     # description: Every statement about a condition or a narrower one.
-    # param: condition (condition id): the condition
+    # param: condition (condition id) as ?for_condition: the condition
 
 The saved queries live in `kg/queries/`. A parameter is a variable of the
-same name. Its value is an id: it is looked up in the graph (the entity whose
+same name, or the one its header line names after `as` (so that a saved
+query may have a `condition` column of labels and bind `?for_condition`). Its value is an id: it is looked up in the graph (the entity whose
 `dcterms:identifier` is the id and whose kind matches the parameter's type)
 and bound as that entity's IRI — through Oxigraph's `substitutions` or
 rdflib's `initBindings` — never pasted into the query text. A file without
@@ -52,7 +53,8 @@ _KIND_PATTERNS = {
 
 _HEADER_LINE = re.compile(r"^#\s*(name|description|param)\s*:\s*(.*?)\s*$", re.IGNORECASE)
 _PARAM_SPEC = re.compile(
-    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:\(\s*(?P<kind>[A-Za-z]+)(?:\s+id)?\s*\))?\s*(?::\s*(?P<text>.*))?$"
+    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:\(\s*(?P<kind>[A-Za-z]+)(?:\s+id)?\s*\))?"
+    r"(?:\s*as\s+[?$](?P<var>[A-Za-z_][A-Za-z0-9_]*))?\s*(?::\s*(?P<text>.*))?$"
 )
 # Tokens that may hold '?', '$' or '#' without being variables or comments.
 _TOKENS = re.compile(
@@ -83,6 +85,12 @@ class Param:
     name: str
     kind: str | None
     description: str = ""
+    variable: str = ""
+    """The query variable it binds (default: its name)."""
+
+    def __post_init__(self) -> None:
+        if not self.variable:
+            object.__setattr__(self, "variable", self.name)
 
     def describe(self) -> str:
         kind = f" ({self.kind} id)" if self.kind else ""
@@ -145,7 +153,7 @@ def parse_header(text: str) -> tuple[str | None, str, tuple[Param, ...]]:
                 if kind not in PARAM_KINDS:
                     raise QueryError(f"parameter {spec.group('name')!r} has unknown type {kind!r}; "
                                      f"use one of: {', '.join(PARAM_KINDS)}")
-            params.append(Param(spec.group("name"), kind, spec.group("text") or ""))
+            params.append(Param(spec.group("name"), kind, spec.group("text") or "", spec.group("var") or ""))
     return name, description, tuple(params)
 
 
@@ -225,8 +233,9 @@ def parse_query(text: str, *, name: str, path: Path | None = None, saved: bool =
     check_syntax(text, where)
     variables = query_variables(text)
     for p in params:
-        if p.name not in variables:
-            raise QueryError(f"{where}: parameter {p.name!r} is declared but the query has no variable ?{p.name}")
+        if p.variable not in variables:
+            raise QueryError(f"{where}: parameter {p.name!r} is declared but the query has no variable "
+                             f"?{p.variable}")
     return Query(header_name or name, text, description, params, path, saved, variables)
 
 
@@ -358,7 +367,7 @@ class QueryGraph:
 
 
 def bind_params(query: Query, graph: QueryGraph, params: Mapping[str, str] | None) -> dict[str, str]:
-    """Check the given parameters against the query and look each id up: variable name -> IRI."""
+    """Check the given parameters against the query and look each id (or name) up: variable name -> IRI."""
     given = dict(params or {})
     declared = {p.name: p for p in query.params}
     if declared or query.saved:
@@ -385,7 +394,7 @@ def bind_params(query: Query, graph: QueryGraph, params: Mapping[str, str] | Non
             kinds = ", ".join(k for k, _ in found)
             raise QueryError(f"id {ident!r} (parameter {key!r}) names more than one entity ({kinds}); "
                              f"declare its type in the query header, e.g. '# param: {key} (condition id)'")
-        bound[key] = found[0][1]
+        bound[declared[key].variable if key in declared else key] = found[0][1]
     return bound
 
 
@@ -533,7 +542,7 @@ def _binding_note(query: Query) -> str:
              "# or by adding a VALUES line just inside WHERE { ... }, for example:"]
     for p in query.params:
         kind = p.kind or "entity"
-        lines.append(f"#   VALUES ?{p.name} {{ <{V.DEFAULT_BASE}{kind}/ID> }}   # {p.describe()}: {p.description}")
+        lines.append(f"#   VALUES ?{p.variable} {{ <{V.DEFAULT_BASE}{kind}/ID> }}   # {p.describe()}: {p.description}")
     return "\n".join(lines) + "\n"
 
 

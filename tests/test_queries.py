@@ -339,7 +339,7 @@ def test_export_writes_standalone_files(tmp_path: Path, graph: Q.QueryGraph) -> 
         assert again.name == path.stem and again.params == SAVED[path.stem].params
         assert Q.run(again, graph, PARAMS.get(path.stem)).rows == Q.run(path.stem, graph, PARAMS.get(path.stem)).rows
     efc = (tmp_path / "out" / "evidence-for-condition.rq").read_text()
-    assert "VALUES ?condition { <https://evidence-kg.example/id/condition/ID> }" in efc
+    assert "VALUES ?for_condition { <https://evidence-kg.example/id/condition/ID> }" in efc
     assert "takes no parameters" in (tmp_path / "out" / "conflicts.rq").read_text()
 
 
@@ -364,6 +364,33 @@ def test_graph_files(tmp_path: Path) -> None:
 def test_result_sets_are_engine_neutral(graph: Q.QueryGraph) -> None:
     rs = Q.run("evidence-for-condition", graph, {"condition": "sciatica"})
     assert isinstance(rs, ResultSet)
-    cond = rs.column("condition")[0]
+    cond = rs.column("for_condition")[0]  # the bound parameter; `condition` is the statement's condition label
     assert cond is not None and cond.kind == "uri"
     assert cond.value == "https://evidence-kg.example/id/condition/sciatica"
+
+
+def test_statement_queries_read_well_with_labels_and_comparators(graph: Q.QueryGraph) -> None:
+    """A statement measured against another treatment says so, and ids come with the labels a person reads
+    (issue 16: 'better than nonsurgical care' must not read as a plain benefit)."""
+    dataset = read_valid(FIXTURE)
+    treatments = dataset.treatments.set_index("id")["label"]
+    conditions = dataset.conditions.set_index("id")["label"]
+    compared = dataset.evidence.dropna(subset=["comparator"]).set_index("id")["comparator"]
+    assert len(compared) > 0
+    efc = run(graph, "evidence-for-condition", condition="low-back-pain")
+    assert list(efc[0])[:7] == CONTRACT_COLUMNS["evidence-for-condition"]  # the contract's columns first
+    assert {"condition_id", "condition", "comparator", "comparator_id"} <= set(efc[0])
+    cases = [(efc, "evidence_id"), (run(graph, "by-source", source="trial-x"), "evidence_id"),
+             (run(graph, "statements-without-certainty"), "evidence_id"),
+             (run(graph, "recommendations-against"), "evidence_id")]
+    seen_comparator = False
+    for rows, key in cases:
+        assert rows
+        for r in rows:
+            assert r["treatment"] == treatments[r["treatment_id"]]
+            assert r["condition"] == conditions[r["condition_id"]]
+            expected = compared.get(r[key])
+            assert r["comparator_id"] == expected
+            assert r["comparator"] == (None if expected is None else treatments[expected])
+            seen_comparator |= expected is not None
+    assert seen_comparator, "the fixture has statements with a comparator in these queries"

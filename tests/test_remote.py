@@ -35,6 +35,7 @@ import kg
 from kg import cli, queries, remote
 from kg.queries import QueryGraph
 from kg.results import ResultSet, Term
+from kg.resolve import NAMES_QUERY
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -138,10 +139,27 @@ def test_an_id_that_is_not_a_slug_never_reaches_the_server() -> None:
     for hostile in ['x" } ?s ?p ?o { "', "Sciatica", "a\\u0022b", "", "é"]:
         assert endpoint.lookup(hostile, "condition") == []
     q = queries.saved_query("evidence-for-condition")
-    with pytest.raises(queries.QueryError, match="unknown condition 'x\" }'"):
-        remote.run_remote(q, endpoint, {"condition": 'x" }'})
     with pytest.raises(queries.QueryError, match="needs parameter 'condition'"):
         remote.run_remote(q, endpoint, {})
+
+    # A text that is no id may still be a label or synonym: the server is asked for its names by a fixed
+    # query (kg.resolve.NAMES_QUERY) and the text is matched here; it is never sent.
+    local = kg.load().store
+    sent: list[str] = []
+
+    class Recording(remote.Endpoint):
+        def select(self, text: str) -> ResultSet:
+            sent.append(text)
+            answer = local.query(text)
+            return ResultSet([v.value for v in answer.variables],
+                             [tuple(queries._ox_term(t) for t in row) for row in answer])
+
+    recording = Recording(f"http://127.0.0.1:{free_port()}/sparql", remote.default_graph())
+    with pytest.raises(queries.QueryError, match="unknown condition 'x\" }'"):
+        remote.run_remote(q, recording, {"condition": 'x" }'})
+    assert sent == [NAMES_QUERY]
+    assert remote.run_remote(q, recording, {"condition": "Sciatic pain"}).rows
+    assert not any('x" }' in text or "Sciatic pain" in text for text in sent)
 
 
 def test_addresses_and_graph_names_are_checked() -> None:
