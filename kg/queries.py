@@ -8,9 +8,10 @@ A query is a `.rq` file whose leading comment lines form a header::
 
 The saved queries live in `kg/queries/`. A parameter is a variable of the
 same name, or the one its header line names after `as` (so that a saved
-query may have a `condition` column of labels and bind `?for_condition`). Its value is an id: it is looked up in the graph (the entity whose
-`dcterms:identifier` is the id and whose kind matches the parameter's type)
-and bound as that entity's IRI — through Oxigraph's `substitutions` or
+query may have a `condition` column of labels and bind `?for_condition`).
+Its value is an id, or a label or synonym (`kg.resolve`): it is looked up in
+the graph (the entity whose `dcterms:identifier` is the id and whose kind
+matches the parameter's type) and bound as that entity's IRI — through Oxigraph's `substitutions` or
 rdflib's `initBindings` — never pasted into the query text. A file without
 `# param:` lines takes any of its variables as a parameter; a variable named
 like a kind (`condition`, `treatment`, `source`, `evidence`) looks up that

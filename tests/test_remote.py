@@ -34,8 +34,8 @@ import pytest
 import kg
 from kg import cli, queries, remote
 from kg.queries import QueryGraph
-from kg.results import ResultSet, Term
 from kg.resolve import NAMES_QUERY
+from kg.results import ResultSet, Term
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
