@@ -47,9 +47,9 @@ def entities(dataset: Dataset, what: str) -> pd.DataFrame:
 
 
 def tree(dataset: Dataset, what: str) -> pd.DataFrame:
-    """`entities` in hierarchy order (children under their parent, each level by id) with a `tree`
-    column first: the id indented under its parent with guides (├─, └─, │), and `under`: the
-    statements about it and everything under it."""
+    """`entities` in hierarchy order (children under their parent, each level by id): a `tree` column
+    of ids indented under their parents with guides (├─, └─, │) in place of `id` and `parent`, and
+    `total`: the statements about it and about everything under it."""
     if what not in TREES:
         raise UsageError(f"{what} have no hierarchy: `kg list {what}` without --tree lists them")
     flat = entities(dataset, what)  # sorted by id, so siblings come in id order
@@ -75,8 +75,8 @@ def tree(dataset: Dataset, what: str) -> pd.DataFrame:
         np.add.at(total, h.parent[level], total[level])
     out = flat.iloc[order].reset_index(drop=True)
     out.insert(0, "tree", [g + i for g, i in zip(guides, out["id"].astype(str), strict=True)])
-    out["under"] = total[order]
-    return out
+    out["total"] = total[order]
+    return out.drop(columns=["id", "parent"])
 
 
 __all__ = ["LISTS", "TREES", "entities", "tree"]

@@ -164,10 +164,13 @@ def render(table: Table, layout: Layout) -> str:
     else:
         widths = fit(header, cells, layout.width, table.priority, table.whole)
     shown = [c for c in header if c in widths]
+    right = {c for c in shown if pd.api.types.is_numeric_dtype(frame[c].dtype)
+             and not pd.api.types.is_bool_dtype(frame[c].dtype)}
     lines: list[Text] = []
     head = Text()
     for i, c in enumerate(shown):
-        head.append((" " * GAP if i else "") + _pad(c, widths[c], last=i == len(shown) - 1), style="bold")
+        head.append((" " * GAP if i else "") + _pad(c, widths[c], last=i == len(shown) - 1, right=c in right),
+                    style="bold")
     lines.append(head)
     lines.append(Text("  ".join("-" * widths[c] for c in shown), style="dim"))
     columns = [cells[c].tolist() for c in shown]
@@ -176,7 +179,7 @@ def render(table: Table, layout: Layout) -> str:
         for i, (c, value) in enumerate(zip(shown, row, strict=True)):
             colour = table.colours.get(c, {}).get(value) if layout.colour else None
             line.append(" " * GAP if i else "")
-            line.append(_pad(value, widths[c], last=i == len(shown) - 1), style=colour or "")
+            line.append(_pad(value, widths[c], last=i == len(shown) - 1, right=c in right), style=colour or "")
         line.rstrip()
         lines.append(line)
     if table.count:
@@ -190,11 +193,14 @@ def render(table: Table, layout: Layout) -> str:
     return _to_text(lines, layout)
 
 
-def _pad(value: str, width: int, *, last: bool) -> str:
-    """`value` cut to `width` cells with an ellipsis, padded to it (the last column is not padded)."""
+def _pad(value: str, width: int, *, last: bool, right: bool = False) -> str:
+    """`value` cut to `width` cells with an ellipsis, padded to it (numbers on the left; the last column
+    is not padded on the right)."""
     text = Text(value)
     if cell_len(value) > width:
         text.truncate(width, overflow="ellipsis")
+    elif right:
+        text.pad_left(width - cell_len(value))
     elif not last:
         text.pad_right(width - cell_len(value))
     return text.plain
