@@ -30,4 +30,5 @@ class ValidationError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         lines = "\n".join(str(p) for p in self.problems)
-        super().__init__(f"{len(self.problems)} problem(s) in the data:\n{lines}")
+        n = len(self.problems)
+        super().__init__(f"{n} problem{'' if n == 1 else 's'} in the data:\n{lines}")
