@@ -11,8 +11,15 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from kg.errors import KgError
 from kg.problems import ValidationError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kg.results import ResultSet
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -23,6 +30,12 @@ class UserError(Exception):
 
 def _say(message: str) -> None:
     print(message, file=sys.stderr)
+
+
+def _plural(n: int, one: str) -> str:
+    from kg.progress import plural
+
+    return plural(n, one)
 
 
 def _data_arg(parser: argparse.ArgumentParser) -> None:
@@ -60,7 +73,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if dataset is None:
         for problem in problems:
             print(problem)
-        _say(f"{len(problems)} problem(s) in {folder}")
+        _say(f"{_plural(len(problems), 'problem')} in {folder}")
         return 1
     _say(
         f"{folder}: valid ({len(dataset.evidence)} statements, {len(dataset.treatments)} treatments, "
@@ -70,13 +83,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from kg.build import build
+    from kg.build import OUTPUTS, build
+    from kg.progress import Display, is_terminal, outputs_line
 
-    progress = (lambda name: _say(f"writing {name}")) if sys.stderr.isatty() else None
-    paths = build(args.data, args.out, base=args.base, store=args.store, progress=progress)
-    _say(f"built {len(paths)} files in {args.out}/: " + ", ".join(p.name for p in paths))
-    if args.store is not None:
-        _say(f"wrote the Oxigraph store {args.store}/ (query it with `kg query NAME --store {args.store}`)")
+    out = Path(args.out)
+    # bytes written so far: the files in the build's staging folder beside --out (kg.atomic.staged)
+    display = Display(is_terminal() and not args.quiet, files=len(OUTPUTS) + (args.store is not None),
+                      watch=lambda: sorted(out.resolve().parent.glob(".build-*")))
+    with display.shown("kg build"):
+        paths = build(args.data, out, base=args.base, store=args.store, progress=display.step)
+    if not args.quiet:
+        _say(outputs_line("built", paths, display.seconds, out))
+        if args.store is not None:
+            _say(f"wrote the Oxigraph store {args.store}/ (query it with `kg query NAME --store {args.store}`)")
     return 0
 
 
@@ -106,12 +125,20 @@ def cmd_push(args: argparse.Namespace) -> int:
     gsp = remote.check_url(args.gsp, "the Graph Store URL")
     graph = remote.check_iri(args.named_graph or remote.default_graph(args.base), "the named graph")
     credentials = remote.Credentials.from_env()
+    from kg.progress import Display, is_terminal, size
+
     evidence = kg.load(args.data, base=args.base)
-    progress = (lambda sent, total: _say(f"sent {sent} of {total} triples")) if sys.stderr.isatty() else None
-    _say(f"pushing into the named graph <{graph}> at {gsp}")
-    report = remote.push(evidence.ntriples, gsp, graph, batch_size=args.batch_size, credentials=credentials,
-                         progress=progress)
-    _say(f"pushed {report.triples} triples in {report.batches} request(s) into <{report.graph}>")
+    display = Display(is_terminal() and not args.quiet, rows_unit="triple")
+    if not args.quiet:
+        _say(f"pushing into the named graph <{graph}> at {gsp}")
+    nt = evidence.ntriples
+    with display.shown("kg push"):
+        display.step(f"{size(len(nt))} of N-Triples")
+        report = remote.push(nt, gsp, graph, batch_size=args.batch_size, credentials=credentials,
+                             progress=lambda sent, total: display.rows(sent, total))
+    if not args.quiet:
+        _say(f"pushed {_plural(report.triples, 'triple')} ({size(len(nt))}) in {_plural(report.batches, 'request')} "
+             f"into <{report.graph}> in {display.seconds:.1f} s")
     return 0
 
 
@@ -136,13 +163,16 @@ def cmd_summary(args: argparse.Namespace) -> int:
         frame = graph.summary(args.condition)
     except summary.UnknownIdError as err:
         raise UserError(str(err)) from None
-    writers = {"table": summary.to_table, "csv": summary.to_csv, "json": summary.to_json}
-    _write(writers[args.format](frame))
+    if args.format == "table":
+        _show(frame, args, priority=("treatment", "condition", "verdict", "headline"))
+        return 0
+    writers = {"csv": summary.to_csv, "json": summary.to_json}
+    _write(writers[args.format](_pick(frame, args)))
     return 0
 
 
 def cmd_queries(args: argparse.Namespace) -> int:
-    from kg import queries, results
+    from kg import queries
 
     try:
         if args.export is not None:
@@ -152,8 +182,12 @@ def cmd_queries(args: argparse.Namespace) -> int:
         saved = queries.saved_queries()
     except queries.QueryError as err:
         raise UserError(str(err)) from None
-    rows = [[q.name, ", ".join(p.describe() for p in q.params), q.description] for q in saved]
-    _write(results.format_table(["name", "parameters", "description"], rows, max_width=200))
+    import pandas as pd
+
+    frame = pd.DataFrame({"name": [q.name for q in saved],
+                          "parameters": [", ".join(p.describe() for p in q.params) for q in saved],
+                          "description": [q.description for q in saved]}, dtype="string")
+    _show(frame, args, priority=("name", "description"), whole=("name",))
     return 0
 
 
@@ -185,6 +219,11 @@ def cmd_query(args: argparse.Namespace) -> int:
             else:
                 graph = kg.load(args.data).query_graph
             answer = queries.run(query, graph, params, engine=args.engine)
+        if args.columns is not None and answer.boolean is None:
+            answer = _pick_results(answer, args)
+        if args.format == "table" and answer.boolean is None:
+            _show(results.display_frame(answer, vocab.prefixes()), args)
+            return 0
         text = results.format_results(answer, args.format, prefixes=vocab.prefixes())
     except (queries.QueryError, ValueError) as err:
         message = str(err)
@@ -193,6 +232,116 @@ def cmd_query(args: argparse.Namespace) -> int:
         raise UserError(message) from None
     _write(text)
     return 0
+
+
+def _table_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--columns", metavar="A,B,C", default=None,
+                        help="show only these columns, in this order (names as in the header)")
+    parser.add_argument("--wide", action="store_true",
+                        help="every column in full, however wide the terminal (as when piped)")
+
+
+def _show(frame: pd.DataFrame, args: argparse.Namespace, *, priority: Sequence[str] = (),
+          whole: Sequence[str] = ()) -> None:
+    """A table on standard output, fitted to the terminal (see kg.tables)."""
+    from kg import tables
+
+    layout = tables.Layout.for_stream(sys.stdout, wide=args.wide)
+    _write(tables.show(frame, layout, columns=tables.parse_columns(args.columns), priority=priority, whole=whole))
+
+
+def _pick(frame: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame:
+    """Only the --columns asked for (all when none), for the csv and json formats."""
+    from kg import tables
+
+    return tables.select_columns(frame, tables.parse_columns(args.columns))
+
+
+def _pick_results(answer: ResultSet, args: argparse.Namespace) -> ResultSet:
+    """A result set with only the --columns asked for, in that order (all formats)."""
+    import pandas as pd
+
+    from kg import results, tables
+
+    picked = tables.select_columns(pd.DataFrame(columns=answer.variables), tables.parse_columns(args.columns))
+    names = [str(c) for c in picked.columns]
+    where = [answer.variables.index(n) for n in names]
+    return results.ResultSet(names, [tuple(row[i] for i in where) for row in answer.rows])
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    import kg
+    from kg import listing
+
+    dataset = kg.load(args.data).dataset
+    if args.tree:
+        frame = listing.tree(dataset, args.what)
+        priority: tuple[str, ...] = ("tree", "label", "statements", "total")
+        whole: tuple[str, ...] = ("tree",)
+    else:
+        frame = listing.entities(dataset, args.what)
+        priority, whole = ("id", "label", "statements"), ()
+    if args.format == "table":
+        _show(frame, args, priority=priority, whole=whole)
+    elif args.format == "csv":
+        _write(_pick(frame, args).to_csv(index=False, lineterminator="\n"))
+    else:
+        from kg import summary
+
+        _write(summary.to_json(_pick(frame, args)))
+    return 0
+
+
+HELP: dict[str, tuple[str, tuple[str, ...]]] = {
+    # command: (description, examples); shown by `kg COMMAND --help`
+    "validate": ("Check a data folder (sources.csv, conditions.csv, treatments.csv, evidence.csv) and print "
+                 "every problem as FILE:LINE: column: message, the line as a text editor counts it. Exit 0 when "
+                 "clean, 1 when not.",
+                 ("kg validate", "kg validate --data path/to/folder")),
+    "build": ("Validate the data, then write graph.ttl, graph.jsonld, graph.nt, graph.graphml, summary.csv and "
+              "index.html into --out. On a terminal a progress line shows the files and bytes written; the "
+              "last line lists the outputs with their sizes. Invalid data writes nothing.",
+              ("kg build", "kg build --data path/to/folder --out site/", "kg build --store graph-store/ --quiet")),
+    "view": ("Open the graph page in a web browser, building it first when the data is newer. Without --out "
+             "the page is built into the project's build/ folder for the bundled data, and into a folder "
+             "under the system's temporary folder for any other data folder: never into the current folder "
+             "unasked.",
+             ("kg view", "kg view --data path/to/folder --no-open", "kg view --out site/ --rebuild")),
+    "push": ("Replace a named graph on a SPARQL server with the graph, through the Graph Store HTTP Protocol, "
+             "in batches. Credentials, if the server asks for them, come from KG_ENDPOINT_USER and "
+             "KG_ENDPOINT_PASSWORD.",
+             ("kg push --gsp http://localhost:8890/sparql-graph-crud-auth",
+              "kg push --gsp http://localhost:3030/kg/data --named-graph https://example.org/graph --quiet")),
+    "summary": ("The evidence summary: one row per treatment-condition pair with its verdict, the effect per "
+                "timeframe, the number of sources and a headline. --condition takes an id, a label or a "
+                "synonym, and includes the conditions under it.",
+                ("kg summary", 'kg summary --condition "sciatic pain"',
+                 "kg summary --columns treatment,verdict,headline --format csv")),
+    "list": ("List the treatments, conditions or sources: id, label, synonyms, parent and how many statements "
+             "are about each. --tree draws the hierarchy, with the statements about each entry and everything "
+             "under it.",
+             ("kg list conditions --tree", "kg list treatments --columns id,label,statements",
+              "kg list sources --format csv")),
+    "queries": ("List the saved SPARQL queries with their parameters, or write them as standalone .rq files.",
+                ("kg queries", "kg queries --export queries/")),
+    "query": ("Run a saved query (see `kg queries`) or a .rq file. A parameter's value is an id, a label or a "
+              "synonym; it is bound as the RDF term of that entity, never pasted into the query.",
+              ('kg query evidence-for-condition --param condition="sciatic pain"',
+               "kg query by-source --param source=nih-low-back-pain-fact-sheet --format csv",
+               "kg query my-query.rq --graph build/graph.ttl --format json")),
+}
+
+
+def _document(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Give every subcommand its description and examples (HELP) in `kg COMMAND --help`."""
+    import textwrap
+
+    for name, parser in sub.choices.items():
+        description, examples = HELP[name]
+        extra = f"\n\n{textwrap.fill(parser.description, 78)}" if parser.description else ""
+        parser.description = textwrap.fill(description, 78) + extra
+        parser.epilog = "examples:\n" + "\n".join(f"  {e}" for e in examples)
+        parser.formatter_class = argparse.RawDescriptionHelpFormatter
 
 
 def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
@@ -228,7 +377,6 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     p = sub.add_parser(
         "push",
         help="load the graph into a SPARQL server's named graph (Graph Store Protocol, in batches), replacing it",
-        description="Credentials, if the server asks for them, come from KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD.",
     )
     p.add_argument("--gsp", metavar="URL", required=True,
                    help="the server's Graph Store Protocol endpoint, e.g. http://host:8890/sparql-graph-crud-auth")
@@ -242,8 +390,8 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
     p = sub.add_parser("summary", help="the evidence summary: one row per treatment-condition pair with its verdict")
     _data_arg(p)
-    p.add_argument("--condition", metavar="ID", default=None,
-                   help="only the pairs of this condition and of the conditions under it")
+    p.add_argument("--condition", metavar="ID|NAME", default=None,
+                   help="only the pairs of this condition (an id, label or synonym) and of the conditions under it")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
     handlers["summary"] = cmd_summary
 
@@ -255,7 +403,6 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     p = sub.add_parser(
         "query",
         help="run a saved query (see `kg queries`) or a .rq file",
-        description="Parameters are ids, bound as the RDF terms of those entities (never pasted into the query).",
     )
     p.add_argument("query", metavar="NAME|FILE.rq", help="a saved query's name or a SPARQL query file")
     source = p.add_mutually_exclusive_group()
@@ -272,13 +419,26 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
                    help="with --endpoint: the graph to query (default: the one `kg push` fills, "
                         "https://evidence-kg.example/id/graph)")
     p.add_argument("--param", metavar="KEY=VALUE", type=_param, action="append", default=[],
-                   help="bind a parameter to the entity with this id (repeatable)")
+                   help="bind a parameter to the entity with this id, label or synonym (repeatable)")
     p.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table",
                    help="table (default), or the W3C SPARQL 1.1 results formats csv, tsv, json")
     p.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph",
                    help="SPARQL engine (default: oxigraph)")
     handlers["query"] = cmd_query
 
+    p = sub.add_parser("list", help="list the treatments, conditions or sources with their ids and statement counts")
+    p.add_argument("what", choices=("treatments", "conditions", "sources"), help="what to list")
+    _data_arg(p)
+    p.add_argument("--tree", action="store_true", help="draw the hierarchy (treatments and conditions)")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
+    handlers["list"] = cmd_list
+
+    for name in ("summary", "query", "queries", "list"):
+        _table_args(sub.choices[name])
+    for name in ("build", "push"):
+        sub.choices[name].add_argument("-q", "--quiet", action="store_true",
+                                       help="print nothing but errors (no progress, no closing line)")
+    _document(sub)
     return parser, handlers
 
 
@@ -293,11 +453,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as err:
         for problem in err.problems:
             _say(str(problem))
-        _say(f"{len(err.problems)} problem(s): nothing was written")
+        _say(f"{_plural(len(err.problems), 'problem')}: nothing was written")
         return 1
     except UserError as err:
         _say(f"kg {args.command}: {err}")
         return 1
+    except KgError as err:
+        _say(f"kg {args.command}: {err}")
+        return err.exit_code
     except BrokenPipeError:
         return 1
     except KeyboardInterrupt:

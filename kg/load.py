@@ -228,8 +228,10 @@ def read_folder(data_dir: Path) -> tuple[dict[str, RawTable], list[Problem]]:
     """Read the four contract files; report every problem that stops a file being read."""
     tables: dict[str, RawTable] = {}
     problems: list[Problem] = []
+    if not data_dir.exists():
+        return {}, [Problem(str(data_dir), None, "(folder)", "no such folder")]
     if not data_dir.is_dir():
-        return {}, [Problem(str(data_dir), None, "(folder)", "not a folder")]
+        return {}, [Problem(str(data_dir), None, "(folder)", "not a folder (it is a file)")]
     for table in TABLES.values():
         raw, found = read_table(data_dir, table)
         problems.extend(found)

@@ -2,8 +2,10 @@
 
 On a terminal, a table fits its width: columns of ids, enum values and numbers (no spaces in
 any value) are kept whole, and columns of text are shortened with an ellipsis; when even that
-is too wide, the least needed columns are left out and named under the table. A column `X_id`
-beside its label column `X` is left out before the label, since a person reads the label.
+is too wide, the least needed columns are left out and named under the table: ids (`X_id`)
+before other columns, and an id beside its label column `X` first of all, since a person reads
+the label; a column holding the same value in every row goes before those. Columns with nothing
+in them are left out and named too.
 Piped, or with `--wide`, every column is shown in full, one row a line, as before.
 
 Colour (bold headers, verdicts and effects in the page's colours) is used only on a terminal,
@@ -35,7 +37,7 @@ from kg.errors import UsageError
 
 GAP = 2
 """Spaces between columns."""
-MIN_TEXT = 12
+MIN_TEXT = 10
 """The narrowest a shortened text column gets (its header, if longer, stays whole)."""
 
 
@@ -105,13 +107,16 @@ def _cells(frame: pd.DataFrame) -> pd.DataFrame:
     return text.apply(lambda col: col.str.split().str.join(" "))
 
 
-def _order(columns: list[str], priority: Sequence[str]) -> list[str]:
-    """Which columns to keep first: the given priority, then labels (X beside X_id), then others, then ids
-    whose label is shown."""
+def _order(columns: list[str], priority: Sequence[str], constant: Sequence[str] = ()) -> list[str]:
+    """Which columns to keep first: the given priority, then the others in order, ids (`X_id`) after
+    them, then ids whose label `X` is shown, and last the columns that hold one value in every row."""
     first = [c for c in priority if c in columns]
     labelled = {f"{c}_id" for c in columns} & set(columns)
-    rest = [c for c in columns if c not in first and c not in labelled]
-    return first + rest + [c for c in columns if c in labelled and c not in first]
+    later = set(first) | labelled | set(constant)
+    ids = [c for c in columns if c.endswith("_id") and c not in later]
+    rest = [c for c in columns if c not in later and c not in ids]
+    named = [c for c in columns if c in labelled and c not in first and c not in constant]
+    return first + rest + ids + named + [c for c in columns if c in constant and c not in first]
 
 
 def fit(header: list[str], cells: pd.DataFrame, width: int, priority: Sequence[str] = (),
@@ -119,7 +124,8 @@ def fit(header: list[str], cells: pd.DataFrame, width: int, priority: Sequence[s
     """Column -> width for the columns shown in `width` cells (in `header` order), see the module doc.
 
     The `priority` columns come first and get their full width before any other column is added;
-    the others follow (labels before the ids they name) while they fit. `whole` columns are never cut."""
+    the others follow while they fit, and ids and columns of one value only once every text column
+    shown has its full width. `whole` columns are never cut."""
     natural = {c: max([cell_len(c), *(cell_len(v) for v in cells[c])]) for c in header}
     kept = {c: c in whole or not cells[c].str.contains(" ", regex=False).any() for c in header}
     least = {c: natural[c] if kept[c] else min(natural[c], max(cell_len(c), MIN_TEXT)) for c in header}
@@ -141,9 +147,12 @@ def fit(header: list[str], cells: pd.DataFrame, width: int, priority: Sequence[s
                 if used() >= width:
                     break
 
-    order = _order(header, priority)
+    constant = [c for c in header if len(cells) > 1 and cells[c].nunique() == 1]
+    order = [c for c in _order(header, priority, constant) if (cells[c] != "").any() or c in priority]
     first = [c for c in order if c in priority]
-    for group in (first, [c for c in order if c not in priority]):
+    spare_only = set(constant) | {c for c in header if c.endswith("_id")}  # shown only if text is whole
+    middle = [c for c in order if c not in priority and c not in spare_only]
+    for group in (first, middle, [c for c in order if c not in first and c not in middle]):
         for c in group:
             if not widths or used() + GAP + least[c] <= width:
                 widths[c] = least[c]
@@ -185,11 +194,20 @@ def render(table: Table, layout: Layout) -> str:
     if table.count:
         n = len(frame)
         note = f"({n} row{'' if n == 1 else 's'}"
-        hidden = [c for c in header if c not in widths]
+        empty = [c for c in header if c not in widths and not (cells[c] != "").any()]
+        hidden = [c for c in header if c not in widths and c not in empty]
+        if empty:
+            note += f"; empty: {', '.join(empty)}"
         if hidden:
             what = "column" if len(hidden) == 1 else "columns"
             note += f"; {len(hidden)} {what} not shown: {', '.join(hidden)}; see --wide or --columns"
-        lines.append(Text(note + ")", style="dim"))
+        note += ")"
+        if layout.width is not None:
+            import textwrap
+
+            lines.extend(Text(part, style="dim") for part in textwrap.wrap(note, max(layout.width, 20)))
+        else:
+            lines.append(Text(note, style="dim"))
     return _to_text(lines, layout)
 
 
@@ -229,8 +247,8 @@ def palette() -> dict[str, dict[str, str]]:
 
 def show(frame: pd.DataFrame, layout: Layout, *, columns: Sequence[str] | None = None,
          priority: Sequence[str] = (), whole: Sequence[str] = (), count: bool = True) -> str:
-    """`render` of `frame` (only `columns`, when given) with the page's palette."""
-    return render(Table(select_columns(frame, columns), priority, palette(), whole, count), layout)
+    """`render` of `frame` (only `columns`, when given, and those first) with the page's palette."""
+    return render(Table(select_columns(frame, columns), list(columns or priority), palette(), whole, count), layout)
 
 
 __all__ = ["GAP", "MIN_TEXT", "Layout", "Table", "fit", "palette", "parse_columns", "render", "select_columns",

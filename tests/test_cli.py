@@ -54,7 +54,11 @@ def test_usage_error_exits_2() -> None:
 def test_missing_folder_is_a_message(tmp_path: Path) -> None:
     result = kg_run("validate", "--data", str(tmp_path / "absent"))
     assert result.returncode == 1
-    assert f"{tmp_path / 'absent'}: (folder): not a folder" in result.stdout
+    assert f"{tmp_path / 'absent'}: (folder): no such folder" in result.stdout  # issue 16: not "not a folder"
+    (tmp_path / "file.csv").write_text("id\n", encoding="utf-8")
+    result = kg_run("validate", "--data", str(tmp_path / "file.csv"))
+    assert result.returncode == 1
+    assert f"{tmp_path / 'file.csv'}: (folder): not a folder (it is a file)" in result.stdout
 
 
 def test_build_to_a_file_path_is_a_message(tmp_path: Path) -> None:
