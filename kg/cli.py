@@ -444,6 +444,11 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser, handlers = make_parser()
+    # Shell completion (bash, zsh, fish): after `eval "$(register-python-argcomplete kg)"`, the shell runs
+    # kg with _ARGCOMPLETE set, and argcomplete answers from the parser and exits here.
+    import argcomplete
+
+    argcomplete.autocomplete(parser)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)

@@ -206,3 +206,20 @@ def test_plurals_are_right(capsys: pytest.CaptureFixture[str], minimal: Path) ->
     assert code == 1 and f"1 problem in {minimal}" in err and "(s)" not in err
     code, _, err = run_main(capsys, "build", "--data", str(minimal), "--out", str(minimal / "out"))
     assert code == 1 and "1 problem" in err and "(s)" not in err
+
+
+def test_shell_completion_answers_from_the_parser(tmp_path: Path) -> None:
+    """What bash, zsh and fish get after `eval "$(register-python-argcomplete kg)"` (argcomplete's protocol)."""
+    import os
+
+    def complete(line: str) -> list[str]:
+        answer = tmp_path / "answer"
+        env = {**os.environ, "_ARGCOMPLETE": "1", "_ARGCOMPLETE_SHELL": "bash", "COMP_LINE": line,
+               "COMP_POINT": str(len(line)), "_ARGCOMPLETE_STDOUT_FILENAME": str(answer), "COMP_TYPE": "9"}
+        done = subprocess.run([sys.executable, "-m", "kg.cli"], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return sorted(answer.read_text(encoding="utf-8").replace("\x0b", "\n").split())
+
+    assert complete("kg li") == ["list"]
+    assert {"conditions", "sources", "treatments"} <= set(complete("kg list "))
+    assert "--tree" in complete("kg list conditions --t")
