@@ -101,4 +101,21 @@ def write_outputs(
     return [out / name for name in OUTPUTS]
 
 
-__all__ = ["OUTPUTS", "BuildError", "ValidationError", "build", "write_outputs"]
+def view_dir(data_dir: str | Path) -> Path:
+    """Where `kg view` builds when given no --out: never the current folder.
+
+    The data of a source checkout (`data/` beside `pyproject.toml`) is built into that checkout's
+    `build/`, where `kg build` puts it; any other data folder into a folder of its own under the
+    system's temporary folder, named after the data folder (so each keeps its page)."""
+    import hashlib
+    import tempfile
+
+    folder = Path(data_dir).resolve()
+    checkout = Path(__file__).resolve().parent.parent
+    if folder == checkout / "data" and (checkout / "pyproject.toml").is_file():
+        return checkout / "build"
+    digest = hashlib.sha256(str(folder).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / "kg-view" / f"{folder.name}-{digest}"
+
+
+__all__ = ["OUTPUTS", "BuildError", "ValidationError", "build", "view_dir", "write_outputs"]

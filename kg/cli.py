@@ -103,14 +103,15 @@ def cmd_view(args: argparse.Namespace) -> int:
     import webbrowser
 
     from kg.api import bundled_data_dir
-    from kg.build import build
+    from kg.build import build, view_dir
 
     folder = Path(args.data or bundled_data_dir())
-    index = args.out / "index.html"
+    out = args.out if args.out is not None else view_dir(folder)
+    index = out / "index.html"
     newest = max((f.stat().st_mtime_ns for f in folder.rglob("*") if f.is_file()), default=0)
     if args.rebuild or not index.is_file() or index.stat().st_mtime_ns < newest:
-        build(folder, args.out, base=args.base)
-        _say(f"built {args.out}/ from {folder}")
+        build(folder, out, base=args.base)
+        _say(f"built {out}/ from {folder}")
     target = index.resolve()
     print(target)
     if not args.no_open and not webbrowser.open(target.as_uri()):
@@ -368,7 +369,9 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
     p = sub.add_parser("view", help="open the graph page (index.html) in a web browser, building it first if needed")
     _data_arg(p)
-    p.add_argument("--out", metavar="DIR", type=Path, default=Path("build"), help="build folder (default: build/)")
+    p.add_argument("--out", metavar="DIR", type=Path, default=None,
+                   help="build folder (default: the checkout's build/ for the bundled data, else a folder under "
+                        "the system's temporary folder; never the current folder)")
     _base_arg(p)
     p.add_argument("--rebuild", action="store_true", help="build even when the page is newer than the data")
     p.add_argument("--no-open", action="store_true", help="only build if needed and print the page's path")

@@ -223,3 +223,26 @@ def test_shell_completion_answers_from_the_parser(tmp_path: Path) -> None:
     assert complete("kg li") == ["list"]
     assert {"conditions", "sources", "treatments"} <= set(complete("kg list "))
     assert "--tree" in complete("kg list conditions --t")
+
+
+def test_view_never_builds_into_the_current_folder_unasked(tmp_path: Path, minimal: Path) -> None:
+    import os
+
+    from kg.build import view_dir
+
+    root = Path(__file__).resolve().parent.parent
+    assert view_dir(root / "data") == root / "build"  # the bundled data of a checkout: where kg build puts it
+    here, temp = tmp_path / "elsewhere", tmp_path / "tmp"
+    here.mkdir()
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp)}
+    done = subprocess.run([sys.executable, "-m", "kg.cli", "view", "--no-open", "--data", str(minimal)],
+                          capture_output=True, text=True, cwd=here, env=env)
+    assert done.returncode == 0, done.stderr
+    page = Path(done.stdout.strip())
+    assert page.is_file() and page.name == "index.html"
+    assert page.parent.parent == temp / "kg-view" and page.parent.name.startswith("data-")
+    assert list(here.iterdir()) == []  # nothing written where kg view was run
+    again = subprocess.run([sys.executable, "-m", "kg.cli", "view", "--no-open", "--data", str(minimal)],
+                           capture_output=True, text=True, cwd=here, env=env)
+    assert again.stdout == done.stdout and "built" not in again.stderr  # up to date: not built again
