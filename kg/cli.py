@@ -165,7 +165,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     except summary.UnknownIdError as err:
         raise UserError(str(err)) from None
     if args.format == "table":
-        _show(frame, args, priority=("treatment", "condition", "verdict", "headline"))
+        _show(frame, args, priority=("treatment", "condition", "verdict", "strength", "headline"))
         return 0
     writers = {"csv": summary.to_csv, "json": summary.to_json}
     _write(writers[args.format](_pick(frame, args)))
