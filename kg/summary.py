@@ -127,8 +127,6 @@ _NO_BENEFIT_PHRASES = {
 }
 
 
-
-
 # --------------------------------------------------------------------------- the table as integer codes
 
 _N_EFFECTS = len(enum_values("effect"))

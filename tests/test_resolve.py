@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kg
-from kg import queries
+from kg import engines, queries
 from kg.errors import UnknownIdError
 from kg.model import read_valid
 from kg.resolve import NAMES_QUERY, AmbiguousNameError, Resolver, dataset_names, graph_names, normalise
@@ -97,7 +97,7 @@ def test_bundled_data_the_issue_examples() -> None:
 
 def test_graph_names_are_the_dataset_names() -> None:
     """A built graph, a store or an endpoint resolves exactly as the Dataset does."""
-    from_graph = graph_names(BUNDLED.query_graph.name_rows())
+    from_graph = graph_names(BUNDLED.engine().select(NAMES_QUERY).values())
     from_data = dataset_names(BUNDLED.dataset)
     key = ["kind", "id", "tier", "name"]
     a = from_graph.astype(str).sort_values(key).reset_index(drop=True)
@@ -148,18 +148,20 @@ def test_the_api_takes_names_everywhere() -> None:
 
 def test_query_parameters_take_names_and_bind_the_entity_iri(tmp_path: Path) -> None:
     g = kg.load(NAMES)
-    by_name = queries.run("evidence-for-condition", g.query_graph, {"condition": "Radicular Pain"})
-    by_id = queries.run("evidence-for-condition", g.query_graph, {"condition": "sciatica"})
+    by_name = engines.run("evidence-for-condition", g.engine(), {"condition": "Radicular Pain"})
+    by_id = engines.run("evidence-for-condition", g.engine(), {"condition": "sciatica"})
     assert by_name.rows == by_id.rows and by_name.rows
     # a graph file has no Dataset: its names come from the graph itself
     path = tmp_path / "graph.nt"
     path.write_bytes(g.ntriples)
-    graph = queries.QueryGraph.from_file(path)
-    assert queries.run("evidence-for-condition", graph, {"condition": "radicular pain"}).rows == by_id.rows
+    graph = engines.open_engine(graph=path)
+    assert engines.run("evidence-for-condition", graph, {"condition": "radicular pain"}).rows == by_id.rows
+    assert engines.run("evidence-for-condition", graph.using("rdflib"), {"condition": "radicular pain"}).rows \
+        == by_id.rows
     with pytest.raises(queries.QueryError) as caught:
-        queries.run("evidence-for-condition", graph, {"condition": "sciatic pain"})
+        engines.run("evidence-for-condition", graph, {"condition": "sciatic pain"})
     assert "could mean 2 conditions: Leg pain (leg-pain), Sciatica (sciatica)" in str(caught.value)
     assert isinstance(caught.value, UnknownIdError)
     with pytest.raises(queries.QueryError, match=r"unknown condition 'discectomy' \(parameter 'condition'\): "
                                                  r"that names a treatment"):
-        queries.run("evidence-for-condition", graph, {"condition": "discectomy"})
+        engines.run("evidence-for-condition", graph, {"condition": "discectomy"})
