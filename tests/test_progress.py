@@ -118,3 +118,16 @@ def test_push_on_a_terminal_counts_triples_then_says_what_it_sent(fake: FakeServ
     requests = len(fake.requests)
     assert f"pushed {total} triples ({progress.size(len(nt))}) in {requests} requests into <" in text
     assert b"".join(r.body for r in fake.requests) == nt
+
+
+def test_export_on_a_terminal_shows_progress_and_the_file(tmp_path: Path) -> None:
+    target = tmp_path / "graph.ttl"
+    code, drawn = run_on_a_terminal(["export", "--format", "ttl", "--data", str(MINIMAL), "--out", str(target)],
+                                    tmp_path)
+    assert code == 0, drawn
+    text = ANSI.sub("", drawn)
+    assert "kg export" in text and "writing graph.ttl" in text
+    assert f"wrote 1 file in {tmp_path}/ ({progress.size(target.stat().st_size)}) in " in text
+    code, drawn = run_on_a_terminal(["export", "--format", "ttl", "--data", str(MINIMAL), "--out", "-"], tmp_path)
+    assert code == 0 and "kg export" not in drawn and "wrote" not in drawn  # standard output: the Turtle only
+    assert "@prefix" in drawn or "<https://" in drawn
