@@ -179,7 +179,7 @@ def cmd_queries(args: argparse.Namespace) -> int:
     frame = pd.DataFrame({"name": [q.name for q in saved],
                           "parameters": [", ".join(p.describe() for p in q.params) for q in saved],
                           "description": [q.description for q in saved]}, dtype="string")
-    _show(frame, args, priority=("name", "description"), whole=("name",))
+    _show(frame, args, priority=("name", "parameters", "description"), whole=("name",))
     return 0
 
 

@@ -134,18 +134,15 @@ def fit(header: list[str], cells: pd.DataFrame, width: int, priority: Sequence[s
     def used() -> int:
         return sum(widths.values()) + GAP * max(len(widths) - 1, 0)
 
-    def grow() -> None:  # share the room left among the shortened text columns, up to their full width
-        growable = {c: natural[c] - widths[c] for c in widths if natural[c] > widths[c]}
-        while used() < width and growable:
-            spare, total = width - used(), sum(growable.values())
+    def grow() -> None:  # share the room left among the shortened text columns, evenly, up to their full width
+        growable = [c for c in widths if natural[c] > widths[c]]
+        while used() < width and growable:  # one cell at a time, round the columns: short ones finish first
             for c in list(growable):
-                extra = min(growable[c], max(1, spare * growable[c] // total), width - used())
-                widths[c] += extra
-                growable[c] -= extra
-                if growable[c] <= 0:
-                    del growable[c]
                 if used() >= width:
                     break
+                widths[c] += 1
+                if widths[c] >= natural[c]:
+                    growable.remove(c)
 
     constant = [c for c in header if len(cells) > 1 and cells[c].nunique() == 1]
     order = [c for c in _order(header, priority, constant) if (cells[c] != "").any() or c in priority]
