@@ -213,7 +213,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from kg import formats
     from kg.build import export
     from kg.model import bundled_data_dir, read_valid
-    from kg.progress import Display, is_terminal, outputs_line
+    from kg.progress import Display, is_terminal, size
 
     target = Path(args.out if args.out is not None else formats.get(args.format).filename)
     to_stdout = str(args.out) == "-"
@@ -224,7 +224,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         display.step(target.name)
         written = export(read_valid(args.data or bundled_data_dir()), args.format, args.out, base=args.base)
     if written is not None and not args.quiet:
-        _say(outputs_line("wrote", [written], display.seconds, written.parent))
+        _say(f"wrote {written} ({size(written.stat().st_size)}) in {display.seconds:.1f} s")
     return 0
 
 

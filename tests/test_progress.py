@@ -127,7 +127,7 @@ def test_export_on_a_terminal_shows_progress_and_the_file(tmp_path: Path) -> Non
     assert code == 0, drawn
     text = ANSI.sub("", drawn)
     assert "kg export" in text and "writing graph.ttl" in text
-    assert f"wrote 1 file in {tmp_path}/ ({progress.size(target.stat().st_size)}) in " in text
+    assert f"wrote {target} ({progress.size(target.stat().st_size)}) in " in text
     code, drawn = run_on_a_terminal(["export", "--format", "ttl", "--data", str(MINIMAL), "--out", "-"], tmp_path)
     assert code == 0 and "kg export" not in drawn and "wrote" not in drawn  # standard output: the Turtle only
     assert "@prefix" in drawn or "<https://" in drawn
