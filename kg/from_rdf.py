@@ -16,8 +16,8 @@ import pandas as pd
 from kg import vocab as V
 from kg.errors import InputError
 from kg.model import Dataset, typed_frame
-from kg.rdf import CLASSES, MAPPING, Obj
-from kg.schema import TABLES
+from kg.rdf import MAPPING, Obj
+from kg.schema import KIND_OF_TABLE, TABLES
 
 
 def _select(store: Any, query: str) -> pd.DataFrame:
@@ -54,7 +54,7 @@ def tables_from_store(store: Any, data_dir: Any = None) -> Dataset:
         f'FILTER(STRSTARTS(STR(?p), "{V.COLUMN}")) }} ORDER BY ?name',
     )
     for name, table in TABLES.items():
-        cls = CLASSES[name][0]
+        cls = V.CLASSES[KIND_OF_TABLE[name]][0]
         ids = _select(store, f"SELECT ?id WHERE {{ ?s a <{cls}> ; <{V.DCTERMS}identifier> ?id }} ORDER BY ?id")
         frame = pd.DataFrame({"id": ids["id"]})
         done: set[str] = set()

@@ -1,8 +1,10 @@
 """The networkx view of a dataset, and GraphML written straight from the tables.
 
-Nodes are treatments, conditions and sources, keyed `KIND:ID`; each evidence
-statement is one treatment -> condition edge (key: the statement id) carrying
-its columns; `broader` edges link a treatment or condition to its parent.
+Nodes are treatments, conditions and sources, keyed `KIND:ID` (`kg.vocab.node_keys`);
+each evidence statement is one treatment -> condition edge (key: the statement id)
+carrying its columns; `broader` edges link a treatment or condition to its parent;
+`cites` edges (drawn by the page only) link a source to the treatments it has
+statements about. The three edge lists are made here and nowhere else.
 GraphML is assembled from the same columns with vectorised string operations
 so a large graph does not become millions of Python dicts; networkx reads it
 back as the same graph.
@@ -19,65 +21,85 @@ import numpy as np
 import pandas as pd
 
 from kg.model import BATCH_ROWS, Dataset, row_batches
+from kg.schema import HIERARCHY_KINDS, KINDS, NODE_KINDS
+from kg.vocab import node_keys
 
-NODE_TABLES = (("treatments", "treatment"), ("conditions", "condition"), ("sources", "source"))
-EVIDENCE_ATTRS = (
-    "source",
-    "effect",
-    "timeframe",
-    "certainty",
-    "recommendation",
-    "comparator",
-    "outcome",
-    "population",
-    "summary",
-    "quote",
-    "notes",
-)
+EDGE_COLUMNS = ["key", "kind", "from", "to"]
+"""The columns every edge list starts with: its own key, its kind, and the node keys it joins."""
 
 
 def node_frame(dataset: Dataset) -> pd.DataFrame:
     """One row per node: key, kind, id, label and the table's other columns."""
     frames = []
-    for table, kind in NODE_TABLES:
-        frame = dataset.table(table)
+    for kind in NODE_KINDS:
+        frame = dataset.table(KINDS[kind].table)
         frame = frame.astype({c: "string" for c in frame.columns if c != "year"})
-        label = frame["label"] if "label" in frame else frame["title"]
-        head = pd.DataFrame({"key": kind + ":" + frame["id"], "kind": kind, "id": frame["id"], "label": label})
+        label = frame[KINDS[kind].label]
+        head = pd.DataFrame({"key": node_keys(kind, frame["id"]), "kind": kind, "id": frame["id"], "label": label})
         rest = frame.drop(columns=[c for c in ("id", "label") if c in frame])
         frames.append(pd.concat([head.astype("string"), rest], axis=1))
     return pd.concat(frames, ignore_index=True)
 
 
-def edge_frame(dataset: Dataset) -> pd.DataFrame:
-    """One row per edge: evidence statements, then `broader` hierarchy edges."""
+def evidence_edges(dataset: Dataset) -> pd.DataFrame:
+    """One edge per statement, treatment -> condition: `key` (`evidence:ID`), `kind`, `from`, `to`, `evidence`
+    (the statement id), then the statement's other columns."""
     ev = dataset.evidence.astype("string")
-    evidence = pd.DataFrame(
+    head = pd.DataFrame(
         {
-            "source_key": "treatment:" + ev["treatment"],
-            "target_key": "condition:" + ev["condition"],
-            "edge_key": "evidence:" + ev["id"],
+            "key": node_keys("evidence", ev["id"]),
             "kind": "evidence",
+            "from": node_keys("treatment", ev["treatment"]),
+            "to": node_keys("condition", ev["condition"]),
             "evidence": ev["id"],
         }
     ).astype("string")
-    extra = [c for c in ev.columns if c not in ("id", "treatment", "condition")]
-    evidence = pd.concat([evidence, ev[extra]], axis=1)
-    parts = [evidence]
-    for table, kind in NODE_TABLES[:2]:
-        frame = dataset.table(table)
+    rest = [c for c in ev.columns if c not in ("id", "treatment", "condition")]
+    return pd.concat([head, ev[rest]], axis=1)
+
+
+def broader_edges(dataset: Dataset) -> pd.DataFrame:
+    """One edge per row with a parent, child -> parent (`key` `broader:KIND:ID`), treatments first."""
+    parts = []
+    for kind in HIERARCHY_KINDS:
+        frame = dataset.table(KINDS[kind].table)
         child = frame[frame["parent"].notna()]
         parts.append(
             pd.DataFrame(
                 {
-                    "source_key": kind + ":" + child["id"],
-                    "target_key": kind + ":" + child["parent"],
-                    "edge_key": "broader:" + kind + ":" + child["id"],
+                    "key": "broader:" + node_keys(kind, child["id"]),
                     "kind": "broader",
+                    "from": node_keys(kind, child["id"]),
+                    "to": node_keys(kind, child["parent"]),
                 }
             ).astype("string")
         )
     return pd.concat(parts, ignore_index=True)
+
+
+def cites_edges(dataset: Dataset) -> pd.DataFrame:
+    """One edge per source and treatment it has statements about, source -> treatment
+    (`key` `cites:SOURCE:TREATMENT`), in the order of their first statement."""
+    pairs = dataset.evidence[["source", "treatment"]].astype("string").drop_duplicates()
+    return pd.DataFrame(
+        {
+            "key": "cites:" + pairs["source"] + ":" + pairs["treatment"],
+            "kind": "cites",
+            "from": node_keys("source", pairs["source"]),
+            "to": node_keys("treatment", pairs["treatment"]),
+        }
+    ).astype("string")
+
+
+def edge_frame(dataset: Dataset) -> pd.DataFrame:
+    """The networkx view's edges: evidence statements, then `broader` hierarchy edges, keyed as networkx
+    and GraphML want them (`source_key`, `target_key`, `edge_key`)."""
+    names = {"key": "edge_key", "from": "source_key", "to": "target_key"}
+    evidence = evidence_edges(dataset).rename(columns=names)
+    front = ["source_key", "target_key", "edge_key", "kind"]
+    evidence = evidence[front + [c for c in evidence.columns if c not in front]]
+    broader = broader_edges(dataset).rename(columns=names)[front]
+    return pd.concat([evidence, broader], ignore_index=True)
 
 
 def _clean_attrs(record: dict[Any, Any]) -> dict[str, object]:

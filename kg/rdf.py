@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 
 from kg import vocab as V
 from kg.model import BATCH_ROWS, Dataset, row_batches
-from kg.schema import ENUMS, TABLES
+from kg.schema import ENUMS, KIND_OF_TABLE, TABLES
 
 
 class Obj(StrEnum):
@@ -99,15 +99,6 @@ MAPPING: dict[str, tuple[Map, ...]] = {
     ),
 }
 
-KIND_OF_TABLE = {"sources": "source", "conditions": "condition", "treatments": "treatment", "evidence": "evidence"}
-
-CLASSES: dict[str, tuple[str, ...]] = {
-    "conditions": (V.SCHEMA + "MedicalCondition", V.SKOS + "Concept"),
-    "treatments": (V.SCHEMA + "MedicalTherapy", V.SKOS + "Concept"),
-    "evidence": (V.VOCAB + "EvidenceStatement",),
-    "sources": (V.VOCAB + "Source",),
-}
-
 _ESCAPES = {
     ord("\\"): "\\\\",
     ord('"'): '\\"',
@@ -147,13 +138,13 @@ class _Part:
 def _subject_parts(name: str, frame: pd.DataFrame, base: str, offset: int, extra: list[str]) -> list[_Part]:
     kind = KIND_OF_TABLE[name]
     ids = frame["id"].astype(str)
-    subj = "<" + base + kind + "/" + ids + "> "
+    subj = "<" + V.entity_prefix(base, kind) + ids + "> "
     entity = np.arange(offset, offset + len(frame), dtype=np.int64)
     zeros = np.zeros(len(frame), dtype=np.int64)
     parts: list[_Part] = []
     rank = 0
     type_iri = _iri(V.RDF + "type")
-    for cls in CLASSES[name]:
+    for cls in V.CLASSES[kind]:
         parts.append(_Part(subj + type_iri + " " + _iri(cls) + " .", entity, rank, zeros))
         rank += 1
     if name == "sources":
@@ -183,7 +174,7 @@ def _subject_parts(name: str, frame: pd.DataFrame, base: str, offset: int, extra
         elif m.obj is Obj.URL:
             parts.append(_Part(s + pred.lstrip() + "<" + v + "> .", ent, rank, one))
         elif m.obj is Obj.REF:
-            parts.append(_Part(s + pred.lstrip() + "<" + base + m.target + "/" + v + "> .", ent, rank, one))
+            parts.append(_Part(s + pred.lstrip() + "<" + V.entity_prefix(base, m.target) + v + "> .", ent, rank, one))
         elif m.obj is Obj.CONCEPT:
             prefix = V.CONCEPTS + V.SCHEME_KEYS[m.target] + "/"
             parts.append(_Part(s + pred.lstrip() + "<" + prefix + v + "> .", ent, rank, one))
@@ -207,7 +198,7 @@ def _subject_parts(name: str, frame: pd.DataFrame, base: str, offset: int, extra
                     )
                 )
             else:
-                seq = "<" + base + kind + "/" + ids[present] + "/authors>"
+                seq = "<" + V.entity_prefix(base, kind) + ids[present] + "/authors>"
                 parts.append(_Part(s + pred.lstrip() + seq + " .", ent, rank, one))
                 seq_items = seq.reindex(owner).reset_index(drop=True)
                 members = (
@@ -317,12 +308,6 @@ def document(lines: pa.LargeStringArray) -> pa.Buffer:
     data = lines.buffers()[2]
     assert data is not None
     return data.slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
-
-
-def ntriples_lines(dataset: Dataset, base: str = V.DEFAULT_BASE) -> pd.Series:
-    """Every triple of the graph as one N-Triples line (without its newline), in a deterministic order."""
-    lines = pc.utf8_rtrim(pa.concat_arrays(list(ntriples_batches(dataset, base))), characters="\n")
-    return pd.Series(pd.arrays.ArrowStringArray(lines.cast(pa.large_string())), dtype="string[pyarrow]")
 
 
 def ntriples(dataset: Dataset, base: str = V.DEFAULT_BASE) -> bytes:
