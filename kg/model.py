@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from kg.csvread import RawTable, read_folder
 from kg.hierarchy import Hierarchy
-from kg.load import RawTable, read_folder
 from kg.problems import Problem, ValidationError
 from kg.schema import ENUMS, TABLES, Kind, Table, enum_values
 from kg.validate import sort_problems, validate_tables

@@ -34,6 +34,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Protocol
 
@@ -335,7 +336,7 @@ def parse_query(text: str, *, name: str, path: Path | None = None, saved: bool =
     return Query(header_name or name, text, description, params, path, saved, variables)
 
 
-def _saved_dir():  # type: ignore[no-untyped-def]
+def _saved_dir() -> Traversable:
     return resources.files("kg").joinpath("queries")
 
 

@@ -16,6 +16,7 @@ from enum import StrEnum
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,10 @@ import pyarrow.compute as pc
 from kg import vocab as V
 from kg.model import BATCH_ROWS, Dataset, row_batches
 from kg.schema import ENUMS, KIND_OF_TABLE, TABLES
+
+if TYPE_CHECKING:
+    import pyoxigraph
+    import rdflib
 
 
 class Obj(StrEnum):
@@ -325,7 +330,7 @@ def write_ntriples(dataset: Dataset, path: str | Path, base: str = V.DEFAULT_BAS
     return count
 
 
-def to_oxigraph(nt: bytes):  # type: ignore[no-untyped-def]
+def to_oxigraph(nt: bytes) -> pyoxigraph.Store:
     """An in-memory Oxigraph store holding the triples."""
     import pyoxigraph as ox
 
@@ -334,7 +339,7 @@ def to_oxigraph(nt: bytes):  # type: ignore[no-untyped-def]
     return store
 
 
-def to_rdflib(nt: bytes):  # type: ignore[no-untyped-def]
+def to_rdflib(nt: bytes) -> rdflib.Graph:
     """An rdflib Graph holding the triples, with the project's prefixes bound."""
     import rdflib
 

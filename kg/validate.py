@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kg.csvread import RawTable
 from kg.hierarchy import Hierarchy
-from kg.load import RawTable
 from kg.problems import Problem
 from kg.schema import PATTERN_HINTS, PATTERNS, TABLES, Kind, Table, enum_values
 
