@@ -194,16 +194,16 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     _data_arg(p)
     handlers["validate"] = cmd_validate
 
+    from kg import formats
+
     p = sub.add_parser("build", help="validate, then write graph.ttl/.jsonld/.nt/.graphml, summary.csv, index.html")
     _data_arg(p)
     p.add_argument("--out", metavar="DIR", type=Path, default=Path("build"), help="output folder (default: build/)")
     _base_arg(p)
     p.add_argument("--store", metavar="PATH", type=Path, default=None, help="also write a persistent Oxigraph store")
     p.add_argument("--skip", metavar="FORMAT", action="append", default=[],
-                   help="leave this output out (repeatable): nt, ttl, jsonld, graphml, summary or page")
+                   help="leave this output out (repeatable): " + ", ".join(f.name for f in formats.build_outputs()))
     handlers["build"] = cmd_build
-
-    from kg import formats
 
     writable = [f for f in formats.formats() if f.write is not None]
     p = sub.add_parser(

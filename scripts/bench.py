@@ -143,10 +143,11 @@ def row(label: str, seconds: float, floor: float | None = None, note: str = "") 
     print(f"  {label:<28} {seconds:9.3f} s  {ratio}  {note}", flush=True)
 
 
-def bench(n: int, seed: int, workdir: Path) -> None:
+def bench(n: int, seed: int, workdir: Path, quote_length: int = 0) -> None:
     folder = workdir / f"synth-{n}"
-    synth.write(folder, synth.generate(n, seed))
-    print(f"\nN = {n:,} statements ({folder})", flush=True)
+    synth.write(folder, synth.generate(n, seed, quote_length))
+    quotes = f", quotes of ~{quote_length} characters" if quote_length else ""
+    print(f"\nN = {n:,} statements{quotes} ({folder})", flush=True)
 
     csv_floor = floor_csv(folder)
     row("floor: pandas read CSVs", csv_floor)
@@ -190,13 +191,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--page-nodes", type=int, default=20000, help="nodes of the page-generation graph (0: skip)")
     parser.add_argument("--keep", type=Path, default=None, help="keep the synthetic folders and builds here")
+    parser.add_argument("--quote-length", type=int, default=0,
+                        help="characters per synthetic quote (default: a short sentence; the issue's long-quote "
+                             "figure uses 400)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     with tempfile.TemporaryDirectory() as tmp:
         workdir = args.keep or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
         for n in sizes:
-            bench(n, args.seed, workdir)
+            bench(n, args.seed, workdir, args.quote_length)
         if args.page_nodes:
             page_nodes(workdir, args.page_nodes)
     return 0
