@@ -19,8 +19,12 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from kg.escape import xml_text, xml_texts
 from kg.model import BATCH_ROWS, Dataset, row_batches
+from kg.rdf import document
 from kg.schema import HIERARCHY_KINDS, KINDS, NODE_KINDS
 from kg.vocab import node_keys
 
@@ -123,43 +127,37 @@ def to_networkx(dataset: Dataset) -> nx.MultiDiGraph:
     return graph
 
 
-_XML = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;"}
-_XML.update({c: "\ufffd" for c in [*range(0, 9), 0x0B, 0x0C, *range(0x0E, 0x20)]})
+_NOTHING = pa.scalar("", pa.large_string())
 
 
-_XML_SPECIAL = r'[&<>"\x00-\x08\x0b\x0c\x0e-\x1f]'
+def _arrow(values: pd.Series) -> pa.Array:
+    """A text column as an Arrow array (NA as null), XML-escaped."""
+    arr = pa.array(xml_texts(values.astype("string")).array)
+    if isinstance(arr, pa.ChunkedArray):  # pandas' string arrays arrive chunked
+        arr = arr.combine_chunks()
+    return arr.cast(pa.large_string())
 
 
-def _xml(values: pd.Series) -> pd.Series:
-    """XML-escaped text; only the cells that need it go through Python's `str.translate`."""
-    special = values.str.contains(_XML_SPECIAL, regex=True).fillna(False).astype(bool)
-    if not special.any():
-        return values
-    out = values.copy()
-    out[special] = values[special].str.translate(_XML)
-    return out
-
-
-def _xml_text(text: str) -> str:
-    return text.translate(_XML)
-
-
-def _elements(frame: pd.DataFrame, opening: pd.Series, closing: str, keys: dict[str, str]) -> pd.Series:
-    body = opening
+def _elements(frame: pd.DataFrame, opening: list[str | pd.Series], closing: str, keys: dict[str, str]) -> bytes:
+    """One element per row, each on its own line: `opening` (text and escaped columns), a `<data>` child per
+    stated cell, `closing`. The pieces are joined by Arrow in one pass, not by growing Python strings."""
+    parts: list[pa.Array | pa.Scalar] = [
+        pa.scalar(p, pa.large_string()) if isinstance(p, str) else _arrow(p) for p in opening]
     for column, key in keys.items():
         values = frame[column]
-        present = values.notna()
-        if not present.any():
+        if not values.notna().any():
             continue
-        text = pd.Series("", index=frame.index, dtype="string")
-        text[present] = f'<data key="{key}">' + _xml(values[present].astype("string")) + "</data>"
-        body = body + text
-    return body + closing
+        data = pc.binary_join_element_wise(pa.scalar(f'<data key="{key}">', pa.large_string()), _arrow(values),
+                                           pa.scalar("</data>", pa.large_string()), _NOTHING)  # null where not stated
+        parts.append(data)
+    parts.append(pa.scalar(closing + "\n", pa.large_string()))
+    lines = pc.binary_join_element_wise(*parts, _NOTHING, null_handling="replace", null_replacement="")
+    return document(lines).to_pybytes()
 
 
 def _declare(keys: dict[str, str], domain: str, types: dict[str, str]) -> list[str]:
     return [
-        f'  <key id="{key}" for="{domain}" attr.name="{_xml_text(name)}" attr.type="{types.get(name, "string")}"/>'
+        f'  <key id="{key}" for="{domain}" attr.name="{xml_text(name)}" attr.type="{types.get(name, "string")}"/>'
         for name, key in keys.items()
     ]
 
@@ -187,13 +185,12 @@ def graphml_chunks(dataset: Dataset, rows: int = BATCH_ROWS) -> Iterator[bytes]:
     ]
     yield ("\n".join(head) + "\n").encode("utf-8")
     for _, part in row_batches(nodes, rows):
-        xml = _elements(part, '    <node id="' + _xml(part["key"]) + '">', "</node>", node_keys)
-        yield ("\n".join(xml.tolist()) + "\n").encode("utf-8")
+        node: list[str | pd.Series] = ['    <node id="', part["key"], '">']
+        yield _elements(part, node, "</node>", node_keys)
     for _, part in row_batches(edges, rows):
-        opening = ('    <edge id="' + _xml(part["edge_key"]) + '" source="' + _xml(part["source_key"])
-                   + '" target="' + _xml(part["target_key"]) + '">')
-        xml = _elements(part, opening, "</edge>", edge_keys)
-        yield ("\n".join(xml.tolist()) + "\n").encode("utf-8")
+        opening: list[str | pd.Series] = ['    <edge id="', part["edge_key"], '" source="', part["source_key"],
+                                          '" target="', part["target_key"], '">']
+        yield _elements(part, opening, "</edge>", edge_keys)
     yield b"  </graph>\n</graphml>\n"
 
 

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kg import vocab as V
+from kg.escape import ntriples_strings
 from kg.model import BATCH_ROWS, Dataset, row_batches
 from kg.schema import ENUMS, KIND_OF_TABLE, TABLES
 
@@ -104,23 +105,9 @@ MAPPING: dict[str, tuple[Map, ...]] = {
     ),
 }
 
-_ESCAPES = {
-    ord("\\"): "\\\\",
-    ord('"'): '\\"',
-    ord("\n"): "\\n",
-    ord("\r"): "\\r",
-    ord("\t"): "\\t",
-    ord("\b"): "\\b",
-    ord("\f"): "\\f",
-}
-_ESCAPES.update({c: f"\\u{c:04X}" for c in [*range(0, 8), 0x0B, *range(0x0E, 0x20), 0x7F]})
-
-
 def escape(values: pd.Series) -> pd.Series:
-    """Escape text for an N-Triples string literal (canonical form)."""
-    if not values.str.contains(r'[\\"\x00-\x1f\x7f]', regex=True).any():
-        return values
-    return values.str.translate(_ESCAPES)
+    """Escape text for an N-Triples string literal (canonical form; the rule is `kg.escape`)."""
+    return ntriples_strings(values)
 
 
 def literal(values: pd.Series, datatype: str | None = None) -> pd.Series:
