@@ -63,7 +63,7 @@ class Format:
 
 REGISTRY: dict[str, Format] = {}
 
-_BUILTIN: tuple[str, ...] = ()
+_BUILTIN: tuple[str, ...] = ("fhir",)
 """Modules under kg.formats that register the built-in formats, in build order."""
 
 
