@@ -63,7 +63,7 @@ class Format:
 
 REGISTRY: dict[str, Format] = {}
 
-_BUILTIN: tuple[str, ...] = ("fhir",)
+_BUILTIN: tuple[str, ...] = ("fhir", "kgx")
 """Modules under kg.formats that register the built-in formats, in build order."""
 
 
