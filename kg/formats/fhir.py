@@ -325,7 +325,8 @@ def _evidence_entries(
     ))
     certainty = ev["certainty"].astype("string")
     certainty_part = optional(certainty.notna(), concat(
-        ',"certainty":[{"type":{"coding":[{"system":"', CERTAINTY_TYPE, '","code":"Overall","display":"Overall certainty"}]}'
+        ',"certainty":[{"type":{"coding":[{"system":"', CERTAINTY_TYPE, '","code":"Overall",'
+        '"display":"Overall certainty"}]}'
         ',"rating":{"coding":[{"system":"', CERTAINTY_RATING, '","code":"',
         _lookup(certainty, CERTAINTY_CODES).fillna(""), '","display":"',
         _lookup(certainty, CERTAINTY_DISPLAY).fillna(""), '"}]}}]',
