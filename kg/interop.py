@@ -6,6 +6,7 @@ staged beside the target and checked before any file is replaced, so bad input l
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -53,7 +54,8 @@ def write_tables(dataset: Dataset, out: str | Path) -> list[Path]:
             _, problems = read_folder(folder)
             problems = [p for p in problems if not (p.column == "text_file" and "no such file" in p.message)]
             if problems:
-                shown = "\n".join(str(p) for p in problems[:20])
+                # named as the CSV they would have been, not the staging folder nobody will see
+                shown = "\n".join(str(dataclasses.replace(p, file=Path(p.file).name)) for p in problems[:20])
                 more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
                 raise InputError(f"the imported tables are not valid ({len(problems)} problem(s)):\n{shown}{more}")
             written = []

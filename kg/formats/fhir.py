@@ -87,7 +87,9 @@ def fhir_ids(kind: str, slugs: pd.Series) -> pd.Series:
     text = KIND_PREFIX[kind] + "-" + slugs.astype("string").str.replace("_", ".", regex=False)
     long = text.str.len() > 64
     if long.any():
-        text = text.mask(long, [f"{KIND_PREFIX[kind]}-x{short_hash(s)}" for s in slugs[long]])
+        digests = pd.Series([f"{KIND_PREFIX[kind]}-x{short_hash(str(s))}" for s in slugs[long]],
+                            index=slugs[long].index, dtype="string")
+        text = text.mask(long, digests)
     return text
 
 
@@ -221,7 +223,7 @@ def _variables(ctx: Context, kind: str, extras: list[str]) -> Iterable[dict[str,
             resource["relatedArtifact"] = [
                 {"type": "part-of", "resourceReference": {"reference": f"EvidenceVariable/{parent}"}}
             ]
-        characteristic = []
+        characteristic: list[dict[str, Any]] = []
         xrefs = _items(row["xrefs"])
         if xrefs:
             characteristic.append({"definitionCodeableConcept": {"coding": [curie_coding(x) for x in xrefs]}})

@@ -40,6 +40,10 @@ PREFIX = "EKG"
 INFORES = "infores:evidence-kg"
 EXTRA = "ekg_column_"
 STATEMENT_CATEGORY = "biolink:ChemicalOrDrugOrTreatmentToDiseaseOrPhenotypicFeatureAssociation"
+"""The association class of statements; its predicates are the treats family and ameliorates_condition."""
+HARM_CATEGORY = "biolink:Association"
+"""`exacerbates_condition` is outside that class's predicates (Biolink puts it on chemical-affects classes,
+whose subject must be a chemical): harm statements are plain associations."""
 
 TREATMENT_CATEGORY = {c: "biolink:Treatment" for c in enum_values("category")} | {"medication": "biolink:Drug"}
 """A medication is a `biolink:Drug`; every other kind of care is a `biolink:Treatment` (a drug, device or
@@ -105,6 +109,14 @@ def node_ids(dataset: Any) -> dict[str, pd.Series]:
     return out
 
 
+def source_curies(pmid: pd.Series, doi: pd.Series, url: pd.Series) -> pd.Series:
+    """`PMID:…|doi:…|URL` of sources (what is stated, in that order; NA when none): xref and publications."""
+    parts = [("PMID:" + pmid.astype("string")).fillna(""), ("doi:" + doi.astype("string")).fillna(""),
+             url.astype("string").fillna("")]
+    joined = (parts[0] + "|" + parts[1] + "|" + parts[2]).str.replace(r"\|+", "|", regex=True).str.strip("|")
+    return joined.mask(joined == "")
+
+
 def _lists(values: pd.Series) -> pd.Series:
     text = values.astype("string")
     return text.str.split("|").astype(object).where(text.notna().to_numpy(), None)
@@ -136,9 +148,6 @@ def _nodes(ctx: Context, ids: dict[str, pd.Series]) -> list[pd.DataFrame]:
     ds, base = ctx.dataset, ctx.base
     frames = []
     s = ds.sources
-    xref = pd.concat([("PMID:" + s["pmid"].astype("string")), ("doi:" + s["doi"].astype("string")),
-                      s["url"].astype("string")], axis=1)
-    xrefs = xref.apply(lambda r: "|".join(v for v in r if isinstance(v, str)) or None, axis=1) if len(s) else None
     frames.append(pd.DataFrame({
         "id": ids["source"],
         "category": [[SOURCE_CATEGORY]] * len(s),
@@ -146,7 +155,7 @@ def _nodes(ctx: Context, ids: dict[str, pd.Series]) -> list[pd.DataFrame]:
         "iri": (f"{base}source/" + s["id"].astype("string")).astype(object),
         "publication_type": s["type"].astype("string").str.split("|").astype(object),
         "authors": _lists(s["authors"]),
-        "xref": _lists(pd.Series(xrefs, index=s.index, dtype="string")) if xrefs is not None else [],
+        "xref": _lists(source_curies(s["pmid"], s["doi"], s["url"])),
         "ekg_publisher": _strings(s["publisher"]),
         "ekg_year": _strings(s["year"].astype("string")),
         "ekg_text_file": _strings(s["text_file"]),
@@ -179,23 +188,21 @@ def _edges(ctx: Context, ids: dict[str, pd.Series], ev: pd.DataFrame) -> pd.Data
     condition = pd.Series(ids["condition"].to_numpy(), index=ds.conditions["id"].to_numpy())
     sources = ds.sources.set_index("id")
     src = ev["source"].astype("string")
-    pmid = ("PMID:" + src.map(sources["pmid"]).astype("string")).fillna("")
-    doi = ("doi:" + src.map(sources["doi"]).astype("string")).fillna("")
-    url = src.map(sources["url"]).astype("string").fillna("")
-    publications = (pmid + "|" + doi + "|" + url).str.replace(r"\|+", "|", regex=True).str.strip("|")
+    publications = source_curies(src.map(sources["pmid"]), src.map(sources["doi"]), src.map(sources["url"]))
     effect = ev["effect"].astype("string")
-    n = len(ev)
+    negated = np.full(len(ev), None, dtype=object)
+    negated[(effect == "no_benefit").fillna(False).to_numpy(dtype=bool)] = True
     frame = pd.DataFrame({
         "id": _own("evidence", ev["id"]).to_numpy(),
         "subject": ev["treatment"].astype("string").map(treatment).to_numpy(),
         "predicate": predicate_for(effect, ev["recommendation"], src.map(sources["type"].astype("string"))).to_numpy(),
         "object": ev["condition"].astype("string").map(condition).to_numpy(),
-        "negated": np.where((effect == "no_benefit").to_numpy(), True, None),
-        "category": [[STATEMENT_CATEGORY]] * n,
+        "negated": negated,
+        "category": [[HARM_CATEGORY] if e == "harm" else [STATEMENT_CATEGORY] for e in effect.fillna("")],
         "knowledge_level": "knowledge_assertion",
         "agent_type": "manual_agent",
         "primary_knowledge_source": INFORES,
-        "publications": _lists(publications.mask(publications == "")).to_numpy(),
+        "publications": _lists(publications).to_numpy(),
         "description": _strings(ev["summary"]).to_numpy(),
         "supporting_text": _singletons(ev["quote"]),
         "ekg_timeframe": _strings(ev["timeframe"].astype("string")).to_numpy(),
