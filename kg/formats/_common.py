@@ -1,52 +1,96 @@
 """What the interchange formats (FHIR, KGX) share: JSON text made column-wise, and the imported Dataset.
 
-The writers build their JSON from whole columns with string operations, so a table of a
-million statements is never a million Python dicts; the one delicate step, escaping a
-string as JSON, is done here by pandas' C JSON writer.
+The writers build their JSON from whole columns with Arrow string kernels (escape, join, fill), so
+a table of a million statements is never a million Python dicts, and write the result straight
+from Arrow's buffer; JSON escaping has its one home here (`literals`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import IO, TypeAlias
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kg.model import Dataset, typed_frame
 from kg.schema import TABLES
 
+TEXT = pa.large_string()
+Part: TypeAlias = "pa.Array | pa.ChunkedArray | str"
 
-def json_strings(values: pd.Series) -> pd.Series:
-    """Each cell as a JSON string literal (quotes included), escaped by pandas' C writer; NA stays NA.
 
-    One JSON line per cell (`{"v":"..."}`) is written and its wrapper cut off: JSON escaping
-    leaves no raw newline inside a string, so the lines split exactly at the cells.
+def arrow(values: pd.Series | Iterable[str | None]) -> pa.LargeStringArray:
+    """A column as an Arrow large_string array, NA as null."""
+    if isinstance(values, pd.Series):
+        values = values.astype("string")
+        out = pa.array(values, type=TEXT, from_pandas=True)
+    else:
+        out = pa.array(list(values), type=TEXT)
+    return out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
+
+
+def literals(values: pd.Series | pa.Array) -> pa.LargeStringArray:
+    """Each cell as a JSON string literal (quotes included); null stays null.
+
+    Backslash and quote are escaped by Arrow kernels over the whole column; the rare cells holding a
+    control character (which JSON must escape as well) are escaped by `json.dumps`, one by one.
     """
-    n = len(values)
-    if n == 0:
-        return pd.Series([], dtype=object, index=values.index)
-    text = values.astype("string")
-    body = pd.DataFrame({"v": text.fillna("")}).to_json(orient="records", lines=True, force_ascii=False)
-    lines = body.rstrip("\n").split("\n")
-    out = pd.Series(lines, index=values.index, dtype=object).str.slice(5, -1)
-    return out.where(text.notna().to_numpy(), None)
+    arr = values if isinstance(values, pa.Array) else arrow(values)
+    if len(arr) == 0:
+        return arr
+    escaped = pc.replace_substring(pc.replace_substring(arr, "\\", "\\\\"), '"', '\\"')
+    control = pc.fill_null(pc.match_substring_regex(arr, "[\\x00-\\x1f]"), False)
+    quoted = join('"', escaped, '"')
+    if pc.any(control).as_py():
+        where = np.flatnonzero(control.to_numpy(zero_copy_only=False))
+        fixed = [json.dumps(arr[int(i)].as_py(), ensure_ascii=False) for i in where]
+        quoted = pc.replace_with_mask(quoted, control, pa.array(fixed, type=TEXT))
+    return quoted  # type: ignore[no-any-return]
 
 
-def concat(*parts: pd.Series | str) -> pd.Series:
-    """Row-wise concatenation of string columns and constants (object arrays, added in C)."""
-    total: np.ndarray | None = None
-    length = next(len(p) for p in parts if isinstance(p, pd.Series))
-    for part in parts:
-        arr = part.to_numpy(dtype=object) if isinstance(part, pd.Series) else np.full(length, part, dtype=object)
-        total = arr if total is None else total + arr
-    assert total is not None
-    return pd.Series(total, dtype=object)
+def join(*parts: Part) -> pa.LargeStringArray:
+    """Row-wise concatenation of Arrow columns and constants; null where any part is null."""
+    args = [pa.scalar(p, TEXT) if isinstance(p, str) else p for p in parts]
+    return pc.binary_join_element_wise(*args, pa.scalar("", TEXT))  # type: ignore[no-any-return]
 
 
-def optional(mask: pd.Series | np.ndarray, text: pd.Series) -> pd.Series:
-    """`text` where `mask` holds, else the empty string (for optional JSON members)."""
-    return pd.Series(np.where(np.asarray(mask, dtype=bool), text.to_numpy(dtype=object), ""), dtype=object)
+def member(key: str, value: pa.Array) -> pa.LargeStringArray:
+    """`,"key":VALUE` where VALUE is not null, else the empty string (an optional JSON member)."""
+    return pc.fill_null(join(f",{json.dumps(key)}:", value), "")  # type: ignore[no-any-return]
+
+
+def json_lists(values: pd.Series) -> pa.LargeStringArray:
+    """`a|b` cells as JSON arrays `["a","b"]` (an escaped item holds no '|'); null stays null."""
+    return join("[", pc.replace_substring(literals(values), "|", '","'), "]")
+
+
+def write_lines(out: IO[bytes], lines: pa.Array, prefix: str = "", first_prefix: str | None = None) -> None:
+    """Write each line after `prefix` (the first after `first_prefix`, when given) and before a newline."""
+    if len(lines) == 0:
+        return
+    joined = join(prefix, lines.cast(TEXT), "\n")
+    if first_prefix is not None:
+        out.write((first_prefix + lines[0].as_py() + "\n").encode("utf-8"))
+        joined = joined.slice(1)
+    write_text(out, joined)
+
+
+def write_text(out: IO[bytes], texts: pa.Array) -> None:
+    """Write the texts one after another, straight from the Arrow buffer (no joined copy)."""
+    if len(texts) == 0:
+        return
+    texts = texts.cast(TEXT)
+    if texts.null_count:
+        raise ValueError("a null where JSON text was expected")
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64, count=len(texts) + 1, offset=8 * texts.offset)
+    data = texts.buffers()[2]
+    out.write(memoryview(data.slice(int(offsets[0]), int(offsets[-1] - offsets[0]))))
 
 
 def short_hash(*values: str) -> str:
@@ -83,4 +127,5 @@ def dataset_from_strings(
     )
 
 
-__all__ = ["Imported", "concat", "dataset_from_strings", "json_strings", "optional", "short_hash"]
+__all__ = ["Imported", "arrow", "dataset_from_strings", "join", "json_lists", "literals", "member", "short_hash",
+           "write_lines", "write_text"]

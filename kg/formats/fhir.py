@@ -19,18 +19,31 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kg import vocab as V
 from kg.errors import InputError
 from kg.formats import Context, Format, register
-from kg.formats._common import Imported, concat, dataset_from_strings, json_strings, optional, short_hash
+from kg.formats._common import (
+    TEXT,
+    Imported,
+    arrow,
+    dataset_from_strings,
+    join,
+    literals,
+    member,
+    short_hash,
+    write_lines,
+    write_text,
+)
 from kg.model import BATCH_ROWS
 from kg.schema import TABLES, enum_values
 
@@ -85,7 +98,7 @@ KIND_PREFIX = {"source": "s", "treatment": "t", "condition": "c", "evidence": "e
 def fhir_ids(kind: str, slugs: pd.Series) -> pd.Series:
     """FHIR resource ids for slugs of one kind ([A-Za-z0-9.-]{1,64})."""
     text = KIND_PREFIX[kind] + "-" + slugs.astype("string").str.replace("_", ".", regex=False)
-    long = text.str.len() > 64
+    long = (text.str.len() > 64).fillna(False)
     if long.any():
         digests = pd.Series([f"{KIND_PREFIX[kind]}-x{short_hash(str(s))}" for s in slugs[long]],
                             index=slugs[long].index, dtype="string")
@@ -123,7 +136,7 @@ def _items(value: Any) -> list[str]:
     return str(value).split("|") if _present(value) else []
 
 
-def _extras(row: pd.Series, columns: Iterable[str]) -> list[dict[str, Any]]:
+def _extras(row: Mapping[Any, Any], columns: Iterable[str]) -> list[dict[str, Any]]:
     return [{"url": V.column_iri(c), "valueString": str(row[c])} for c in columns if _present(row[c])]
 
 
@@ -151,52 +164,44 @@ def _entry(fhir_base: str, resource: dict[str, Any]) -> str:
     return json.dumps({"fullUrl": url, "resource": resource}, ensure_ascii=False, separators=(",", ":"))
 
 
-def _citations(ctx: Context, extras: list[str]) -> Iterable[dict[str, Any]]:
-    sources = ctx.dataset.sources
-    ids = fhir_ids("source", sources["id"])
-    system = _system(ctx.base, "source")
-    for (_, row), rid in zip(sources.iterrows(), ids, strict=True):
-        cited: dict[str, Any] = {}
-        identifiers = []
-        if _present(row["doi"]):
-            identifiers.append({"system": DOI_SYSTEM, "value": str(row["doi"])})
-        if _present(row["pmid"]):
-            identifiers.append({"system": PMID_SYSTEM, "value": str(row["pmid"])})
-        if identifiers:
-            cited["identifier"] = identifiers
-        cited["title"] = [{"text": str(row["title"])}]
-        if _present(row["url"]):
-            cited["webLocation"] = [{"url": str(row["url"])}]
-        form: dict[str, Any] = {}
-        if _present(row["publisher"]):
-            form["publishedIn"] = {"publisher": {"display": str(row["publisher"])}}
-        if _present(row["year"]):
-            form["articleDate"] = f"{int(row['year']):04d}"
-        if form:
-            cited["publicationForm"] = [form]
-        cited["classification"] = [{
-            "type": _concept(SUMMARY_SYSTEM, "source-type", "Source type"),
-            "classifier": [_concept(V.scheme_iri("source_type"), str(row["type"]))],
-        }]
-        authors = _items(row["authors"])
-        if authors:
-            cited["contributorship"] = {
-                "entry": [{"contributor": {"display": a}, "rankingOrder": i + 1} for i, a in enumerate(authors)]
-            }
-        ext = []
-        if _present(row["text_file"]):
-            ext.append({"url": EXT + "text-file", "valueString": str(row["text_file"])})
-        ext += _extras(row, extras)
-        resource: dict[str, Any] = {"resourceType": "Citation", "id": rid}
-        if ext:
-            resource["extension"] = ext
-        resource |= {
-            "identifier": [{"system": system, "value": str(row["id"])}],
-            "title": str(row["title"]),
-            "status": "active",
-            "citedArtifact": cited,
-        }
-        yield resource
+def _listed(key: str, items: list[pa.Array], opener: str = "[", closer: str = "]") -> pa.Array:
+    """`"key":[a,b]` of the items that are not null (comma-led), or the empty string when none is."""
+    # each item ends in '}' or '"', so trimming the trailing commas leaves the items whole
+    joined = pc.utf8_rtrim(join(*(pc.fill_null(join(item, ","), "") for item in items)), characters=",")
+    wrapped = join(f",{json.dumps(key)}:{opener}", joined, closer)
+    return pc.if_else(pc.equal(joined, ""), pa.scalar("", TEXT), wrapped)
+
+
+def _citation_entries(sources: pd.DataFrame, base: str, fhir_base: str, extras: list[str]) -> pa.Array:
+    """One Citation entry (a JSON text, no comma, no newline) per source, built from whole columns."""
+    if sources.empty:
+        return arrow([])
+    rid = _ids("source", sources["id"])
+    extension = _listed("extension", [
+        join('{"url":"', EXT, 'text-file","valueString":', literals(sources["text_file"]), "}"),
+        *(join('{"url":', json.dumps(V.column_iri(c)), ',"valueString":', literals(sources[c]), "}") for c in extras),
+    ])
+    identifiers = _listed("identifier", [
+        join('{"system":"', DOI_SYSTEM, '","value":', literals(sources["doi"]), "}"),
+        join('{"system":"', PMID_SYSTEM, '","value":', literals(sources["pmid"]), "}"),
+    ])
+    form = _listed("publicationForm", [
+        join('"publishedIn":{"publisher":{"display":', literals(sources["publisher"]), "}}"),
+        join('"articleDate":"', arrow(sources["year"].astype("string")), '"'),
+    ], "[{", "}]")
+    authors = pc.replace_substring(literals(sources["authors"]), "|", '"}},{"contributor":{"display":"')
+    contributors = pc.fill_null(join(',"contributorship":{"entry":[{"contributor":{"display":', authors, "}}]}"), "")
+    web = pc.fill_null(join(',"webLocation":[{"url":', literals(sources["url"]), "}]"), "")
+    title = literals(sources["title"])
+    return join(
+        '{"fullUrl":"', fhir_base, "Citation/", rid, '","resource":{"resourceType":"Citation","id":"', rid, '"',
+        extension, ',"identifier":[{"system":"', _system(base, "source"), '","value":"', arrow(sources["id"]), '"}]',
+        ',"title":', title, ',"status":"active","citedArtifact":{"title":[{"text":', title, "}]",
+        identifiers, web, form,
+        ',"classification":[{"type":{"coding":[{"system":"', SUMMARY_SYSTEM,
+        '","code":"source-type","display":"Source type"}]},"classifier":[{"coding":[{"system":"',
+        V.scheme_iri("source_type"), '","code":"', arrow(sources["type"]), '"}]}]}]', contributors, "}}}",
+    )
 
 
 def _variables(ctx: Context, kind: str, extras: list[str]) -> Iterable[dict[str, Any]]:
@@ -204,7 +209,7 @@ def _variables(ctx: Context, kind: str, extras: list[str]) -> Iterable[dict[str,
     ids = fhir_ids(kind, table["id"])
     parents = fhir_ids(kind, table["parent"].fillna("x"))
     system = _system(ctx.base, kind)
-    for (_, row), rid, parent in zip(table.iterrows(), ids, parents, strict=True):
+    for row, rid, parent in zip(table.to_dict("records"), ids, parents, strict=True):
         ext = [{"url": EXT + "synonym", "valueString": s} for s in _items(row["synonyms"])]
         if kind == "condition" and _present(row["body_site"]):
             ext.append({"url": EXT + "body-site", "valueString": str(row["body_site"])})
@@ -274,123 +279,118 @@ def _outcome_variables(ev: pd.DataFrame) -> tuple[list[dict[str, Any]], pd.Serie
                 }],
             }]
         resources.append(resource)
-    refs = pd.Series(
-        [ids.get((None if pd.isna(o) else str(o), str(t))) for o, t in zip(keyed["outcome"], keyed["timeframe"],
-                                                                            strict=True)],
-        dtype=object,
-    )
+    keys = pd.DataFrame({"outcome": [k[0] if k[0] is not None else "\x01" for k in ids],
+                         "timeframe": [k[1] for k in ids], "ref": list(ids.values())})
+    wanted = pd.DataFrame({"outcome": keyed["outcome"].fillna("\x01").astype(object),
+                           "timeframe": keyed["timeframe"].astype(object)})
+    refs = wanted.merge(keys.astype(object), how="left", on=["outcome", "timeframe"])["ref"]
+    refs.index = keyed.index
     return resources, refs.where(needed.to_numpy(), None)
 
 
-def _lookup(values: pd.Series, table: dict[str, str]) -> pd.Series:
-    text = values.astype("string")
-    return text.map(table).astype(object).where(text.notna().to_numpy(), None)
+def _lookup(values: pd.Series, table: dict[str, str]) -> pa.Array:
+    return arrow(values.astype("string").map(table))
 
 
-def _role(code: str, display: str) -> str:
-    return json.dumps({"coding": [_coding(VARIABLE_ROLE, code, display)]}, separators=(",", ":"))
+def _role(code: str) -> str:
+    return json.dumps({"coding": [_coding(VARIABLE_ROLE, code)]}, separators=(",", ":"))
+
+
+def _ids(kind: str, slugs: pd.Series) -> pa.Array:
+    """`fhir_ids` by Arrow kernels (the pandas rule, with its digests, only when an id would be too long)."""
+    ids = join(KIND_PREFIX[kind] + "-", pc.replace_substring(arrow(slugs), "_", "."))
+    longest = pc.max(pc.utf8_length(ids)).as_py()
+    return arrow(fhir_ids(kind, slugs)) if longest is not None and longest > 64 else ids
+
+
+def _reference(kind: str, slugs: pd.Series) -> pa.Array:
+    return join('{"reference":"EvidenceVariable/', _ids(kind, slugs), '"}')
 
 
 def _evidence_entries(
     ev: pd.DataFrame, base: str, fhir_base: str, outcome_refs: pd.Series, extras: list[str]
-) -> pd.Series:
-    """One Bundle entry (a JSON line) per statement, built from whole columns."""
-    ev = ev.reset_index(drop=True)
-    rid = fhir_ids("evidence", ev["id"]).reset_index(drop=True)
-    s = json_strings
+) -> pa.Array:
+    """One Bundle entry (a JSON text) per statement, built from whole columns by Arrow kernels."""
+    rid = _ids("evidence", ev["id"])
     effect = ev["effect"].astype("string")
-    ext = concat(
+    extension = [  # slugs and enum codes need no JSON escaping
         '[{"url":"', EXT, 'effect","valueCodeableConcept":{"coding":[{"system":"', V.scheme_iri("effect"),
-        '","code":', s(effect), "}]}}",
-    )
+        '","code":"', arrow(effect), '"}]}}',
+    ]
     for column in extras:
-        values = s(ev[column])
-        ext = concat(ext, optional(values.notna(), concat(',{"url":', json.dumps(V.column_iri(column)),
-                                                          ',"valueString":', values.fillna(""), "}")))
-    ext = concat(ext, "]")
-    population = concat(
-        '{"variableRole":', _role("population", "population"),
-        ',"observed":{"reference":"EvidenceVariable/', fhir_ids("condition", ev["condition"]), '"}',
-        optional(ev["population"].notna(), concat(',"description":', s(ev["population"]).fillna(""))), "}",
-    )
-    exposure = concat(
-        ',{"variableRole":', _role("exposure", "exposure"),
-        ',"observed":{"reference":"EvidenceVariable/', fhir_ids("treatment", ev["treatment"]), '"}}',
-    )
-    comparator = optional(ev["comparator"].notna(), concat(
-        ',{"variableRole":', _role("referenceExposure", "reference exposure"),
-        ',"observed":{"reference":"EvidenceVariable/', fhir_ids("treatment", ev["comparator"].fillna("x")), '"}}',
-    ))
-    outcome = optional(outcome_refs.notna(), concat(
-        ',{"variableRole":', _role("measuredVariable", "measured variable"),
-        ',"observed":{"reference":"EvidenceVariable/', outcome_refs.fillna(""), '"}}',
-    ))
+        value = literals(ev[column])
+        extension.append(pc.fill_null(join(',{"url":', json.dumps(V.column_iri(column)), ',"valueString":', value,
+                                           "}"), ""))
+    extension.append("]")
+    population = [
+        '{"variableRole":', _role("population"), ',"observed":', _reference("condition", ev["condition"]),
+        member("description", literals(ev["population"])), "}",
+    ]
+    exposure = [',{"variableRole":', _role("exposure"), ',"observed":',
+                _reference("treatment", ev["treatment"]), "}"]
+    comparator = pc.fill_null(join(',{"variableRole":', _role("referenceExposure"),
+                                   ',"observed":', _reference("treatment", ev["comparator"]), "}"), "")
+    outcome = pc.fill_null(join(',{"variableRole":', _role("measuredVariable"),
+                                ',"observed":{"reference":"EvidenceVariable/', arrow(outcome_refs), '"}}'), "")
     certainty = ev["certainty"].astype("string")
-    certainty_part = optional(certainty.notna(), concat(
+    certainty_part = pc.fill_null(join(
         ',"certainty":[{"type":{"coding":[{"system":"', CERTAINTY_TYPE, '","code":"Overall",'
-        '"display":"Overall certainty"}]}'
-        ',"rating":{"coding":[{"system":"', CERTAINTY_RATING, '","code":"',
-        _lookup(certainty, CERTAINTY_CODES).fillna(""), '","display":"',
-        _lookup(certainty, CERTAINTY_DISPLAY).fillna(""), '"}]}}]',
-    ))
-    notes = optional(ev["notes"].notna(), concat(',{"text":', s(ev["notes"]).fillna(""), "}"))
-    resource = concat(
-        '{"resourceType":"Evidence","id":"', rid, '","extension":', ext,
-        ',"identifier":[{"system":', json.dumps(_system(base, "evidence")), ',"value":', s(ev["id"]), "}]",
-        ',"status":"active","description":', s(ev["summary"]),
-        ',"assertion":"', _lookup(effect, EFFECT_ASSERTION).fillna(""), '"',
-        ',"note":[{"text":', s(ev["quote"]), "}", notes, "]",
+        '"display":"Overall certainty"}]},"rating":{"coding":[{"system":"', CERTAINTY_RATING, '","code":"',
+        _lookup(certainty, CERTAINTY_CODES), '","display":"', _lookup(certainty, CERTAINTY_DISPLAY), '"}]}}]',
+    ), "")
+    notes = pc.fill_null(join(',{"text":', literals(ev["notes"]), "}"), "")
+    return join(
+        ',{"fullUrl":"', fhir_base, "Evidence/", rid, '","resource":',
+        '{"resourceType":"Evidence","id":"', rid, '","extension":', *extension,
+        ',"identifier":[{"system":', json.dumps(_system(base, "evidence")), ',"value":"', arrow(ev["id"]), '"}]',
+        ',"status":"active","description":', literals(ev["summary"]),
+        ',"assertion":"', _lookup(effect, EFFECT_ASSERTION), '"',
+        ',"note":[{"text":', literals(ev["quote"]), "}", notes, "]",
         ',"relatedArtifact":[{"type":"derived-from","resourceReference":{"reference":"Citation/',
-        fhir_ids("source", ev["source"]), '"}}]',
-        ',"variableDefinition":[', population, exposure, comparator, outcome, "]",
-        certainty_part, "}",
+        _ids("source", ev["source"]), '"}}]',
+        ',"variableDefinition":[', *population, *exposure, comparator, outcome, "]",
+        certainty_part, "}}\n",
     )
-    return concat('{"fullUrl":"', fhir_base, 'Evidence/', rid, '","resource":', resource, "}")
 
 
-def _recommendation_entries(ctx: Context, fhir_base: str) -> pd.Series:
-    ev = ctx.dataset.evidence
-    has = ev[ev["recommendation"].notna()].reset_index(drop=True)
-    if has.empty:
-        return pd.Series([], dtype=object)
-    rid = fhir_ids("evidence", has["id"]).reset_index(drop=True)
-    resource = concat(
-        '{"resourceType":"ArtifactAssessment","id":"r', rid.str.slice(1),
-        '","artifactReference":{"reference":"Evidence/', rid, '"}',
+def _recommendation_entries(ev: pd.DataFrame, fhir_base: str) -> pa.Array:
+    has = ev[ev["recommendation"].notna()]
+    rid = _ids("evidence", has["id"])
+    aid = join("r", pc.utf8_slice_codeunits(rid, 1))
+    return join(
+        ',{"fullUrl":"', fhir_base, "ArtifactAssessment/", aid, '","resource":',
+        '{"resourceType":"ArtifactAssessment","id":"', aid, '","artifactReference":{"reference":"Evidence/', rid, '"}',
         ',"content":[{"informationType":"rating","type":{"coding":[{"system":"', EBM_CONTENT_TYPE,
         '","code":"direction-of-recommendation","display":"Direction of Recommendation"}]}'
         ',"classifier":[{"coding":[{"system":"', V.scheme_iri("recommendation"), '","code":"',
-        has["recommendation"].astype("string"), '"}]}]}]}',
+        arrow(has["recommendation"]), '"}]}]}]}}\n',
     )
-    return concat('{"fullUrl":"', fhir_base, 'ArtifactAssessment/r', rid.str.slice(1), '","resource":', resource, "}")
 
 
-def _summary_resources(ctx: Context) -> Iterable[dict[str, Any]]:
-    summary = ctx.summary
-    treatments = fhir_ids("treatment", summary["treatment_id"])
-    conditions = fhir_ids("condition", summary["condition_id"])
-    for (_, row), t, c in zip(summary.iterrows(), treatments, conditions, strict=True):
-        content: list[dict[str, Any]] = [{
-            "informationType": "classifier",
-            "summary": str(row["headline"]),
-            "type": _concept(SUMMARY_SYSTEM, "verdict", "Verdict"),
-            "classifier": [_concept(f"{V.CONCEPTS}verdict", str(row["verdict"]))],
-            "relatedArtifact": [{"type": "depends-on", "label": "condition",
-                                 "resourceReference": {"reference": f"EvidenceVariable/{c}"}}],
-        }]
-        if "strength" in summary and _present(row["strength"]):
-            content.append({
-                "informationType": "rating",
-                "type": _concept(SUMMARY_SYSTEM, "strength", "Strength of the evidence"),
-                "classifier": [_concept(f"{V.CONCEPTS}strength", str(row["strength"]))],
-            })
-        yield {
-            "resourceType": "ArtifactAssessment",
-            "id": "p-" + short_hash(str(row["treatment_id"]), str(row["condition_id"])),
-            "title": f"{row['treatment']} for {row['condition']}: {row['headline']}",
-            "artifactReference": {"reference": f"EvidenceVariable/{t}"},
-            "content": content,
-        }
+def _summary_entries(summary: pd.DataFrame, fhir_base: str) -> pa.Array:
+    """One ArtifactAssessment per treatment-condition pair: verdict and headline, strength when there is one."""
+    if summary.empty:
+        return arrow([])
+    pid = arrow(["p-" + short_hash(str(t), str(c))
+                 for t, c in zip(summary["treatment_id"], summary["condition_id"], strict=True)])
+    title = literals(summary["treatment"].astype("string") + " for " + summary["condition"].astype("string") + ": "
+                     + summary["headline"].astype("string"))
+    strength: pa.Array | str = ""
+    if "strength" in summary:
+        strength = pc.fill_null(join(
+            ',{"informationType":"rating","type":{"coding":[{"system":"', SUMMARY_SYSTEM,
+            '","code":"strength","display":"Strength of the evidence"}]},"classifier":[{"coding":[{"system":"',
+            f"{V.CONCEPTS}strength", '","code":', literals(summary["strength"]), "}]}]}"), "")
+    return join(
+        ',{"fullUrl":"', fhir_base, "ArtifactAssessment/", pid, '","resource":',
+        '{"resourceType":"ArtifactAssessment","id":"', pid, '","title":', title,
+        ',"artifactReference":', _reference("treatment", summary["treatment_id"]),
+        ',"content":[{"informationType":"classifier","summary":', literals(summary["headline"]),
+        ',"type":{"coding":[{"system":"', SUMMARY_SYSTEM, '","code":"verdict","display":"Verdict"}]}',
+        ',"classifier":[{"coding":[{"system":"', f"{V.CONCEPTS}verdict", '","code":', literals(summary["verdict"]),
+        '}]}],"relatedArtifact":[{"type":"depends-on","label":"condition","resourceReference":',
+        _reference("condition", summary["condition_id"]), "}]}", strength, "]}}\n",
+    )
 
 
 def _extra_columns(ctx: Context, name: str) -> list[str]:
@@ -399,31 +399,27 @@ def _extra_columns(ctx: Context, name: str) -> list[str]:
 
 
 def write(ctx: Context, path: Path) -> None:
-    """The Bundle as JSON, one entry a line, to `path`."""
+    """The Bundle as JSON, one entry a line (each after the first led by its comma), to `path`."""
     fhir_base = f"{ctx.base}fhir/"
-    outcomes, outcome_refs = _outcome_variables(ctx.dataset.evidence.reset_index(drop=True))
-    with open(path, "w", encoding="utf-8", newline="\n") as out:
-        out.write('{"resourceType":"Bundle","id":"evidence-kg","type":"collection","entry":[\n')
-        first = True
-
-        def put(lines: Iterable[str]) -> None:
-            nonlocal first
-            for line in lines:
-                out.write(line if first else ",\n" + line)
-                first = False
-
-        put(_entry(fhir_base, r) for r in _citations(ctx, _extra_columns(ctx, "sources")))
-        put(_entry(fhir_base, r) for r in _variables(ctx, "treatment", _extra_columns(ctx, "treatments")))
-        put(_entry(fhir_base, r) for r in _variables(ctx, "condition", _extra_columns(ctx, "conditions")))
-        put(_entry(fhir_base, r) for r in outcomes)
+    ev = ctx.dataset.evidence.reset_index(drop=True)
+    outcomes, outcome_refs = _outcome_variables(ev)
+    with open(path, "wb") as out:
+        out.write(b'{"resourceType":"Bundle","id":"evidence-kg","type":"collection","entry":[\n')
+        small = [*_variables(ctx, "treatment", _extra_columns(ctx, "treatments")),
+                 *_variables(ctx, "condition", _extra_columns(ctx, "conditions")), *outcomes]
+        # every entry after the first is led by its comma: the column-built ones carry it themselves
+        citations = _citation_entries(ctx.dataset.sources, ctx.base, fhir_base, _extra_columns(ctx, "sources"))
+        write_lines(out, citations, ",", "")
+        write_lines(out, arrow([_entry(fhir_base, r) for r in small]), ",", None if len(citations) else "")
         extras = _extra_columns(ctx, "evidence")
-        ev = ctx.dataset.evidence
-        for start in range(0, len(ev), BATCH_ROWS):
-            refs = outcome_refs.iloc[start : start + BATCH_ROWS].reset_index(drop=True)
-            put(_evidence_entries(ev.iloc[start : start + BATCH_ROWS], ctx.base, fhir_base, refs, extras))
-        put(_recommendation_entries(ctx, fhir_base))
-        put(_entry(fhir_base, r) for r in _summary_resources(ctx))
-        out.write("\n]}\n")
+        for start in range(0, len(ev), BATCH_ROWS * 4):
+            part = ev.iloc[start : start + BATCH_ROWS * 4]
+            refs = outcome_refs.iloc[start : start + BATCH_ROWS * 4]
+            write_text(out, _evidence_entries(part, ctx.base, fhir_base, refs, extras))
+        for start in range(0, len(ev), BATCH_ROWS * 4):
+            write_text(out, _recommendation_entries(ev.iloc[start : start + BATCH_ROWS * 4], fhir_base))
+        write_text(out, _summary_entries(ctx.summary, fhir_base))
+        out.write(b"]}\n")
 
 
 # ------------------------------------------------------------------------------------------ reader

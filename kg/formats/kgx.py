@@ -25,11 +25,23 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kg import vocab as V
 from kg.errors import InputError
 from kg.formats import Context, Format, register
-from kg.formats._common import Imported, dataset_from_strings
+from kg.formats._common import (
+    TEXT,
+    Imported,
+    arrow,
+    dataset_from_strings,
+    join,
+    json_lists,
+    literals,
+    member,
+    write_text,
+)
 from kg.model import BATCH_ROWS
 from kg.schema import TABLES, enum_values
 
@@ -122,12 +134,6 @@ def _lists(values: pd.Series) -> pd.Series:
     return text.str.split("|").astype(object).where(text.notna().to_numpy(), None)
 
 
-def _singletons(values: pd.Series) -> np.ndarray:
-    out = np.empty(len(values), dtype=object)
-    out[:] = [[v] for v in values.astype("string").fillna("")]
-    return out
-
-
 def _strings(values: pd.Series) -> pd.Series:
     return values.astype("string").astype(object).where(values.notna().to_numpy(), None)
 
@@ -182,7 +188,9 @@ def _nodes(ctx: Context, ids: dict[str, pd.Series]) -> list[pd.DataFrame]:
     return frames
 
 
-def _edges(ctx: Context, ids: dict[str, pd.Series], ev: pd.DataFrame) -> pd.DataFrame:
+def _edges(ctx: Context, ids: dict[str, pd.Series], ev: pd.DataFrame) -> pa.Array:
+    """One edge (a JSON text) per statement, built from whole columns by Arrow kernels; members that
+    are not stated are left out, extra columns are always there (null when empty)."""
     ds = ctx.dataset
     treatment = pd.Series(ids["treatment"].to_numpy(), index=ds.treatments["id"].to_numpy())
     condition = pd.Series(ids["condition"].to_numpy(), index=ds.conditions["id"].to_numpy())
@@ -190,33 +198,28 @@ def _edges(ctx: Context, ids: dict[str, pd.Series], ev: pd.DataFrame) -> pd.Data
     src = ev["source"].astype("string")
     publications = source_curies(src.map(sources["pmid"]), src.map(sources["doi"]), src.map(sources["url"]))
     effect = ev["effect"].astype("string")
-    negated = np.full(len(ev), None, dtype=object)
-    negated[(effect == "no_benefit").fillna(False).to_numpy(dtype=bool)] = True
-    frame = pd.DataFrame({
-        "id": _own("evidence", ev["id"]).to_numpy(),
-        "subject": ev["treatment"].astype("string").map(treatment).to_numpy(),
-        "predicate": predicate_for(effect, ev["recommendation"], src.map(sources["type"].astype("string"))).to_numpy(),
-        "object": ev["condition"].astype("string").map(condition).to_numpy(),
-        "negated": negated,
-        "category": [[HARM_CATEGORY] if e == "harm" else [STATEMENT_CATEGORY] for e in effect.fillna("")],
-        "knowledge_level": "knowledge_assertion",
-        "agent_type": "manual_agent",
-        "primary_knowledge_source": INFORES,
-        "publications": _lists(publications).to_numpy(),
-        "description": _strings(ev["summary"]).to_numpy(),
-        "supporting_text": _singletons(ev["quote"]),
-        "ekg_timeframe": _strings(ev["timeframe"].astype("string")).to_numpy(),
-        "ekg_certainty": _strings(ev["certainty"].astype("string")).to_numpy(),
-        "ekg_recommendation": _strings(ev["recommendation"].astype("string")).to_numpy(),
-        "ekg_comparator": ev["comparator"].astype("string").map(treatment).astype(object).to_numpy(),
-        "ekg_outcome": _strings(ev["outcome"]).to_numpy(),
-        "ekg_population": _strings(ev["population"]).to_numpy(),
-        "ekg_notes": _strings(ev["notes"]).to_numpy(),
-        "ekg_source": _own("source", ev["source"]).to_numpy(),
-        **{k: v.to_numpy() for k, v in _extras(ev, "evidence").items()},
-    })
-    frame["ekg_comparator"] = frame["ekg_comparator"].where(frame["ekg_comparator"].notna(), None)
-    return frame
+    negated = pc.if_else(pa.array((effect == "no_benefit").fillna(False).to_numpy(dtype=bool)),
+                         pa.scalar(',"negated":true', TEXT), pa.scalar("", TEXT))
+    category = pc.if_else(pa.array((effect == "harm").fillna(False).to_numpy(dtype=bool)),
+                          pa.scalar(HARM_CATEGORY, TEXT), pa.scalar(STATEMENT_CATEGORY, TEXT))
+    own = [member(name, literals(ev[column])) for name, column in (
+        ("ekg_timeframe", "timeframe"), ("ekg_certainty", "certainty"), ("ekg_recommendation", "recommendation"))]
+    own.append(member("ekg_comparator", literals(ev["comparator"].astype("string").map(treatment))))
+    own += [member(name, literals(ev[column])) for name, column in (
+        ("ekg_outcome", "outcome"), ("ekg_population", "population"), ("ekg_notes", "notes"))]
+    known = set(TABLES["evidence"].column_names)
+    extras = [join(",", json.dumps(EXTRA + c), ":", pc.fill_null(literals(ev[c]), "null"))
+              for c in ev.columns if c not in known]
+    return join(
+        '{"id":', literals(_own("evidence", ev["id"])),
+        ',"subject":', literals(ev["treatment"].astype("string").map(treatment)),
+        ',"predicate":"', arrow(predicate_for(effect, ev["recommendation"], src.map(sources["type"].astype("string")))),
+        '","object":', literals(ev["condition"].astype("string").map(condition)), negated,
+        ',"category":["', category, '"],"knowledge_level":"knowledge_assertion","agent_type":"manual_agent"',
+        ',"primary_knowledge_source":"', INFORES, '"', member("publications", json_lists(publications)),
+        member("description", literals(ev["summary"])), ',"supporting_text":[', literals(ev["quote"]), "]",
+        *own, ',"ekg_source":', literals(_own("source", ev["source"])), *extras, "}\n",
+    )
 
 
 def _hierarchy(ctx: Context, ids: dict[str, pd.Series]) -> list[pd.DataFrame]:
@@ -247,11 +250,12 @@ def write(ctx: Context, path: Path) -> None:
         for frame in _nodes(ctx, ids):
             _write_lines(out, frame)
     ev = ctx.dataset.evidence
-    with open(path / EDGES, "w", encoding="utf-8", newline="\n") as out:
+    with open(path / EDGES, "wb") as out:
         for start in range(0, len(ev), BATCH_ROWS * 4):
-            _write_lines(out, _edges(ctx, ids, ev.iloc[start : start + BATCH_ROWS * 4]))
+            write_text(out, _edges(ctx, ids, ev.iloc[start : start + BATCH_ROWS * 4]))
         for frame in _hierarchy(ctx, ids):
-            _write_lines(out, frame)
+            if len(frame):
+                out.write(_NULLS.sub("", frame.to_json(orient="records", lines=True, force_ascii=False)).encode())
 
 
 # ------------------------------------------------------------------------------------------ reader
