@@ -88,7 +88,8 @@ def test_api_import_returns_a_graph_and_writes_when_asked(tmp_path: Path) -> Non
     assert isinstance(graph, kg.EvidenceGraph)
     assert graph.evidence.equals(kg.load().evidence)
     assert graph.summary().equals(kg.load().summary())
-    assert (tmp_path / "out" / "evidence.csv").read_bytes() == (kg.api.bundled_data_dir() / "evidence.csv").read_bytes()
+    bundled = Path(kg.load().dataset.data_dir or "")
+    assert (tmp_path / "out" / "evidence.csv").read_bytes() == (bundled / "evidence.csv").read_bytes()
 
 
 text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1).map(str.strip).filter(bool)
