@@ -113,3 +113,38 @@ def test_any_text_survives_both_formats(tmp_path: Path, label: str, quote: str, 
         back = get(name).read([target])
         for table in TABLES:
             pd.testing.assert_frame_equal(changed.table(table), back.table(table))
+
+
+def test_cli_export_then_import_gives_the_folder_back(tmp_path: Path) -> None:
+    original = kg.load(FIXTURES / "minimal")
+    for name, target in (("fhir", tmp_path / "b.json"), ("kgx", tmp_path / "kgx")):
+        assert main(["export", "--format", name, "--data", str(FIXTURES / "minimal"), "--out", str(target)]) == 0
+        out = tmp_path / f"back-{name}"
+        assert main(["import", "--format", name, str(target), "--out", str(out)]) == 0
+        shutil.copytree(FIXTURES / "minimal" / "texts", out / "texts")
+        back = kg.load(out)
+        for table in TABLES:
+            pd.testing.assert_frame_equal(original.dataset.table(table), back.dataset.table(table))
+
+
+def test_kgx_export_into_an_existing_folder_replaces_its_files_only(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "kgx"
+    folder.mkdir()
+    (folder / "README").write_text("mine")
+    (folder / "nodes.jsonl").write_text("stale")
+    assert main(["export", "--format", "kgx", "--out", str(folder)]) == 0
+    assert (folder / "README").read_text() == "mine"
+    assert kg.import_("kgx", folder).evidence.equals(kg.load().evidence)
+    assert main(["export", "--format", "kgx", "--out", "-"]) == 2
+    assert "writes a folder" in capsys.readouterr().err
+
+
+def test_the_graph_exports_both_formats(tmp_path: Path) -> None:
+    g = kg.load(FIXTURES / "minimal")
+    g.export("fhir", tmp_path / "b.json")
+    g.export("kgx", tmp_path / "kgx")
+    for name, path in (("fhir", tmp_path / "b.json"), ("kgx", tmp_path / "kgx")):
+        back = kg.import_(name, path)
+        for table in TABLES:
+            pd.testing.assert_frame_equal(g.dataset.table(table), back.dataset.table(table))

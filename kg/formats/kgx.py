@@ -431,4 +431,5 @@ register(Format(
     description="Biolink KGX JSON lines: a folder with nodes.jsonl and edges.jsonl",
     write=write,
     read=read,
+    folder=True,
 ))
