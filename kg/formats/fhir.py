@@ -574,8 +574,6 @@ class _Reader:
         row["_parent_ref"] = _one([p for p in parents if isinstance(p, str)])
         if kind == "treatment":
             if category is None:
-                category = "other" if not identifiers else None
-            if category is None:
                 self.skipped["EvidenceVariable (treatment without a category)"] += 1
                 return
             row["category"] = category
