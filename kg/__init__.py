@@ -6,8 +6,8 @@
 True
 """
 
-from kg.api import EvidenceGraph, load
+from kg.api import EvidenceGraph, import_, load
 from kg.problems import Problem, ValidationError
 
 __version__ = "0.1.0"
-__all__ = ["EvidenceGraph", "Problem", "ValidationError", "__version__", "load"]
+__all__ = ["EvidenceGraph", "Problem", "ValidationError", "__version__", "import_", "load"]

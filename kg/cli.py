@@ -179,6 +179,24 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    import kg
+    from kg.errors import UsageError
+
+    try:
+        graph = kg.import_(args.format, args.files, out=args.out)
+    except UsageError:
+        raise
+    except KgError as err:
+        raise KgError(f"{err}; nothing was written") from None
+    d = graph.dataset
+    _say(f"wrote the four CSVs to {args.out}/: {len(d.evidence)} statements, "
+         f"{len(d.treatments)} treatments, {len(d.conditions)} conditions, {len(d.sources)} sources")
+    for kind, count in getattr(d, "skipped", {}).items():
+        _say(f"skipped {count} x {kind}")
+    return 0
+
+
 def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     parser = argparse.ArgumentParser(
         prog="kg",
@@ -280,6 +298,13 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     p.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph",
                    help="SPARQL engine (default: oxigraph)")
     handlers["query"] = cmd_query
+
+    p = sub.add_parser("import", help="read FHIR (R5 Bundle) or KGX (Biolink JSON lines) into the four contract CSVs")
+    p.add_argument("--format", required=True, metavar="NAME", help="fhir or kgx (any readable registered format)")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                   help="a FHIR Bundle .json; for kgx a folder with nodes.jsonl and edges.jsonl, or those files")
+    p.add_argument("--out", metavar="DIR", type=Path, required=True, help="data folder to write the CSVs into")
+    handlers["import"] = cmd_import
 
     return parser, handlers
 

@@ -9,6 +9,8 @@ ratio to a floor, all measured in this process on this machine:
 - build (every output, and in total) ÷ pyoxigraph loading the same N-Triples + dumping Turtle + dumping N-Triples
 - summary, `conflicts` query ÷ raw pyoxigraph execution of the conflicts query on the same store
 - page generation     for the graph of that size, and once for a 20,000-node graph (scripts/bench_page.py)
+- each interchange export (`fhir`, `kgx`) ÷ the build's own N-Triples write of the same dataset, and its
+  peak memory (load, validate, export, in a fresh process) beside the build's
 - peak memory of a full `kg build` in a fresh process, in bytes per triple: the larger of the
   build process's high-water mark and the sampled peak of it and its serialising children together
 
@@ -136,6 +138,40 @@ def peak_memory(folder: Path, out: Path) -> tuple[int, int, int]:
     return int(own), int(together), int(children)
 
 
+_EXPORT = """
+import sys
+from pathlib import Path
+from kg.formats import Context, get
+from kg.model import read_valid
+get(sys.argv[2]).write(Context(read_valid(sys.argv[1])), Path(sys.argv[3]))
+print(open("/proc/self/status").read().split("VmHWM:")[1].split()[0])
+"""
+
+
+def export_peak(folder: Path, name: str, out: Path) -> int:
+    """Peak resident memory (bytes, VmHWM) of loading, validating and exporting `folder` in a fresh process."""
+    done = subprocess.run([sys.executable, "-c", _EXPORT, str(folder), name, str(out)], capture_output=True,
+                          text=True, check=True)
+    return int(done.stdout.strip().splitlines()[-1]) * 1024
+
+
+def exports(folder: Path, dataset: Any, workdir: Path, build_peak: int) -> None:
+    """The interchange exports against the build's own N-Triples writer, and their memory against the build's."""
+    from kg import rdf
+    from kg.formats import Context, get
+
+    t_nt, _ = timed(lambda: rdf.write_ntriples(dataset, workdir / "floor.nt"))
+    row("floor: build's N-Triples write", t_nt)
+    for name in ("fhir", "kgx"):
+        target = workdir / f"export.{name}"
+        seconds, _ = timed(lambda name=name, target=target: get(name).write(Context(dataset), target))
+        files = [target] if target.is_file() else sorted(target.iterdir())
+        size = sum(f.stat().st_size for f in files)
+        peak = export_peak(folder, name, workdir / f"export-mem.{name}")
+        row(f"export {name}", seconds, t_nt, f"{size / 1e6:.0f} MB; peak {peak / 2**20:.0f} MiB "
+            f"({peak / build_peak:.2f}x the build's {build_peak / 2**20:.0f} MiB)")
+
+
 def page_nodes(workdir: Path, nodes: int = 20000) -> None:
     """Page generation for a graph of `nodes` nodes (the issue's figure), after loading it."""
     import bench_page
@@ -204,6 +240,7 @@ def bench(n: int, seed: int, workdir: Path, quote_length: int = 0) -> None:
     peak = max(own, together)
     print(f"  {'peak memory (full build)':<28} {peak / 2**20:9.0f} MiB  {peak / triples:6.0f} bytes/triple"
           f"  (build process {own / 2**20:.0f} MiB; serialisers {children / 2**20:.0f} MiB)", flush=True)
+    exports(folder, dataset, workdir, own)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,7 +22,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-EXPECTED = ["01-explore-evidence.ipynb", "02-sparql.ipynb", "03-network-analysis.ipynb"]
+EXPECTED = ["01-explore-evidence.ipynb", "02-sparql.ipynb", "03-network-analysis.ipynb", "04-interop.ipynb"]
 SECONDS = 60
 """Each notebook must run top to bottom in under a minute."""
 MAX_BYTES = 3_000_000
@@ -330,6 +330,24 @@ def test_03_network_analysis(executed: dict[str, tuple[Any, float, list[Path], d
     shown = island(frames[0]["srcdoc"])
     family = set(g.statements(treatment="spine-surgery")["evidence_id"])
     assert {e["id"] for e in shown["edges"] if e["kind"] == "evidence"} == family
+
+
+@pytest.mark.notebook
+@pytest.mark.slow
+def test_04_interop(executed: dict[str, tuple[Any, float, list[Path], dict[str, Any]]]) -> None:
+    import html
+
+    nb = executed["04-interop.ipynb"][0]
+    side = html.unescape(text_of(cell(nb, "def pane(")))
+    assert "FHIR R5 Evidence" in side and "KGX edge (Biolink)" in side
+    assert '"resourceType": "Evidence"' in side and '"id": "e-discectomy-sciatica-one-year"' in side
+    assert '"predicate": "biolink:ameliorates_condition"' in side and '"knowledge_level": "knowledge_assertion"' in side
+    import kg
+
+    quote = kg.load().evidence.set_index("id").loc["discectomy-sciatica-one-year", "quote"]
+    assert side.count(json.dumps(quote, ensure_ascii=False)) == 2, "the quote in both panes"
+    back = text_of(cell(nb, "kg.import_("))
+    assert "False" not in back and back.count("True") >= 8  # 4 tables x 2 formats (in the HTML and the text view)
 
 
 # --------------------------------------------------------------------------- the inline pages in a browser
