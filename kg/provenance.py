@@ -272,5 +272,28 @@ def stale_reasons(build_inputs: Inputs | None, folder: str | Path) -> list[str]:
     return reasons
 
 
-__all__ = ["Input", "Inputs", "from_ntriples_file", "from_store", "ntriples", "of_dataset", "of_folder",
-           "stale_reasons", "triples_of"]
+
+
+def check_build(build: str | Path, folder: str | Path) -> list[str]:
+    """Why the build (a build folder, its graph.nt, or a store) is stale against the data folder; [] when
+    it is up to date. Raises InputError when `build` is none of those."""
+    from kg.errors import InputError
+    from kg.store import MARKER, StoreError, open_store
+
+    target = Path(build)
+    try:
+        if (target / MARKER).is_file():
+            recorded = from_store(open_store(target))
+        elif target.is_file():
+            recorded = from_ntriples_file(target)
+        elif (target / "graph.nt").is_file():
+            recorded = from_ntriples_file(target / "graph.nt")
+        else:
+            raise InputError(f"{target}: not a build (no graph.nt) nor a store")
+    except (OSError, SyntaxError, StoreError) as err:
+        raise InputError(f"{target}: cannot read the build ({err})") from err
+    return stale_reasons(recorded, folder)
+
+
+__all__ = ["Input", "Inputs", "check_build", "from_ntriples_file", "from_store", "ntriples", "of_dataset",
+           "of_folder", "stale_reasons", "triples_of"]

@@ -68,9 +68,10 @@ def as_text(frame: pd.DataFrame, table: str) -> pd.DataFrame:
         values = out[column]
         multi = values.str.contains("|", regex=False).fillna(False).to_numpy()
         if multi.any():
-            items = values[multi].str.split("|").explode()
-            items = items.reset_index().drop_duplicates().sort_values(["index", column])
-            out.loc[multi, column] = items.groupby("index", sort=False)[column].agg("|".join)
+            items = values[multi].str.split("|").explode().rename("item")
+            found = pd.DataFrame({"row": items.index, "item": items.to_numpy()}).drop_duplicates()
+            joined = found.sort_values(["row", "item"]).groupby("row", sort=False)["item"].agg("|".join)
+            out.loc[out.index[multi], column] = joined.reindex(out.index[multi]).to_numpy()
     return out.set_index(out["id"].to_numpy()).drop(columns="id")
 
 
@@ -289,7 +290,7 @@ def compare_verdicts(old: Dataset, new: Dataset, causes: pd.DataFrame) -> tuple[
     for column in [c for c in columns if c not in PAIR_KEY]:
         for side in ("old", "new"):
             name = f"{column}_{side}"
-            cards[f"{side}_{column}"] = wide[name] if name in wide else pd.NA
+            cards[f"{side}_{column}"] = wide.get(name, pd.NA)
     cards["change"] = wide["_merge"].map({"left_only": "removed", "right_only": "added", "both": "changed"})
     cards["because"] = because.reindex(pd.MultiIndex.from_frame(cards[PAIR_KEY])).to_numpy() if len(because) \
         else pd.NA

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -17,11 +18,13 @@ from kg.diff.compare import CONFLICT_COLUMNS, ENTITY_COLUMNS, STATEMENT_COLUMNS,
 from kg.render.style import VERDICT_STYLE
 
 if TYPE_CHECKING:
-    from kg.diff import Diff
+    from kg.diff.result import DiffResult as Diff
 
 FORMATS: tuple[str, ...] = ("table", "csv", "json", "markdown", "html")
 JSON_SCHEMA = "https://evidence-kg.example/schema/diff/1"
 CSV_COLUMNS = ("part", "kind", "key", "change", "field", "old", "new", "detail")
+X = "\u00d7"
+"""The sign between a treatment and a condition naming a pair."""
 MARKDOWN_ROWS = 50
 """Rows of each table a markdown comment shows before saying how many more there are."""
 
@@ -137,12 +140,13 @@ def to_json(d: Diff) -> str:
 
 # --------------------------------------------------------------------------- markdown
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+\-!|~>])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
 def md(value: Any) -> str:
-    """A cell's text made inert in GitHub markdown: HTML characters as entities, markup characters
-    backslash-escaped, line breaks as <br>."""
+    """A table cell's text made inert in GitHub markdown: HTML characters as entities, the inline markup
+    characters (emphasis, code, links, strike-through, the cell separator) backslash-escaped, line
+    breaks as <br>. Block markers (#, -, >) mean nothing inside a table cell."""
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         return ""
     text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -183,7 +187,7 @@ def to_markdown(d: Diff) -> str:
                + (f" ({md(_versions(d))})" if _versions(d) else ""))
     out.append("")
     counts = d.counts
-    shown = [c for c in counts.columns[1:] if counts[c].fillna(0).sum() > 0] or ["changed"]
+    shown = list(counts.columns[1:])
     out += _md_table(["part", *shown], [[md(r["part"]), *(md(r[c]) for c in shown)]
                                          for r in _records(counts)])
     if len(d.pairs):
@@ -192,7 +196,7 @@ def to_markdown(d: Diff) -> str:
         for pair in _records(d.pairs):
             mine = d.verdicts[((d.verdicts["treatment_id"] == pair["treatment_id"])
                                & (d.verdicts["condition_id"] == pair["condition_id"])).to_numpy()]
-            name = f"{md(pair['new_treatment'] or pair['old_treatment'])} × " \
+            name = f"{md(pair['new_treatment'] or pair['old_treatment'])} {X} " \
                    f"{md(pair['new_condition'] or pair['old_condition'])}"
             changes = "<br>".join(f"{md(r['field'])}: {_arrow(r['old'], r['new'])}" for r in _records(mine))
             rows.append([name, md(pair["change"]), changes, _because(pair["because"])])
@@ -200,7 +204,7 @@ def to_markdown(d: Diff) -> str:
     if len(d.conflicts):
         out += ["", f"#### Conflicts ({len(d.conflicts)})", ""]
         out += _md_table(["change", "pair", "kind", "statements", "values"],
-                         [[md(r["change"]), f"{md(r['treatment_id'])} × {md(r['condition_id'])}", md(r["kind"]),
+                         [[md(r["change"]), f"{md(r['treatment_id'])} {X} {md(r['condition_id'])}", md(r["kind"]),
                            f"{md(r['evidence_a'])} ({md(r['source_a'])}) vs {md(r['evidence_b'])} "
                            f"({md(r['source_b'])})", f"{md(r['value_a'])} vs {md(r['value_b'])}"]
                           for r in _records(d.conflicts)])
@@ -216,7 +220,7 @@ def to_markdown(d: Diff) -> str:
                 what = f"{md(r['field'])}: {_arrow(r['old'], r['new'])}"
             else:
                 what = ""
-            rows.append([md(r["id"]), md(r["change"]), f"{md(r['treatment'])} × {md(r['condition'])}", what])
+            rows.append([md(r["id"]), md(r["change"]), f"{md(r['treatment'])} {X} {md(r['condition'])}", what])
         out += _md_table(["statement", "change", "pair", "what"], rows)
         out += ["", "</details>"]
     if len(d.entities):
@@ -235,8 +239,8 @@ def to_markdown(d: Diff) -> str:
 
 
 def _count_line(d: Diff, part: str) -> str:
-    row = d.counts.set_index("part").loc[part]
-    return ", ".join(f"{int(v)} {k}" for k, v in row.items() if pd.notna(v) and int(v) > 0) or "none"
+    row = _records(d.counts.loc[(d.counts["part"] == part).to_numpy()])[0]
+    return ", ".join(f"{v} {k}" for k, v in row.items() if k != "part" and v) or "none"
 
 
 # --------------------------------------------------------------------------- html
@@ -260,10 +264,12 @@ def _cards(d: Diff) -> list[dict[str, Any]]:
     fields = [c.removeprefix("new_") for c in d.pairs.columns if c.startswith("new_")]
     shown = [f for f in fields if f not in ("treatment", "condition")]
     cards = []
-    changed = d.verdicts.groupby(["treatment_id", "condition_id"])["field"].agg(set) if len(d.verdicts) else {}
+    changed: dict[tuple[str, str], set[str]] = {}
+    for r in _records(d.verdicts):
+        changed.setdefault((r["treatment_id"], r["condition_id"]), set()).add(r["field"])
     for pair in _records(d.pairs):
         key = (pair["treatment_id"], pair["condition_id"])
-        moved = changed.get(key, set()) if len(d.verdicts) else set()
+        moved = changed.get(key, set())
         sides = []
         for side in ("old", "new"):
             present = pair[f"{side}_verdict"] is not None
@@ -280,7 +286,7 @@ def _cards(d: Diff) -> list[dict[str, Any]]:
         cards.append({
             "treatment": pair["new_treatment"] or pair["old_treatment"],
             "condition": pair["new_condition"] or pair["old_condition"],
-            "key": f"{key[0]} × {key[1]}",
+            "key": f"{key[0]} {X} {key[1]}",
             "change": pair["change"],
             "verdict_moved": "verdict" in moved,
             "sides": sides,
@@ -305,5 +311,29 @@ def to_html(d: Diff, standalone: bool = True) -> str:
     ))
 
 
+def write(d: Diff, fmt: str, path: str | Path) -> Path:
+    """Write the report to `path` whole or not at all (a temporary file beside it, then one rename)."""
+    import os
+    import tempfile
+
+    from kg.errors import OutputError
+
+    target = Path(path)
+    data = render(d, fmt).encode("utf-8")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".kg-diff-", dir=target.resolve().parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError as err:
+        raise OutputError(f"{target}: cannot write the report ({err.strerror or err})") from err
+    return target
+
+
 __all__ = ["FORMATS", "JSON_SCHEMA", "long_frame", "md", "render", "to_csv", "to_dict", "to_html", "to_json",
-           "to_markdown", "to_table"]
+           "to_markdown", "to_table", "write"]
