@@ -28,9 +28,9 @@ from kg.diff.compare import (
     STATEMENT_COLUMNS,
     VERDICT_COLUMNS,
     Compared,
-    compare,
     empty,
 )
+from kg.diff.compare import compare as compare_datasets
 from kg.diff.result import DiffResult
 from kg.diff.sides import Side, SideError
 from kg.model import Dataset
@@ -105,7 +105,7 @@ def diff(old: Any, new: Any) -> Diff:
                     problems.append(str(err))
             if problems:
                 raise SideError("\n".join(problems))
-            found = compare(datasets[0], datasets[1])
+            found = compare_datasets(datasets[0], datasets[1])
         return Diff(a.spec, b.spec, a.kind, b.kind, same, files, found.entities, found.statements,
                     found.verdicts, found.conflicts, found.pairs, found.words, versions)
 
