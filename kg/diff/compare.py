@@ -80,17 +80,64 @@ def _differs(a: pd.Series, b: pd.Series) -> np.ndarray:
     return ~same
 
 
-def _field_changes(old: pd.DataFrame, new: pd.DataFrame, ids: pd.Index) -> pd.DataFrame:
-    """(id, field, old, new) for every cell of the rows `ids` that differs; columns missing on a side are NA."""
+def row_hashes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """A 64-bit hash of each row's cells in `columns` (NA, and a column the frame lacks, hash alike)."""
+    return np.asarray(pd.util.hash_pandas_object(frame.reindex(columns=columns).fillna("\x00"), index=False))
+
+
+@dataclass(frozen=True)
+class Aligned:
+    """Two id indexes matched in one pass: ids only in the new (sorted), only in the old (sorted), and the
+    positions of the common ids in each."""
+
+    added: pd.Index
+    removed: pd.Index
+    common_old: np.ndarray
+    common_new: np.ndarray
+
+
+def align(old: pd.Index, new: pd.Index) -> Aligned:
+    """Match ids by one factorisation of both indexes (no per-index hash tables, no sorting of the whole)."""
+    codes, uniques = pd.factorize(np.concatenate([old.to_numpy(dtype=object), new.to_numpy(dtype=object)]))
+    a, b = codes[: len(old)], codes[len(old):]
+    in_new = np.full(len(uniques), -1, dtype=np.int64)
+    in_new[b] = np.arange(len(b))
+    in_old = np.full(len(uniques), -1, dtype=np.int64)
+    in_old[a] = np.arange(len(a))
+    common = np.flatnonzero(in_new[a] >= 0)
+    return Aligned(
+        added=pd.Index(np.sort(new.to_numpy(dtype=object)[in_old[b] < 0])),
+        removed=pd.Index(np.sort(old.to_numpy(dtype=object)[in_new[a] < 0])),
+        common_old=common,
+        common_new=in_new[a[common]],
+    )
+
+
+def _column_pair(old: pd.DataFrame, new: pd.DataFrame, column: str, ia: np.ndarray, ib: np.ndarray
+                 ) -> tuple[pd.Series, pd.Series, np.ndarray]:
+    """A column's cells at positions `ia` of `old` and `ib` of `new` (NA where a side lacks the column),
+    and where they differ. Categoricals of one vocabulary are compared by code, the rest as text."""
+    x = old[column].iloc[ia] if column in old else pd.Series(pd.NA, index=range(len(ia)), dtype="string")
+    y = new[column].iloc[ib] if column in new else pd.Series(pd.NA, index=range(len(ib)), dtype="string")
+    if isinstance(x.dtype, pd.CategoricalDtype) and x.dtype == y.dtype:
+        hit = x.cat.codes.to_numpy() != y.cat.codes.to_numpy()
+    else:
+        x, y = x.astype("string"), y.astype("string")
+        hit = _differs(x.reset_index(drop=True), y.reset_index(drop=True))
+    return x, y, hit
+
+
+def _field_changes(old: pd.DataFrame, new: pd.DataFrame, ids: np.ndarray, ia: np.ndarray, ib: np.ndarray
+                   ) -> pd.DataFrame:
+    """(id, field, old, new) for every cell that differs between the rows at positions `ia` of `old` and `ib`
+    of `new` (which hold the same `ids`); every column of either side but `id`, in order."""
     parts = []
-    columns = list(dict.fromkeys([*old.columns, *new.columns]))
-    a_all = old.reindex(index=ids, columns=columns)
-    b_all = new.reindex(index=ids, columns=columns)
+    columns = [c for c in dict.fromkeys([*old.columns, *new.columns]) if c != "id"]
     for column in columns:
-        a, b = a_all[column].astype("string"), b_all[column].astype("string")
-        hit = _differs(a, b)
+        x, y, hit = _column_pair(old, new, column, ia, ib)
         if hit.any():
-            parts.append(pd.DataFrame({"id": ids[hit], "field": column, "old": a[hit].array, "new": b[hit].array}))
+            parts.append(pd.DataFrame({"id": ids[hit], "field": column, "old": x[hit].astype("string").array,
+                                       "new": y[hit].astype("string").array}))
     if not parts:
         return empty(("id", "field", "old", "new"))
     found = pd.concat(parts, ignore_index=True).astype("string")
@@ -107,11 +154,12 @@ def compare_entities(old: Dataset, new: Dataset) -> pd.DataFrame:
         a, b = as_text(old.table(table), table), as_text(new.table(table), table)
         kind = KIND_OF_TABLE[table]
         label = _LABEL[table]
-        added, removed, common = b.index.difference(a.index), a.index.difference(b.index), a.index.intersection(b.index)
-        for ids, change, side in ((added, "added", b), (removed, "removed", a)):
+        found = align(a.index, b.index)
+        for ids, change, side in ((found.added, "added", b), (found.removed, "removed", a)):
             parts.append(pd.DataFrame({"kind": kind, "id": ids, "label": side[label].reindex(ids).array,
                                        "change": change}))
-        fields = _field_changes(a, b, common)
+        fields = _field_changes(a, b, a.index.to_numpy(dtype=object)[found.common_old], found.common_old,
+                                found.common_new)
         fields.insert(0, "kind", kind)
         fields.insert(2, "label", b[label].reindex(fields["id"]).array)
         fields.insert(3, "change", "changed")
@@ -120,10 +168,6 @@ def compare_entities(old: Dataset, new: Dataset) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- statements
-
-
-def _content_hash(frame: pd.DataFrame) -> pd.Series:
-    return pd.util.hash_pandas_object(frame.fillna("\x00"), index=False)
 
 
 def renames(old: pd.DataFrame, new: pd.DataFrame, removed: pd.Index, added: pd.Index) -> pd.DataFrame:
@@ -135,8 +179,8 @@ def renames(old: pd.DataFrame, new: pd.DataFrame, removed: pd.Index, added: pd.I
     columns = list(dict.fromkeys([*old.columns, *new.columns]))
     a = old.reindex(index=removed.sort_values(), columns=columns)
     b = new.reindex(index=added.sort_values(), columns=columns)
-    left = pd.DataFrame({"old_id": a.index, "h": _content_hash(a).to_numpy()})
-    right = pd.DataFrame({"id": b.index, "h": _content_hash(b).to_numpy()})
+    left = pd.DataFrame({"old_id": a.index, "h": row_hashes(a, columns)})
+    right = pd.DataFrame({"id": b.index, "h": row_hashes(b, columns)})
     left["k"] = left.groupby("h").cumcount()
     right["k"] = right.groupby("h").cumcount()
     both = left.merge(right, on=["h", "k"])
@@ -175,24 +219,30 @@ def words_text(ops: list[tuple[str, str]]) -> str:
 
 
 def compare_statements(old: Dataset, new: Dataset) -> tuple[pd.DataFrame, dict[str, list[tuple[str, str]]]]:
-    a, b = as_text(old.evidence, "evidence"), as_text(new.evidence, "evidence")
-    added, removed, common = b.index.difference(a.index), a.index.difference(b.index), a.index.intersection(b.index)
-    renamed = renames(a, b, removed, added)
-    added = added.difference(pd.Index(renamed["id"]))
-    removed = removed.difference(pd.Index(renamed["old_id"]))
+    a, b = old.evidence, new.evidence
+    a_ids, b_ids = a["id"].to_numpy(dtype=object), b["id"].to_numpy(dtype=object)
+    found = align(pd.Index(a_ids), pd.Index(b_ids))
+    # renames: only the removed and added rows are turned into text and hashed
+    a_gone = as_text(a.iloc[np.flatnonzero(pd.Index(a_ids).isin(found.removed))], "evidence")
+    b_new = as_text(b.iloc[np.flatnonzero(pd.Index(b_ids).isin(found.added))], "evidence")
+    renamed = renames(a_gone, b_new, found.removed, found.added)
+    added = found.added.difference(pd.Index(renamed["id"]))
+    removed = found.removed.difference(pd.Index(renamed["old_id"]))
     parts = [
-        pd.DataFrame({"id": added, "change": "added", "treatment": b["treatment"].reindex(added).array,
-                      "condition": b["condition"].reindex(added).array}),
-        pd.DataFrame({"id": removed, "change": "removed", "treatment": a["treatment"].reindex(removed).array,
-                      "condition": a["condition"].reindex(removed).array}),
+        pd.DataFrame({"id": added, "change": "added", "treatment": b_new["treatment"].reindex(added).array,
+                      "condition": b_new["condition"].reindex(added).array}),
+        pd.DataFrame({"id": removed, "change": "removed", "treatment": a_gone["treatment"].reindex(removed).array,
+                      "condition": a_gone["condition"].reindex(removed).array}),
         pd.DataFrame({"id": renamed["id"].array, "old_id": renamed["old_id"].array, "change": "renamed",
-                      "treatment": b["treatment"].reindex(renamed["id"]).array,
-                      "condition": b["condition"].reindex(renamed["id"]).array}),
+                      "treatment": b_new["treatment"].reindex(renamed["id"]).array,
+                      "condition": b_new["condition"].reindex(renamed["id"]).array}),
     ]
-    fields = _field_changes(a, b, common)
+    fields = _field_changes(a, b, a_ids[found.common_old], found.common_old, found.common_new)
     fields["change"] = "changed"
-    fields["treatment"] = b["treatment"].reindex(fields["id"]).array
-    fields["condition"] = b["condition"].reindex(fields["id"]).array
+    where = pd.Series(found.common_new, index=a_ids[found.common_old])
+    rows = where.reindex(fields["id"].to_numpy(dtype=object)).to_numpy()
+    fields["treatment"] = b["treatment"].astype("string").iloc[rows].array
+    fields["condition"] = b["condition"].astype("string").iloc[rows].array
     words: dict[str, list[tuple[str, str]]] = {}
     quotes = fields[(fields["field"] == "quote").to_numpy()]
     for ident, before, after in zip(quotes["id"], quotes["old"], quotes["new"], strict=True):
