@@ -415,8 +415,8 @@ def test_markdown_is_a_comment_with_inert_text() -> None:
 
 def test_markdown_of_the_statements_fixture() -> None:
     text = kg.diff(BASE, DIFF / "statements").to("markdown")
-    assert "| Surgery × Back pain | added | verdict: ∅ → harm | evidence:r2 |" in text
-    assert "| d2-long | renamed | discectomy × sciatica | renamed from d2 |" in text
+    assert "| Surgery × Back pain | added | verdict: ∅ → harm | evidence:r2 |" in text  # noqa: RUF001
+    assert "| d2-long | renamed | discectomy × sciatica | renamed from d2 |" in text  # noqa: RUF001
     assert "quote: <del>Bed</del> <ins>Strict bed</ins> rest does not help <ins>much</ins>" in text
     assert "<details><summary>Statements: 1 added, 1 removed, 2 changed, 1 renamed</summary>" in text
 
@@ -456,7 +456,7 @@ def test_html_page_in_chromium(tmp_path: Path) -> None:
             page.goto(path.as_uri())
             cards = page.locator(".kgd-card")
             assert cards.count() == len(d.pairs) == 2
-            rest = page.locator('.kgd-card[data-pair="rest × back-pain"]')
+            rest = page.locator('.kgd-card[data-pair="rest × back-pain"]')  # noqa: RUF001
             assert rest.locator('[data-side="before"] .kgd-verdict').inner_text() == "No benefit"
             assert rest.locator('[data-side="after"] .kgd-verdict').inner_text() == "Conflicting"
             assert "evidence:r3" in rest.locator(".kgd-because").inner_text()
