@@ -29,8 +29,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kg
-from kg import provenance
-from kg.api import EvidenceGraph
 from kg.build import build
 from kg.diff import report, sides
 from kg.diff.compare import word_diff
@@ -474,46 +472,3 @@ def test_html_page_in_chromium(tmp_path: Path) -> None:
         finally:
             browser.close()
     assert blocked == [] and errors == []
-
-
-# --------------------------------------------------------------------------- provenance
-
-
-def test_every_build_records_its_inputs_without_machine_paths_or_time(built: dict[str, Path]) -> None:
-    nt = (built["build"] / "graph.nt").read_bytes()
-    recorded = provenance.from_ntriples_file(built["build"] / "graph.nt")
-    assert recorded is not None
-    assert [(f.path, f.rows) for f in recorded.files] == [
-        ("conditions.csv", 2), ("evidence.csv", 4), ("sources.csv", 2), ("texts/guide.txt", None),
-        ("treatments.csv", 3)]
-    assert recorded.digests() == provenance.of_folder(BASE).digests()
-    assert recorded.version == kg.__version__
-    assert str(BASE).encode() not in nt and str(built["build"]).encode() not in nt and b"/tmp" not in nt
-    assert not re.search(rb"dateTime|\d{4}-\d\d-\d\dT", nt)
-    again = kg.load(BASE).ntriples
-    assert again == nt  # deterministic, and the same in memory as on disk
-
-
-def test_a_subset_claims_no_inputs() -> None:
-    from kg import notebook
-
-    part = notebook.subset(kg.load(BASE).dataset, treatment="rest")
-    assert provenance.of_dataset(part) is None
-    assert b"/build/input/" not in EvidenceGraph(part).ntriples
-
-
-def test_check_build_says_whether_a_build_is_stale(built: dict[str, Path], tmp_path: Path) -> None:
-    fresh = run_kg("validate", "--data", str(BASE), "--check-build", str(built["build"]))
-    assert fresh.returncode == 0 and "up to date" in fresh.stderr
-    assert run_kg("validate", "--data", str(BASE), "--check-build", str(built["store"])).returncode == 0
-    copy = tmp_path / "data"
-    shutil.copytree(BASE, copy)
-    (copy / "texts" / "guide.txt").write_text(
-        "Guideline text. Discectomy has better outcomes at one year but not at four to ten years. More.\n")
-    stale = run_kg("validate", "--data", str(copy), "--check-build", str(built["build"]))
-    assert stale.returncode == 1
-    assert stale.stdout.splitlines() == [f"{built['build']}: stale: texts/guide.txt: changed since the build "
-                                         f"(sha256 {provenance.of_folder(BASE).digests()['texts/guide.txt'][:12]}… "
-                                         f"-> {provenance.of_folder(copy).digests()['texts/guide.txt'][:12]}…)"]
-    nothing = run_kg("validate", "--data", str(BASE), "--check-build", str(tmp_path / "none"))
-    assert nothing.returncode == 1 and "not a build" in nothing.stderr and "Traceback" not in nothing.stderr
