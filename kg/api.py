@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     import pyoxigraph
     import rdflib
 
-    from kg import diff as kg_diff
     from kg import notebook, queries, results
+    from kg.diff import Diff
 
 
 def bundled_data_dir() -> Path:
@@ -223,7 +223,7 @@ class EvidenceGraph:
         )
 
 
-def diff(old: Any, new: Any) -> kg_diff.Diff:
+def diff(old: Any, new: Any) -> Diff:
     """What changed from `old` to `new`: entities, statements, verdicts (with their causes), conflicts.
 
     Each side is a data folder, a build folder, a store (`kg build --store`), `"REV:PATH"` of a data
