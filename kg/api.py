@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import rdflib
 
     from kg import engines, notebook, queries, results
+    from kg.diff import Diff
 
 
 class EvidenceGraph:
@@ -240,6 +241,23 @@ class EvidenceGraph:
             f"<EvidenceGraph {len(d.evidence)} statements, {len(d.treatments)} treatments, "
             f"{len(d.conditions)} conditions, {len(d.sources)} sources>"
         )
+
+
+def diff(old: Any, new: Any) -> Diff:
+    """What changed from `old` to `new`: entities, statements, verdicts (with their causes), conflicts.
+
+    Each side is a data folder, a build folder, a store (`kg build --store`), `"REV:PATH"` of a data
+    folder in git, or a loaded `EvidenceGraph`. The result has a DataFrame per part (`counts`,
+    `entities`, `statements`, `verdicts`, `conflicts`, `files`), `.to(format)`, and draws itself in
+    Jupyter. Raises `kg.diff.SideError` naming the side that cannot be read.
+
+    >>> import kg
+    >>> kg.diff(kg.load(), kg.load()).different
+    False
+    """
+    from kg.diff import diff as compare_versions
+
+    return compare_versions(old, new)
 
 
 def load(

@@ -8,6 +8,8 @@ ratio to a floor, all measured in this process on this machine:
 - validate            ÷ pandas reading the same four CSVs
 - build (every output, and in total) ÷ pyoxigraph loading the same N-Triples + dumping Turtle + dumping N-Triples
 - summary, `conflicts` query ÷ raw pyoxigraph execution of the conflicts query on the same store
+- kg diff             of that folder against a copy with 1 % of its statements edited (changed,
+  renamed, removed, added) ÷ loading and validating both folders
 - page generation     for the graph of that size, and once for a 20,000-node graph (scripts/bench_page.py)
 - each interchange export (`fhir`, `kgx`) ÷ the build's own N-Triples write of the same dataset, and its
   peak memory (load, validate, export, in a fresh process) beside the build's
@@ -187,6 +189,39 @@ def page_nodes(workdir: Path, nodes: int = 20000) -> None:
     row("page generation", seconds, note=f"{len(page) / 1e6:.1f} MB")
 
 
+def edited(tables: dict[str, pd.DataFrame], seed: int, fraction: float = 0.01) -> tuple[dict[str, pd.DataFrame], int]:
+    """A copy of `tables` whose evidence differs in `fraction` of its rows: 40 % of those change their
+    effect, 20 % their quote, 20 % are renamed, 10 % removed, and as many new statements added."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed + 1)
+    ev = tables["evidence"].copy()
+    n = len(ev)
+    picked = rng.choice(n, size=max(10, int(n * fraction)), replace=False)
+    k = len(picked)
+    effect, quote, rename, drop = np.split(picked, [int(k * .4), int(k * .6), int(k * .8)])
+    drop, add = drop[: len(drop) // 2], drop[len(drop) // 2:]
+    flip = {"benefit": "no_benefit", "no_benefit": "benefit", "harm": "insufficient", "insufficient": "harm"}
+    ev.loc[effect, "effect"] = ev.loc[effect, "effect"].map(flip)
+    ev.loc[quote, "quote"] = ev.loc[quote, "quote"] + " (revised)"
+    ev.loc[rename, "id"] = ev.loc[rename, "id"] + "-renamed"
+    added = ev.loc[add].assign(id=ev.loc[add, "id"] + "-new", effect="harm")
+    ev = pd.concat([ev.drop(index=drop), added], ignore_index=True)
+    return {**tables, "evidence": ev}, k
+
+
+def bench_diff(n: int, seed: int, workdir: Path, tables: dict[str, pd.DataFrame], folder: Path) -> None:
+    """kg diff of two folders of n statements that differ in 1 % of rows, against loading both."""
+    from kg.diff import diff
+
+    changed, k = edited(tables, seed)
+    other = synth.write(workdir / f"synth-{n}-edited", changed)
+    t_floor, _ = timed(lambda: (read(folder), read(other)))
+    row("floor: load+validate both", t_floor)
+    t_diff, found = timed(lambda: diff(folder, other).to("table"))
+    row("kg diff (1 % edited)", t_diff, t_floor, f"{k:,} statements edited, {len(found.splitlines()):,} lines")
+
+
 def row(label: str, seconds: float, floor: float | None = None, note: str = "") -> None:
     ratio = f"{seconds / floor:6.2f}x" if floor else "       "
     print(f"  {label:<28} {seconds:9.3f} s  {ratio}  {note}", flush=True)
@@ -194,7 +229,8 @@ def row(label: str, seconds: float, floor: float | None = None, note: str = "") 
 
 def bench(n: int, seed: int, workdir: Path, quote_length: int = 0) -> None:
     folder = workdir / f"synth-{n}"
-    synth.write(folder, synth.generate(n, seed, quote_length))
+    tables = synth.generate(n, seed, quote_length)
+    synth.write(folder, tables)
     quotes = f", quotes of ~{quote_length} characters" if quote_length else ""
     print(f"\nN = {n:,} statements{quotes} ({folder})", flush=True)
 
@@ -235,6 +271,8 @@ def bench(n: int, seed: int, workdir: Path, quote_length: int = 0) -> None:
     row("kg query conflicts", t_query, t_raw, f"{len(result.rows):,} rows")
     t_summary, frame = timed(lambda: summarise(dataset))
     row("kg summary", t_summary, t_raw, f"{len(frame):,} pairs")
+
+    bench_diff(n, seed, workdir, tables, folder)
 
     own, together, children = peak_memory(folder, workdir / f"mem-{n}")
     peak = max(own, together)
