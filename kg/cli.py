@@ -76,6 +76,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
         f"{folder}: valid ({len(dataset.evidence)} statements, {len(dataset.treatments)} treatments, "
         f"{len(dataset.conditions)} conditions, {len(dataset.sources)} sources)"
     )
+    if args.check_build is not None:
+        from kg import provenance
+
+        stale = provenance.check_build(args.check_build, folder)
+        for reason in stale:
+            print(f"{args.check_build}: stale: {reason}")
+        _say(f"{args.check_build}: " + (f"stale against {folder}" if stale else f"up to date with {folder}"))
+        return 1 if stale else 0
     return 0
 
 
@@ -228,6 +236,54 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    import kg
+    from kg.errors import UsageError
+    from kg.progress import Display, is_terminal, plural, size
+    from kg.schema import TABLES
+
+    out = Path(args.out)
+    # bytes written so far: the staging folder inside --out (kg.interop.write_tables)
+    display = Display(is_terminal() and not args.quiet, files=len(TABLES),
+                      watch=lambda: sorted(out.resolve().glob(".kg-import-*")))
+    try:
+        with display.shown("kg import"):
+            display.step(f"from {', '.join(p.name for p in args.files)}")
+            graph = kg.import_(args.format, args.files, out=args.out)
+    except UsageError:
+        raise
+    except KgError as err:
+        raise KgError(f"{err}; nothing was written") from None
+    d = graph.dataset
+    written = sum((out / t.file).stat().st_size for t in TABLES.values() if (out / t.file).is_file())
+    if not args.quiet:
+        _say(f"wrote the four CSVs to {args.out}/ ({size(written)}) in {display.seconds:.1f} s: "
+             f"{plural(len(d.evidence), 'statement')}, {plural(len(d.treatments), 'treatment')}, "
+             f"{plural(len(d.conditions), 'condition')}, {plural(len(d.sources), 'source')}")
+    for kind, count in getattr(d, "skipped", {}).items():
+        _say(f"skipped {count} x {kind}")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """Exit like diff(1): 0 nothing differs, 1 something does, 2 trouble (a side unreadable or invalid)."""
+    from kg.diff import diff, report
+    from kg.errors import KgError
+
+    try:
+        found = diff(args.old, args.new)
+        if args.out is not None:
+            report.write(found, args.format, args.out)
+            _say(f"wrote {args.out}")
+        else:
+            _write(report.render(found, args.format))
+    except KgError as err:
+        _say(f"kg diff: {err}")
+        return 2
+    _say(report.headline(found))
+    return 1 if found.different else 0
+
+
 def _table_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--columns", metavar="A,B,C", default=None,
                         help="show only these columns, in this order (names as in the header)")
@@ -301,6 +357,16 @@ HELP: dict[str, tuple[str, tuple[str, ...]]] = {
                "the file, its size and the time.",
                ("kg export --format ttl --out graph.ttl", "kg export --format summary --out -",
                 "kg export --format page --data path/to/folder --out site/index.html")),
+    "import": ("Read an interchange file, an HL7 FHIR R5 Bundle (fhir) or Biolink KGX JSON lines (kgx), into "
+               "the four contract CSVs in --out, only if they validate (nothing half-written). What could not "
+               "be mapped is counted on standard error.",
+               ("kg import --format fhir evidence.fhir.json --out imported/",
+                "kg import --format kgx kgx/ --out imported/ --quiet")),
+    "diff": ("What changed between two versions of the evidence, and why verdicts moved. A side is a data "
+             "folder, a build folder, a store, or REV:PATH in git. Exit 0 when nothing differs, 1 when "
+             "something does, 2 on trouble.",
+             ("kg diff HEAD~1:data data", "kg diff old-build/ build/ --format markdown",
+              "kg diff data other-data/ --format html --out diff.html")),
     "view": ("Open the graph page in a web browser, building it first when the data is newer. Without --out "
              "the page is built into the project's build/ folder for the bundled data, and into a folder "
              "under the system's temporary folder for any other data folder: never into the current folder "
@@ -358,7 +424,12 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
     p = sub.add_parser("validate", help="check a data folder; print every problem as FILE:LINE: column: message")
     _data_arg(p)
+    p.add_argument("--check-build", metavar="DIR", type=Path, default=None,
+                   help="also say whether the build in DIR (or a store) is stale against the data folder "
+                        "(exit 1 when it is)")
     handlers["validate"] = cmd_validate
+
+    from kg import formats
 
     p = sub.add_parser("build", help="validate, then write graph.ttl/.jsonld/.nt/.graphml, summary.csv, index.html")
     _data_arg(p)
@@ -366,10 +437,8 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     _base_arg(p)
     p.add_argument("--store", metavar="PATH", type=Path, default=None, help="also write a persistent Oxigraph store")
     p.add_argument("--skip", metavar="FORMAT", action="append", default=[],
-                   help="leave this output out (repeatable): nt, ttl, jsonld, graphml, summary or page")
+                   help="leave this output out (repeatable): " + ", ".join(f.name for f in formats.build_outputs()))
     handlers["build"] = cmd_build
-
-    from kg import formats
 
     writable = [f for f in formats.formats() if f.write is not None]
     p = sub.add_parser(
@@ -447,6 +516,26 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
                    help="SPARQL engine (default: oxigraph)")
     handlers["query"] = cmd_query
 
+    p = sub.add_parser("import", help="read FHIR (R5 Bundle) or KGX (Biolink JSON lines) into the four contract CSVs")
+    p.add_argument("--format", required=True, metavar="NAME", help="fhir or kgx (any readable registered format)")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                   help="a FHIR Bundle .json; for kgx a folder with nodes.jsonl and edges.jsonl, or those files")
+    p.add_argument("--out", metavar="DIR", type=Path, required=True, help="data folder to write the CSVs into")
+    handlers["import"] = cmd_import
+    p = sub.add_parser(
+        "diff",
+        help="what changed between two versions of the evidence, and why verdicts moved",
+        description="Each side is a data folder, a build folder (its graph.nt), a store (kg build --store) or "
+                    "REV:PATH, a data folder in git (e.g. HEAD~1:data). Exit 0 when nothing differs, 1 when "
+                    "something does, 2 on trouble.",
+    )
+    p.add_argument("old", metavar="OLD", help="the earlier version")
+    p.add_argument("new", metavar="NEW", help="the later version")
+    p.add_argument("--format", choices=("table", "csv", "json", "markdown", "html"), default="table",
+                   help="table (default), csv, json, markdown (for a pull-request comment), html (an offline page)")
+    p.add_argument("--out", metavar="FILE", type=Path, default=None, help="write the report here instead of stdout")
+    handlers["diff"] = cmd_diff
+
     p = sub.add_parser("list", help="list the treatments, conditions or sources with their ids and statement counts")
     p.add_argument("what", choices=("treatments", "conditions", "sources"), help="what to list")
     _data_arg(p)
@@ -456,7 +545,7 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
     for name in ("summary", "query", "queries", "list"):
         _table_args(sub.choices[name])
-    for name in ("build", "push", "export"):
+    for name in ("build", "push", "export", "import"):
         sub.choices[name].add_argument("-q", "--quiet", action="store_true",
                                        help="print nothing but errors (no progress, no closing line)")
     _document(sub)

@@ -34,7 +34,7 @@ from kg import vocab as V
 from kg.errors import UnknownIdError
 from kg.model import Dataset
 
-KINDS: tuple[str, ...] = V.KINDS
+KINDS: tuple[str, ...] = tuple(V.KINDS)
 """The kinds an id may name: treatment, condition, source, evidence."""
 
 _TABLES = {"treatment": "treatments", "condition": "conditions", "source": "sources", "evidence": "evidence"}
