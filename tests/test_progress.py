@@ -131,3 +131,20 @@ def test_export_on_a_terminal_shows_progress_and_the_file(tmp_path: Path) -> Non
     code, drawn = run_on_a_terminal(["export", "--format", "ttl", "--data", str(MINIMAL), "--out", "-"], tmp_path)
     assert code == 0 and "kg export" not in drawn and "wrote" not in drawn  # standard output: the Turtle only
     assert "@prefix" in drawn or "<https://" in drawn
+
+
+def test_import_on_a_terminal_shows_progress_and_what_it_wrote(tmp_path: Path) -> None:
+    import kg
+    from kg.formats import Context, get
+
+    kgx = tmp_path / "kgx"
+    kgx.mkdir()
+    get("kgx").write(Context(kg.load(MINIMAL).dataset), kgx)  # type: ignore[misc]
+    out = tmp_path / "imported"
+    code, drawn = run_on_a_terminal(["import", "--format", "kgx", str(kgx), "--out", str(out)], tmp_path)
+    assert code == 0, drawn
+    text = ANSI.sub("", drawn)
+    assert "kg import" in text and "from kgx" in text
+    total = sum(p.stat().st_size for p in out.glob("*.csv"))
+    assert f"wrote the four CSVs to {out}/ ({progress.size(total)}) in " in text
+    assert "3 statements, 3 treatments, 2 conditions, 2 sources" in text
