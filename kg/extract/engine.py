@@ -1,0 +1,704 @@
+"""Source text -> proposed evidence rows: spaCy (blank English) + the lexicon + cue rules + NegEx.
+
+The pipeline is `spacy.blank("en")` with a sentencizer (no model weights). Treatment and
+condition mentions are found with a PhraseMatcher over the lexicon; cues with a
+PhraseMatcher (phrases) and a Matcher (token patterns); negation and hedging of effect cues
+with negspacy's NegEx run over the cue spans (`doc.spans`), with the termsets in
+`rules/negation.json` and `rules/hedging.json`.
+
+Per paragraph (a line of the text): paragraphs that read as navigation, a comment or a bio
+are skipped. Each sentence is cut into clauses at contrastive words ("but", "however", ";").
+A clause's subjects are its treatment mentions (a comparator after "than"/"versus" is not a
+subject; a class followed by its members gives the members, a class followed by "such as"
+members gives the class); a clause without one takes the previous clause's subjects, and a
+sentence whose only news is an effect cue takes the previous sentence's. Each subject gets
+one row per effect its clause states, with the condition from the clause, the sentence, the
+preceding sentences of the paragraph, the nearest heading, the next sentence, or the text's
+most-named condition (in that order; `condition_from` says which).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import spacy
+from negspacy.negation import Negex
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import compile_suffix_regex, filter_spans
+
+from kg.extract import lexicon as lex
+from kg.extract.rules import EFFECTS, RECOMMENDATIONS, Rules, band, months
+from kg.hierarchy import Hierarchy
+from kg.model import Dataset
+from kg.schema import TABLES
+
+EXTRA_COLUMNS = ["confidence", "char_start", "char_end", "condition_from", "cues"]
+COLUMNS = [*TABLES["evidence"].column_names, *EXTRA_COLUMNS]
+CITATION = re.compile(r"\[\d+(?:[,\u2013-]\s?\d+)*\]")
+
+CONDITION_WEIGHT = {
+    "clause": 1.0,
+    "sentence": 0.95,
+    "previous_sentence": 0.8,
+    "heading": 0.8,
+    "document": 0.5,
+}
+"""Confidence factor for where the condition came from."""
+BASIS_WEIGHT = {"cue": 1.0, "purpose": 0.85, "recommendation": 0.8, "usage": 0.7, "ellipsis": 0.9}
+"""Confidence factor for what the effect rests on."""
+SUBJECT_WEIGHT = {"clause": 1.0, "previous_clause": 0.9, "previous_sentence": 0.7}
+"""Confidence factor for where the treatment came from."""
+HEDGE_WEIGHT = 0.9
+WINDOW = 3
+"""How many preceding sentences of the paragraph are searched for a condition."""
+REFINE = "\x00refine:"
+"""Marks a row whose condition is the text's main one, to be narrowed by the words near it."""
+"""How many preceding sentences of the paragraph are searched for a condition."""
+IMPLIED = {"recommend": "benefit", "against": "no_benefit", "consider": "insufficient", "practice": "insufficient"}
+"""The effect a recommendation implies when its clause states none: advising a treatment implies a
+benefit, advising against it no benefit; an option ("may be considered") or a description of
+usual practice ("treatment consists of") states no effect."""
+NOUN_CUES = {"benefit", "benefits", "improvement", "improvements", "relief", "pain relief", "difference",
+             "different outcome", "reduction", "better outcomes"}
+PREDICATE_WORDS = {"is", "are", "was", "were", "be", "been", "being", "uses", "use", "used", "has", "have", "had",
+                   "can", "may", "might", "could", "should", "will", "would", "provide", "provides", "involves"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    ident: str
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Cue:
+    kind: str
+    """effect:<effect>, usage, purpose, rec:<recommendation>, comparator, class_examples, ..."""
+    start: int
+    end: int
+    text: str
+    negated: bool = False
+    hedged: bool = False
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+    subjects: list[Mention] = field(default_factory=list)
+    conditions: list[Mention] = field(default_factory=list)
+
+
+@dataclass
+class Pending:
+    row: dict[str, Any]
+
+
+def _phrase_matcher(nlp: Language, groups: dict[str, Sequence[str]]) -> PhraseMatcher:
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for key, phrases in groups.items():
+        docs = list(nlp.tokenizer.pipe(sorted(set(phrases))))
+        if docs:
+            matcher.add(key, docs)
+    return matcher
+
+
+def blank_pipeline() -> Language:
+    """spaCy's blank English with a sentencizer and citation markers ("[14]") split off as tokens."""
+    nlp = spacy.blank("en")
+    suffixes = [CITATION.pattern, *nlp.Defaults.suffixes]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def paragraphs(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, line) for every line with some text."""
+    for m in re.finditer(r"[^\n]+", text):
+        line = m.group(0).rstrip("\r")
+        if line.strip():
+            yield m.start(), line
+
+
+def fold_spaces(line: str) -> tuple[str, list[int]]:
+    """The line with every run of white space (no-break spaces too) as one space, and for each
+    character of it the position of the character it came from, so that quotes stay exact spans."""
+    parts: list[str] = []
+    index: list[int] = []
+    pos = 0
+    for m in re.finditer(r"\s+", line):
+        parts.append(line[pos:m.start()])
+        index.extend(range(pos, m.start()))
+        parts.append(" ")
+        index.append(m.start())
+        pos = m.end()
+    parts.append(line[pos:])
+    index.extend(range(pos, len(line)))
+    return "".join(parts), index
+
+
+class Extractor:
+    """Everything built once per (dataset, rules): pipeline, lexicons, matchers."""
+
+    def __init__(self, dataset: Dataset, rules: Rules):
+        self.rules = rules
+        self.dataset = dataset
+        self.nlp = blank_pipeline()
+        self.treatments = lex.build(dataset.treatments, "treatments", rules)
+        self.conditions = lex.build(dataset.conditions, "conditions", rules)
+        self.t_matcher = self._lexicon_matcher(self.treatments)
+        self.c_matcher = self._lexicon_matcher(self.conditions)
+        cues = rules.cues
+        groups: dict[str, list[str]] = {}
+        for effect, phrases in cues["effect"].items():
+            groups["usage" if effect == "usage" else f"effect:{effect}"] = phrases
+        for rec, phrases in cues["recommendation"].items():
+            if not rec.startswith("_"):
+                groups[f"rec:{rec}"] = phrases
+        for kind, phrases in cues["ignore"].items():
+            if not kind.startswith("_"):
+                groups[f"ignore:{kind}"] = phrases
+        for key in ("comparator", "class_examples", "not_treatment_heads", "conditional", "cause_of"):
+            groups[key] = cues[key]
+        groups["ellipsis"] = cues["ellipsis_negation"]["starts"]
+        self.cue_matcher = _phrase_matcher(self.nlp, groups)
+        self.effect_after = {p.lower() for p in cues["effect_after"]["cues"]}
+        self.purpose = Matcher(self.nlp.vocab)
+        self.purpose.add("purpose", cues["purpose"]["patterns"])
+        self.purpose_verbs = {v for pattern in cues["purpose"]["patterns"] for tok in pattern
+                              if isinstance(tok.get("LOWER"), dict) for v in tok["LOWER"].get("IN", [])}
+        self.breaks = {b.lower() for b in cues["clause_breaks"]}
+        self.negex = Negex(self.nlp, "kg_negation", neg_termset=rules.termset("negation"),
+                           extension_name="kg_negated", span_keys=["kg_cues"])
+        self.hedge = Negex(self.nlp, "kg_hedging", neg_termset=rules.termset("hedging"),
+                           extension_name="kg_hedged", span_keys=["kg_cues"])
+        self.noise = rules.noise
+        self.noise_lists = {k: [c.lower() for c in rules.noise[k]] for k in ("navigation", "bio", "comment")}
+        self.first_person = {w.lower() for w in rules.noise["first_person"]}
+        self.tf_patterns = rules.timeframe_patterns
+        self.number = rules.number_pattern
+        self.certainty = rules.certainty_patterns
+        self.population = rules.population_patterns
+        outcomes = sorted(cues["outcomes"], key=len, reverse=True)
+        self.outcome = re.compile(r"\b(?:" + "|".join(re.escape(o) for o in outcomes) + r")\b", re.I)
+        self.t_hier = Hierarchy.of(dataset.treatments)
+        self.c_children = _children_marks(dataset.conditions)
+        labels = dataset.treatments.set_index("id")["label"].astype(str)
+        self.t_label = labels.to_dict()
+
+    def _lexicon_matcher(self, lexicon: lex.Lexicon) -> PhraseMatcher:
+        by_id: dict[str, list[str]] = {}
+        for text, ident in lexicon.terms.items():
+            by_id.setdefault(ident, []).append(text)
+        return _phrase_matcher(self.nlp, by_id)
+
+    # ------------------------------------------------------------------ paragraphs
+
+    def is_noise(self, line: str) -> str | None:
+        """'navigation', 'bio', 'comment' or 'first_person' when the paragraph is one of those, else None."""
+        stripped = line.lstrip()
+        if stripped.startswith(tuple(self.noise["line_starts"])):
+            return "navigation"
+        low = line.lower()
+        words = re.findall(r"[a-z’']+", low)
+        if sum(w in self.first_person for w in words) >= self.noise["first_person_min"]:
+            return "first_person"
+        for kind, cues in self.noise_lists.items():
+            hits = sum(low.count(c) for c in cues)
+            if hits >= self.noise["cue_min"]:
+                return kind
+        return None
+
+    def mentions(self, doc: Doc, matcher: PhraseMatcher, drop_heads: set[str] | None = None) -> list[Mention]:
+        spans = [Span(doc, s, e, label=m) for m, s, e in matcher(doc)]
+        out = []
+        for span in filter_spans(spans):
+            if drop_heads and span.end < len(doc) and doc[span.end].lower_ in drop_heads:
+                continue
+            out.append(Mention(span.label_, span.start, span.end, span.start_char, span.end_char, span.text))
+        return out
+
+    def sentences(self, doc: Doc) -> list[Sentence]:
+        bounds = [[s.start, s.end] for s in doc.sents]
+        for i in range(1, len(bounds)):
+            j = bounds[i][0]
+            while j < bounds[i][1] and CITATION.fullmatch(doc[j].text):
+                j += 1
+            bounds[i - 1][1] = j
+            bounds[i][0] = j
+        out = []
+        for start, end in bounds:
+            while start < end and doc[start].is_space:
+                start += 1
+            while end > start and doc[end - 1].is_space:
+                end -= 1
+            if end > start:
+                out.append(Sentence(start, end, doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)))
+        return out
+
+    # ------------------------------------------------------------------ cues
+
+    def cues(self, doc: Doc, mentions: list[Mention]) -> list[Cue]:
+        raw = [Span(doc, s, e, label=m) for m, s, e in self.cue_matcher(doc)]
+        raw += [Span(doc, s, e, label="purpose") for _, s, e in self.purpose(doc)]
+        ignores = [s for s in raw if s.label_.startswith("ignore:")]
+        taken = [(m.start, m.end) for m in mentions]
+
+        def family(label: str) -> str:
+            if label.startswith("effect:") or label == "usage":
+                return "effect"
+            return label.split(":")[0]
+
+        kept: list[Span] = []
+        for span in raw:
+            label = span.label_
+            if label == "ignore:timeframe":
+                kept.append(span)
+                continue
+            if label.startswith("ignore:"):
+                continue
+            fam = family(label)
+            ignored = False
+            for ig in ignores:
+                kind = ig.label_.split(":", 1)[1]
+                hit = ig.start < span.end and span.start < ig.end
+                if hit and (kind == fam or label == f"effect:{kind}" or (kind == "recommendation" and fam == "rec")):
+                    ignored = True
+                    break
+            if ignored:
+                continue
+            if fam in ("effect", "rec", "purpose") and any(s < span.end and span.start < e for s, e in taken):
+                continue
+            if label == "effect:benefit" and doc[span.start].lower_ in self.purpose_verbs and _after_to(doc, span.start):
+                span = Span(doc, span.start, span.end, label="purpose")
+            kept.append(span)
+        # longest cue wins within a family (e.g. "not recommended" over "recommended")
+        result: list[Span] = []
+        by_family: dict[str, list[Span]] = {}
+        for span in kept:
+            by_family.setdefault(family(span.label_), []).append(span)
+        for fam, spans in by_family.items():
+            result.extend(filter_spans(spans) if fam in ("effect", "rec") else spans)
+        result.sort(key=lambda s: (s.start, s.end, s.label_))
+        doc.spans["kg_cues"] = [s for s in result if s.label_.startswith(("effect:", "rec:", "usage", "purpose"))]
+        self.negex(doc)
+        self.hedge(doc)
+        flags = {(s.start, s.end, s.label_): (bool(s._.kg_negated), bool(s._.kg_hedged)) for s in doc.spans["kg_cues"]}
+        out = []
+        for s in result:
+            neg, hed = flags.get((s.start, s.end, s.label_), (False, False))
+            out.append(Cue(s.label_, s.start, s.end, s.text, neg, hed))
+        return out
+
+    # ------------------------------------------------------------------ one text
+
+    def run(self, text: str, source: str, min_confidence: float) -> pd.DataFrame:
+        pending: list[Pending] = []
+        condition_counts: Counter[str] = Counter()
+        first_seen: dict[str, int] = {}
+        heading: list[Mention] = []
+        kept: list[tuple[int, str, list[int]]] = []
+        for offset, raw in paragraphs(text):
+            if self.is_noise(raw) is None:
+                line, index = fold_spaces(raw)
+                kept.append((offset, line, index))
+        docs = self.nlp.pipe((line for _, line, _ in kept), batch_size=64)
+        for (offset, line, index), doc in zip(kept, docs, strict=True):
+            conditions = self.mentions(doc, self.c_matcher)
+            for c in conditions:
+                condition_counts[c.ident] += 1
+                first_seen.setdefault(c.ident, offset + c.start_char)
+            lead = re.match(r"\s*([^.:!?]{2,60}?)\s*(?:\([^)]*\))?\s*:\s", line)
+            words = len(line.split())
+            if words <= 8 and not line.rstrip().endswith((".", "!", "?")):
+                heading = conditions
+                continue
+            para_heading = heading
+            if lead:
+                lead_conditions = [c for c in conditions if c.end_char <= lead.end()]
+                if lead_conditions:
+                    para_heading = lead_conditions
+            treatments = self.mentions(doc, self.t_matcher, set(self.rules.cues["not_treatment_heads"]))
+            if not treatments:
+                continue
+            cues = self.cues(doc, treatments + conditions)
+            for p in self._paragraph(doc, source, treatments, conditions, cues, para_heading):
+                p.row["char_start"] = offset + index[p.row["char_start"]]
+                p.row["char_end"] = offset + index[p.row["char_end"] - 1] + 1
+                pending.append(p)
+        document = None
+        if condition_counts:
+            document = min(condition_counts, key=lambda c: (-condition_counts[c], first_seen[c]))
+        rows = []
+        for p in pending:
+            row = p.row
+            if str(row["condition"]).startswith(REFINE):
+                if document is None:
+                    continue
+                row["condition"] = self.refine_condition(document, set(row["condition"][len(REFINE):].split(" ")))
+            rows.append(row)
+        return self._frame(rows, min_confidence)
+
+    def _frame(self, rows: list[dict[str, Any]], min_confidence: float) -> pd.DataFrame:
+        frame = pd.DataFrame(rows, columns=COLUMNS)
+        if frame.empty:
+            return frame.astype({c: "string" for c in COLUMNS if c not in ("confidence", "char_start", "char_end")})
+        frame["id"] = [
+            _slug(f"{t}-{c}-{e}-{tf}-{s}") for t, c, e, tf, s in
+            zip(frame["treatment"], frame["condition"], frame["effect"], frame["timeframe"], frame["char_start"],
+                strict=True)
+        ]
+        frame = frame.sort_values(["confidence"], ascending=False, kind="stable")
+        frame = frame.drop_duplicates("id").sort_values(["char_start", "id"], kind="stable")
+        frame = frame[frame["confidence"] >= min_confidence].reset_index(drop=True)
+        frame["confidence"] = frame["confidence"].astype(float).round(3)
+        frame["char_start"] = frame["char_start"].astype(int)
+        frame["char_end"] = frame["char_end"].astype(int)
+        return frame[COLUMNS]
+
+    # ------------------------------------------------------------------ one paragraph
+
+    def _paragraph(self, doc: Doc, source: str, treatments: list[Mention],
+                   conditions: list[Mention], cues: list[Cue], heading: list[Mention]) -> list[Pending]:
+        sents = self.sentences(doc)
+        for s in sents:
+            s.conditions = [c for c in conditions if s.start <= c.start < s.end]
+        out: list[Pending] = []
+        previous_subjects: list[Mention] = []
+        for i, sent in enumerate(sents):
+            sent_treatments = [t for t in treatments if sent.start <= t.start < sent.end]
+            sent_cues = [c for c in cues if sent.start <= c.start < sent.end]
+            clauses = self._clauses(doc, sent)
+            carried: list[Mention] = []
+            sentence_subjects: list[Mention] = []
+            prev_effects: list[tuple[str, Cue | None]] = []
+            for k, (c_start, c_end) in enumerate(clauses):
+                clause_t = [t for t in sent_treatments if c_start <= t.start < c_end]
+                clause_cues = [c for c in sent_cues if c_start <= c.start < c_end]
+                comparator, subjects = self._subjects(doc, clause_t, clause_cues)
+                how = "clause"
+                if not subjects and carried:
+                    subjects, how = carried, "previous_clause"
+                explicit = [c for c in clause_cues if c.kind in ("effect:benefit", "effect:harm", "effect:no_benefit")]
+                unsure = any(c.kind == "effect:insufficient" for c in clause_cues)
+                if not subjects and k == 0 and not sent_treatments and explicit and not unsure and previous_subjects:
+                    subjects, how = previous_subjects, "previous_sentence"
+                if not subjects:
+                    continue
+                carried = subjects
+                sentence_subjects = subjects if how == "clause" else sentence_subjects
+                conds, cond_from = self._condition(doc, sents, i, c_start, c_end, heading)
+                ellipsis = any(c.kind == "ellipsis" and c.start <= c_start + 1 for c in clause_cues)
+                clause_text_start = doc[c_start].idx
+                clause_text = doc.text[clause_text_start: doc[c_end - 1].idx + len(doc[c_end - 1].text)]
+                tf, tf_text = self._timeframe(doc, clause_text, clause_text_start, clause_cues)
+                certainty = self._certainty(clause_text) or self._certainty(doc.text[sent.start_char:sent.end_char])
+                population = self._population(clause_text) or self._population(
+                    doc.text[sent.start_char:sent.end_char])
+                outcome = self._outcome(clause_text, clause_text_start, conditions)
+                effects_this_clause: list[tuple[str, Cue | None]] = []
+                for n, subject in enumerate(subjects):
+                    nxt = subjects[n + 1].start if n + 1 < len(subjects) else c_end
+                    effects = self._effects(doc, subject, subjects, nxt, c_start, c_end, clause_cues)
+                    if not effects and ellipsis and prev_effects:
+                        effects = [(_negate(e), c, "ellipsis") for e, c in prev_effects if _negate(e)]
+                    rec = self._recommendation(subject, clause_cues)
+                    if not effects and rec is not None:
+                        effects = [(IMPLIED[rec.kind.split(":")[1]], None, "recommendation")]
+                    if not effects and any(c.kind == "usage" for c in clause_cues):
+                        usage = next(c for c in clause_cues if c.kind == "usage")
+                        effects = [("insufficient", usage, "usage")]
+                    for effect, cue, basis in effects:
+                        effects_this_clause.append((effect, cue))
+                        for cond in conds:
+                            row = self._row(source, sent, subject, cond, effect, cue, basis, rec, tf,
+                                            tf_text, certainty, comparator, population, outcome, how, cond_from)
+                            out.append(Pending(row))
+                if effects_this_clause:
+                    prev_effects = list(dict.fromkeys(effects_this_clause))
+            previous_subjects = sentence_subjects or ([t for t in sent_treatments] if sent_treatments else [])
+        return out
+
+    def _clauses(self, doc: Doc, sent: Sentence) -> list[tuple[int, int]]:
+        cuts = [sent.start]
+        for tok in doc[sent.start:sent.end]:
+            if tok.i > sent.start + 1 and tok.lower_ in self.breaks:
+                cuts.append(tok.i)
+        cuts.append(sent.end)
+        return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+
+    def _subjects(self, doc: Doc, mentions: list[Mention], cues: list[Cue]) -> tuple[str | None, list[Mention]]:
+        """The clause's treatments that a row is about, and the comparator if one is named."""
+        comparator = None
+        subjects: list[Mention] = []
+        comp_cues = [c for c in cues if c.kind == "comparator"]
+        for m in mentions:
+            if subjects and any(c.end <= m.start <= c.end + 5 for c in comp_cues):
+                comparator = comparator or m.ident
+                continue
+            subjects.append(m)
+        # class followed by its own members: "such as" keeps the class, apposition keeps the members
+        examples = [c for c in cues if c.kind == "class_examples"]
+        drop: set[int] = set()
+        for a_i, a in enumerate(subjects):
+            members = [b for b in subjects[a_i + 1:] if b.ident != a.ident
+                       and a.ident in self.t_hier.ancestors(b.ident)]
+            if not members:
+                continue
+            first = members[0]
+            if any(a.end <= c.start < first.start for c in examples):
+                drop |= {id(b) for b in members}
+            else:
+                drop.add(id(a))
+        unique: dict[str, Mention] = {}
+        for m in subjects:
+            if id(m) not in drop and m.ident != comparator:
+                unique.setdefault(m.ident, m)
+        return comparator, list(unique.values())
+
+    def _effects(self, doc: Doc, subject: Mention, subjects: list[Mention], item_end: int, c_start: int,
+                 c_end: int, cues: list[Cue]) -> list[tuple[str, Cue | None, str]]:
+        conditional = [c for c in cues if c.kind == "conditional"]
+
+        def in_conditional(cue: Cue) -> bool:
+            for cond in conditional:
+                stop = c_end
+                for tok in doc[cond.end:c_end]:
+                    if tok.text in (",", ";"):
+                        stop = tok.i
+                        break
+                if cond.start <= cue.start < stop:
+                    return True
+            return False
+
+        usable = [c for c in cues if c.kind.startswith("effect:") and not in_conditional(c)]
+        usable = [c for c in usable if c.text.lower() not in self.effect_after or c.start < subject.start]
+        found: list[tuple[str, Cue | None, str]] = []
+        insufficient = [c for c in usable if c.kind == "effect:insufficient"]
+        if insufficient:
+            return [("insufficient", insufficient[0], "cue")]
+        for c in usable:
+            effect = c.kind.split(":")[1]
+            if effect == "benefit" and c.negated:
+                effect = "no_benefit"
+            elif effect == "harm" and c.negated:
+                continue
+            if effect not in [f[0] for f in found]:
+                found.append((effect, c, "cue"))
+        if found:
+            return found
+        for c in cues:
+            if c.kind != "purpose" or c.start < subject.end or in_conditional(c):
+                continue
+            last = subjects[-1]
+            between = {t.lower_ for t in doc[last.end:c.start]}
+            if c.start < item_end or (subject is not last and between & PREDICATE_WORDS):
+                return [("benefit", c, "purpose")]
+        return []
+
+    def _recommendation(self, subject: Mention, cues: list[Cue]) -> Cue | None:
+        recs = [c for c in cues if c.kind.startswith("rec:")]
+        if not recs:
+            return None
+        order = {f"rec:{r}": i for i, r in enumerate(RECOMMENDATIONS)}
+
+        def distance(c: Cue) -> tuple[int, int]:
+            gap = c.start - subject.end if c.start >= subject.end else subject.start - c.end
+            return (max(gap, 0), order[c.kind])
+
+        return min(recs, key=distance)
+
+    def _condition(self, doc: Doc, sents: list[Sentence], i: int, c_start: int, c_end: int,
+                   heading: list[Mention]) -> tuple[list[Mention], str]:
+        sent = sents[i]
+        in_clause = [c for c in sent.conditions if c_start <= c.start < c_end]
+        if in_clause:
+            return self._drop_causes(doc, in_clause), "clause"
+        earlier = [c for c in sent.conditions if c.start < c_start]
+        scope = {t.lower_ for t in doc[c_start:c_end]}
+        if earlier:
+            return [earlier[-1]], "sentence"
+        for j in range(i - 1, max(i - 1 - WINDOW, -1), -1):
+            scope |= {t.lower_ for t in doc[sents[j].start:sents[j].end]}
+            if sents[j].conditions:
+                found = self._drop_causes(doc, sents[j].conditions)[-1]
+                return [self._refine(found, scope)], "previous_sentence"
+        if sent.conditions:
+            return self._drop_causes(doc, sent.conditions), "sentence"
+        if heading:
+            return [self._refine(heading[-1], scope)], "heading"
+        return [Mention(f"{REFINE}{' '.join(sorted(scope))}", 0, 0, 0, 0, "")], "document"
+
+    def _refine(self, cond: Mention, words: set[str]) -> Mention:
+        """A broader condition named away from the clause, narrowed to the one child whose
+        distinguishing words (e.g. 'chronic' of 'chronic low back pain') the nearby text uses."""
+        ident = self.refine_condition(cond.ident, words)
+        return cond if ident == cond.ident else Mention(ident, cond.start, cond.end, cond.start_char,
+                                                        cond.end_char, cond.text)
+
+    def refine_condition(self, ident: str, words: set[str]) -> str:
+        fits = [child for child, marks in self.c_children.get(ident, []) if any(m <= words for m in marks)]
+        return fits[0] if len(fits) == 1 else ident
+
+    def _drop_causes(self, doc: Doc, conds: list[Mention]) -> list[Mention]:
+        """Conditions named as a consequence ("a cause of X") give way to the others in the clause."""
+        cause_words = {"of"}
+        kept = [c for c in conds if not (c.start >= 2 and doc[c.start - 1].lower_ in cause_words
+                                         and doc[c.start - 2].lower_ in ("cause", "causes"))]
+        unique: dict[str, Mention] = {}
+        for c in kept or conds:
+            unique.setdefault(c.ident, c)
+        return list(unique.values())
+
+    def _timeframe(self, doc: Doc, text: str, base: int, cues: list[Cue]) -> tuple[str, str]:
+        ignored = [(doc[c.start].idx - base, doc[c.end - 1].idx + len(doc[c.end - 1].text) - base)
+                   for c in cues if c.kind == "ignore:timeframe"]
+        found: list[tuple[int, str, str]] = []
+        for tf, pattern in self.tf_patterns:
+            for m in pattern.finditer(text):
+                found.append((m.start(), tf, m.group(0)))
+        for m in self.number.finditer(text):
+            value = months(self.rules, m.group(1))
+            unit = self.rules.cues["timeframe"]["units_in_months"][m.group(3).lower()]
+            if value is not None:
+                found.append((m.start(), band(self.rules, value * unit), m.group(0)))
+        found = [f for f in found if not any(a <= f[0] < b for a, b in ignored)]
+        if not found:
+            return "unspecified", ""
+        start, tf, phrase = min(found)
+        return tf, phrase
+
+    def _certainty(self, text: str) -> str | None:
+        for pattern in self.certainty:
+            m = pattern.search(text)
+            if m:
+                return m.group(1).lower().replace(" ", "_")
+        return None
+
+    def _population(self, text: str) -> str | None:
+        for pattern in self.population:
+            m = pattern.search(text.strip())
+            if m:
+                value = m.group(1).strip(" ,")
+                return value[:100] if value else None
+        return None
+
+    def _outcome(self, text: str, base: int, conditions: list[Mention]) -> str | None:
+        spans = [(c.start_char - base, c.end_char - base) for c in conditions]
+        for m in self.outcome.finditer(text):
+            if not any(a < m.end() and m.start() < b for a, b in spans):
+                return m.group(0).lower()
+        return None
+
+    def _row(self, source: str, sent: Sentence, subject: Mention, cond: Mention, effect: str,
+             cue: Cue | None, basis: str, rec: Cue | None, tf: str, tf_text: str, certainty: str | None,
+             comparator: str | None, population: str | None, outcome: str | None, how: str,
+             cond_from: str) -> dict[str, Any]:
+        parts: list[str] = []
+        cue_notes: list[str] = []
+        if cue is not None:
+            phrase = cue.text.lower()
+            if (cue.negated and cue.kind == "effect:benefit") or basis == "ellipsis":
+                phrase = ("no " if phrase in NOUN_CUES else "not ") + phrase
+            parts.append(phrase)
+            label = "purpose" if cue.kind == "purpose" else f"{effect}"
+            negated = cue.negated and cue.kind == "effect:benefit"
+            cue_notes.append(f"{label}: {cue.text!r}" + (" (negated)" if negated else "")
+                             + (" (hedged)" if cue.hedged else ""))
+        elif basis == "recommendation" and rec is not None:
+            cue_notes.append(f"{effect}: implied by the recommendation")
+        if basis == "ellipsis":
+            cue_notes.append(f"{effect}: 'but not' repeats the previous clause's effect, negated")
+        if tf_text:
+            parts.append(tf_text.lower())
+            cue_notes.append(f"timeframe: {tf_text!r}")
+        if rec is not None:
+            parts.append(rec.text.lower())
+            kind = rec.kind.split(":")[1]
+            kind = "recommend (usual practice)" if kind == "practice" else kind
+            cue_notes.append(f"recommendation {kind}: {rec.text!r}")
+        if comparator:
+            parts.append(f"vs {self.t_label.get(comparator, comparator).lower()}")
+            cue_notes.append(f"comparator: {comparator}")
+        if certainty:
+            cue_notes.append(f"certainty: {certainty}")
+        cue_notes.append(f"treatment from {how.replace('_', ' ')}")
+        summary = "; ".join(dict.fromkeys(parts)) or effect.replace("_", " ")
+        hedged = (cue is not None and cue.hedged) or (rec is not None and rec.hedged)
+        confidence = (CONDITION_WEIGHT[cond_from] * BASIS_WEIGHT[basis if cue is not None or basis != "cue" else "cue"]
+                      * SUBJECT_WEIGHT[how] * (HEDGE_WEIGHT if hedged else 1.0))
+        start = sent.start_char
+        end = sent.end_char
+        recommendation = rec.kind.split(":")[1] if rec is not None else None
+        if recommendation == "practice":
+            recommendation = "recommend"
+        return {
+            "id": "",
+            "treatment": subject.ident,
+            "condition": cond.ident,
+            "source": source,
+            "effect": effect,
+            "timeframe": tf,
+            "certainty": certainty,
+            "recommendation": recommendation,
+            "comparator": comparator,
+            "outcome": outcome,
+            "population": population,
+            "summary": summary[:120],
+            "quote": None,
+            "notes": "proposed by kg extract",
+            "confidence": confidence,
+            "char_start": start,
+            "char_end": end,
+            "condition_from": cond_from,
+            "cues": "; ".join(cue_notes),
+        }
+
+
+def _children_marks(conditions: pd.DataFrame) -> dict[str, list[tuple[str, list[set[str]]]]]:
+    """For each condition, its children with the word sets that tell each child apart from it."""
+    words = re.compile(r"[a-z0-9]+")
+    names = lex.written_terms(conditions).groupby("id")["term"].apply(list).to_dict()
+    label = dict(zip(conditions["id"].astype(str), conditions["label"].astype(str), strict=True))
+    out: dict[str, list[tuple[str, list[set[str]]]]] = {}
+    parents = conditions["parent"].astype("string").fillna("")
+    for child, parent in zip(conditions["id"].astype(str), parents, strict=True):
+        if not parent or parent not in label:
+            continue
+        base = set(words.findall(label[parent].lower()))
+        marks = [set(words.findall(str(n).lower())) - base for n in names.get(child, [])]
+        marks = [m for m in marks if m and len(" ".join(m)) >= 4]
+        if marks:
+            out.setdefault(str(parent), []).append((child, marks))
+    return out
+
+
+def _after_to(doc: Doc, start: int) -> bool:
+    """An effect verb in an infinitive of purpose ('medications to relieve pain', 'to help reduce')."""
+    before = [t.lower_ for t in doc[max(start - 2, 0):start]]
+    return bool(before) and (before[-1] == "to" or before[-2:] == ["to", "help"])
+
+
+def _negate(effect: str) -> str | None:
+    return {"benefit": "no_benefit", "no_benefit": "benefit"}.get(effect)
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-")
+    return slug if re.match(r"[a-z0-9]", slug) else "x" + slug
+
+
+__all__ = ["COLUMNS", "EFFECTS", "EXTRA_COLUMNS", "Extractor", "blank_pipeline", "paragraphs"]
