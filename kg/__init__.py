@@ -6,8 +6,9 @@
 True
 """
 
-from kg.api import EvidenceGraph, load
+from kg import extract as _extraction  # noqa: F401  the kg.extract package, loaded before the function below
+from kg.api import EvidenceGraph, extract, load  # takes the name: kg.extract(text, graph, source=...)
 from kg.problems import Problem, ValidationError
 
 __version__ = "0.1.0"
-__all__ = ["EvidenceGraph", "Problem", "ValidationError", "__version__", "load"]
+__all__ = ["EvidenceGraph", "Problem", "ValidationError", "__version__", "extract", "load"]

@@ -12,15 +12,20 @@
 
 from __future__ import annotations
 
+import json
 import weakref
 from pathlib import Path
 
 import pandas as pd
 
+from typing import TYPE_CHECKING
+
 from kg.errors import InputError, UnknownIdError, UsageError
-from kg.extract.engine import COLUMNS, EXTRA_COLUMNS, Extractor
-from kg.extract.rules import rules
+from kg.extract.columns import COLUMNS, EXTRA_COLUMNS
 from kg.model import Dataset
+
+if TYPE_CHECKING:
+    from kg.extract.engine import Extractor
 
 DEFAULT_MIN_CONFIDENCE = 0.35
 """Rows below this confidence are left out. A row whose condition, effect and treatment all come
@@ -38,6 +43,9 @@ def extractor(dataset: Dataset) -> Extractor:
     hit = _BUILT.get(key)
     if hit is not None and hit[0]() is dataset:
         return hit[1]
+    from kg.extract.engine import Extractor  # spaCy loads only when extraction is asked for
+    from kg.extract.rules import rules
+
     built = Extractor(dataset, rules())
     _BUILT[key] = (weakref.ref(dataset, lambda _: _BUILT.pop(key, None)), built)
     return built
@@ -72,6 +80,34 @@ def extract(dataset: Dataset, text: str, *, source: str,
     return frame
 
 
+TABLE_COLUMNS = ["id", "treatment", "condition", "effect", "timeframe", "recommendation", "confidence",
+                 "condition_from", "summary"]
+
+
+def render(frame: pd.DataFrame, fmt: str) -> str:
+    """`csv` (an evidence.csv, LF line ends), `json` (a list of row objects, empty cells as null) or `table`."""
+    if fmt == "csv":
+        return str(frame.to_csv(index=False, lineterminator="\n"))
+    if fmt == "json":
+        records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+        return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+    if fmt == "table":
+        from kg.results import format_table
+
+        columns = [c for c in TABLE_COLUMNS if c in frame.columns] or list(frame.columns)
+        cells = frame[columns].astype(object).where(frame[columns].notna(), "").astype(str)
+        return format_table(columns, cells.values.tolist())
+    raise UsageError(f"unknown format {fmt!r}: use csv, json or table")
+
+
+def suggest_lexicon(dataset: Dataset, text: str) -> pd.DataFrame:
+    """Candidate treatments.csv / conditions.csv rows for phrases that sit where a treatment or a condition
+    would and are not in the lexicon: `kind, id, label, count, example`."""
+    if not text.strip():
+        raise InputError("the text is empty: there is nothing to extract from")
+    return extractor(dataset).suggest(text)
+
+
 def read_text(path: str | Path) -> str:
     """A source text file as str (UTF-8, BOM dropped), or an InputError naming the file and the problem."""
     file = Path(path)
@@ -96,4 +132,5 @@ def read_text(path: str | Path) -> str:
     return text
 
 
-__all__ = ["COLUMNS", "DEFAULT_MIN_CONFIDENCE", "EXTRA_COLUMNS", "check", "extract", "read_text"]
+__all__ = ["COLUMNS", "DEFAULT_MIN_CONFIDENCE", "EXTRA_COLUMNS", "check", "extract", "extractor", "read_text", "render",
+           "suggest_lexicon"]

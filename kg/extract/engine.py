@@ -34,13 +34,11 @@ from spacy.tokens import Doc, Span
 from spacy.util import compile_suffix_regex, filter_spans
 
 from kg.extract import lexicon as lex
+from kg.extract.columns import COLUMNS
 from kg.extract.rules import EFFECTS, RECOMMENDATIONS, Rules, band, months
 from kg.hierarchy import Hierarchy
 from kg.model import Dataset
-from kg.schema import TABLES
 
-EXTRA_COLUMNS = ["confidence", "char_start", "char_end", "condition_from", "cues"]
-COLUMNS = [*TABLES["evidence"].column_names, *EXTRA_COLUMNS]
 CITATION = re.compile(r"\[\d+(?:[,\u2013-]\s?\d+)*\]")
 
 CONDITION_WEIGHT = {
@@ -171,7 +169,8 @@ class Extractor:
         for kind, phrases in cues["ignore"].items():
             if not kind.startswith("_"):
                 groups[f"ignore:{kind}"] = phrases
-        for key in ("comparator", "class_examples", "not_treatment_heads", "conditional", "cause_of"):
+        for key in ("comparator", "comparator_column", "class_examples", "not_treatment_heads", "conditional",
+                    "cause_of"):
             groups[key] = cues[key]
         groups["ellipsis"] = cues["ellipsis_negation"]["starts"]
         self.cue_matcher = _phrase_matcher(self.nlp, groups)
@@ -181,6 +180,7 @@ class Extractor:
         self.purpose_verbs = {v for pattern in cues["purpose"]["patterns"] for tok in pattern
                               if isinstance(tok.get("LOWER"), dict) for v in tok["LOWER"].get("IN", [])}
         self.breaks = {b.lower() for b in cues["clause_breaks"]}
+        self.pronouns = {p.lower() for p in cues["pronoun_subjects"]}
         self.negex = Negex(self.nlp, "kg_negation", neg_termset=rules.termset("negation"),
                            extension_name="kg_negated", span_keys=["kg_cues"])
         self.hedge = Negex(self.nlp, "kg_hedging", neg_termset=rules.termset("hedging"),
@@ -352,6 +352,45 @@ class Extractor:
             rows.append(row)
         return self._frame(rows, min_confidence)
 
+    def suggest(self, text: str) -> pd.DataFrame:
+        """Candidate lexicon rows: subjects of cue-bearing clauses that name no known treatment, and
+        'people with X' phrases that name no known condition, with counts and a first example."""
+        seen: dict[tuple[str, str], list[Any]] = {}
+        kept = [(o, fold_spaces(raw)[0]) for o, raw in paragraphs(text) if self.is_noise(raw) is None]
+        heads = set(self.rules.cues["not_treatment_heads"])
+        for (_, line), doc in zip(kept, self.nlp.pipe(line for _, line in kept), strict=True):
+            treatments = self.mentions(doc, self.t_matcher, heads)
+            conditions = self.mentions(doc, self.c_matcher)
+            cues = [c for c in self.cues(doc, treatments + conditions)
+                    if c.kind.startswith(("effect:", "rec:", "usage", "purpose"))]
+            for sent in self.sentences(doc):
+                example = doc.text[sent.start_char:sent.end_char]
+                for c_start, c_end in self._clauses(doc, sent):
+                    here = [c for c in cues if c_start <= c.start < c_end]
+                    if not here:
+                        continue
+                    found: list[tuple[str, str]] = []
+                    if not any(c_start <= t.start < c_end for t in treatments):
+                        phrase = _subject_phrase(doc, c_start, min(c.start for c in here), conditions)
+                        if phrase:
+                            found.append(("treatment", phrase))
+                    clause = doc.text[doc[c_start].idx:doc[c_end - 1].idx + len(doc[c_end - 1].text)]
+                    for pattern in self.population[:1]:
+                        m = pattern.search(clause)
+                        if m:
+                            words = re.split(r"[,;]", m.group(1))[0].strip().split()
+                            phrase = " ".join(words[:5])
+                            if phrase and phrase.lower() not in self.conditions.terms and not any(
+                                    c.text.lower() in phrase.lower() for c in conditions):
+                                found.append(("condition", phrase))
+                    for kind, phrase in found:
+                        entry = seen.setdefault((kind, phrase.lower()), [phrase, 0, example])
+                        entry[1] += 1
+        rows = [{"kind": kind, "id": _slug(label), "label": first[0].upper() + first[1:], "count": n,
+                 "example": example} for (kind, label), (first, n, example) in seen.items()]
+        frame = pd.DataFrame(rows, columns=["kind", "id", "label", "count", "example"])
+        return frame.sort_values(["kind", "count", "id"], ascending=[False, False, True]).reset_index(drop=True)
+
     def _frame(self, rows: list[dict[str, Any]], min_confidence: float) -> pd.DataFrame:
         frame = pd.DataFrame(rows, columns=COLUMNS)
         if frame.empty:
@@ -390,7 +429,7 @@ class Extractor:
                 clause_cues = [c for c in sent_cues if c_start <= c.start < c_end]
                 comparator, subjects = self._subjects(doc, clause_t, clause_cues)
                 how = "clause"
-                if not subjects and carried:
+                if carried and (not subjects or self._opens_with_pronoun(doc, c_start, c_end)):
                     subjects, how = carried, "previous_clause"
                 explicit = [c for c in clause_cues if c.kind in ("effect:benefit", "effect:harm", "effect:no_benefit")]
                 unsure = any(c.kind == "effect:insufficient" for c in clause_cues)
@@ -440,14 +479,24 @@ class Extractor:
         cuts.append(sent.end)
         return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
 
+    def _opens_with_pronoun(self, doc: Doc, start: int, end: int) -> bool:
+        """'..., it should be considered': the clause's subject is the previous clause's."""
+        for tok in doc[start:end]:
+            if tok.is_punct or tok.lower_ in self.breaks or tok.lower_ in SKIP_WORDS:
+                continue
+            return tok.lower_ in self.pronouns
+        return False
+
     def _subjects(self, doc: Doc, mentions: list[Mention], cues: list[Cue]) -> tuple[str | None, list[Mention]]:
         """The clause's treatments that a row is about, and the comparator if one is named."""
         comparator = None
         subjects: list[Mention] = []
         comp_cues = [c for c in cues if c.kind == "comparator"]
+        column_cues = [c for c in cues if c.kind == "comparator_column"]
         for m in mentions:
-            if subjects and any(c.end <= m.start <= c.end + 5 for c in comp_cues):
-                comparator = comparator or m.ident
+            if any(c.end <= m.start <= c.end + 5 for c in comp_cues):
+                if any(c.end <= m.start <= c.end + 5 for c in column_cues):
+                    comparator = comparator or m.ident
                 continue
             subjects.append(m)
         # class followed by its own members: "such as" keeps the class, apposition keeps the members
@@ -692,6 +741,34 @@ def _after_to(doc: Doc, start: int) -> bool:
     return bool(before) and (before[-1] == "to" or before[-2:] == ["to", "help"])
 
 
+SKIP_WORDS = {"the", "a", "an", "these", "this", "those", "that", "some", "most", "also", "however", "although",
+              "though", "but", "and", "or", "in", "for", "with", "of", "then", "both", "all", "such", "its", "their"}
+
+
+def _subject_phrase(doc: Doc, start: int, stop: int, conditions: list[Mention]) -> str | None:
+    """The noun phrase a clause opens with (up to its verb or first cue), when it looks like a name."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    i = start
+    while i < stop and (doc[i].is_punct or doc[i].lower_ in SKIP_WORDS):
+        i += 1
+    words: list[str] = []
+    j = i
+    while j < stop and len(words) < 6:
+        tok = doc[j]
+        if tok.lower_ in PREDICATE_WORDS or not (tok.is_alpha or tok.text == "-"):
+            break
+        words.append(tok.text_with_ws)
+        j += 1
+    if not words or j - i > 5 or any(i <= c.start < j for c in conditions):
+        return None
+    phrase = "".join(words).strip()
+    tokens = phrase.lower().split()
+    if tokens[-1] in STOP_WORDS or tokens[0] in STOP_WORDS or len(phrase) < 4:
+        return None
+    return phrase
+
+
 def _negate(effect: str) -> str | None:
     return {"benefit": "no_benefit", "no_benefit": "benefit"}.get(effect)
 
@@ -701,4 +778,4 @@ def _slug(text: str) -> str:
     return slug if re.match(r"[a-z0-9]", slug) else "x" + slug
 
 
-__all__ = ["COLUMNS", "EFFECTS", "EXTRA_COLUMNS", "Extractor", "blank_pipeline", "paragraphs"]
+__all__ = ["EFFECTS", "Extractor", "blank_pipeline", "fold_spaces", "paragraphs"]
