@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import json
-import weakref
 from pathlib import Path
 
 import pandas as pd
@@ -34,20 +33,23 @@ text's main condition, effect implied by a purpose or a recommendation, treatmen
 hedging) multiplies it down (see docs/extract.md)."""
 
 
-_BUILT: dict[int, tuple[weakref.ref[Dataset], Extractor]] = {}
+_BUILT: dict[int, tuple[Dataset, Extractor]] = {}
+_KEEP = 4
 
 
 def extractor(dataset: Dataset) -> Extractor:
-    """The extractor for a dataset, built once per Dataset object (lexicon, matchers, pipeline)."""
-    key = id(dataset)
-    hit = _BUILT.get(key)
-    if hit is not None and hit[0]() is dataset:
+    """The extractor for a dataset, built once per Dataset object (lexicon, matchers, pipeline);
+    the last few are kept."""
+    hit = _BUILT.get(id(dataset))
+    if hit is not None and hit[0] is dataset:
         return hit[1]
     from kg.extract.engine import Extractor  # spaCy loads only when extraction is asked for
     from kg.extract.rules import rules
 
     built = Extractor(dataset, rules())
-    _BUILT[key] = (weakref.ref(dataset, lambda _: _BUILT.pop(key, None)), built)
+    _BUILT[id(dataset)] = (dataset, built)
+    while len(_BUILT) > _KEEP:
+        _BUILT.pop(next(iter(_BUILT)))
     return built
 
 
