@@ -1,9 +1,9 @@
 """Curation assistant: propose evidence rows (an evidence.csv) from a source's plain text.
 
->>> from kg.model import read_valid
->>> from kg.api import bundled_data_dir
->>> ds = read_valid(bundled_data_dir())
->>> rows = extract(ds, "Traction has not been shown to be useful in low back pain.", source="encyclopedia-low-back-pain")
+>>> import kg
+>>> ds = kg.load().dataset       # the bundled data: its treatments and conditions are the lexicon
+>>> text = "Traction has not been shown to be useful in low back pain."
+>>> rows = extract(ds, text, source="encyclopedia-low-back-pain")
 >>> rows[["treatment", "condition", "effect"]].values.tolist()
 [['traction', 'low-back-pain', 'no_benefit']]
 >>> rows.loc[0, "quote"]
@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-
-from typing import TYPE_CHECKING
 
 from kg.errors import InputError, UnknownIdError, UsageError
 from kg.extract.columns import COLUMNS, EXTRA_COLUMNS

@@ -19,9 +19,10 @@ most-named condition (in that order; `condition_from` says which).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,7 @@ import spacy
 from negspacy.negation import Negex
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import compile_suffix_regex, filter_spans
 
@@ -105,10 +107,16 @@ class Pending:
     row: dict[str, Any]
 
 
-def _phrase_matcher(nlp: Language, groups: dict[str, Sequence[str]]) -> PhraseMatcher:
+def _tokenizer(nlp: Language) -> Tokenizer:
+    tokenizer = nlp.tokenizer
+    assert isinstance(tokenizer, Tokenizer)
+    return tokenizer
+
+
+def _phrase_matcher(nlp: Language, groups: Mapping[str, Sequence[str]]) -> PhraseMatcher:
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     for key, phrases in groups.items():
-        docs = list(nlp.tokenizer.pipe(sorted(set(phrases))))
+        docs = list(_tokenizer(nlp).pipe(sorted(set(phrases))))
         if docs:
             matcher.add(key, docs)
     return matcher
@@ -117,8 +125,8 @@ def _phrase_matcher(nlp: Language, groups: dict[str, Sequence[str]]) -> PhraseMa
 def blank_pipeline() -> Language:
     """spaCy's blank English with a sentencizer and citation markers ("[14]") split off as tokens."""
     nlp = spacy.blank("en")
-    suffixes = [CITATION.pattern, *nlp.Defaults.suffixes]
-    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    suffixes = [CITATION.pattern, *(nlp.Defaults.suffixes or ())]
+    _tokenizer(nlp).suffix_search = compile_suffix_regex(suffixes).search
     nlp.add_pipe("sentencizer")
     return nlp
 
@@ -213,7 +221,7 @@ class Extractor:
         if stripped.startswith(tuple(self.noise["line_starts"])):
             return "navigation"
         low = line.lower()
-        words = re.findall(r"[a-z’']+", low)
+        words = re.findall(r"[a-z\u2019']+", low)
         if sum(w in self.first_person for w in words) >= self.noise["first_person_min"]:
             return "first_person"
         for kind, cues in self.noise_lists.items():
@@ -275,14 +283,16 @@ class Extractor:
             for ig in ignores:
                 kind = ig.label_.split(":", 1)[1]
                 hit = ig.start < span.end and span.start < ig.end
-                if hit and (kind == fam or label == f"effect:{kind}" or (kind == "recommendation" and fam == "rec")):
+                same = kind == fam or label == f"effect:{kind}" or (kind == "recommendation" and fam == "rec")
+                if hit and same:
                     ignored = True
                     break
             if ignored:
                 continue
             if fam in ("effect", "rec", "purpose") and any(s < span.end and span.start < e for s, e in taken):
                 continue
-            if label == "effect:benefit" and doc[span.start].lower_ in self.purpose_verbs and _after_to(doc, span.start):
+            verb = doc[span.start].lower_ in self.purpose_verbs
+            if label == "effect:benefit" and verb and _after_to(doc, span.start):
                 span = Span(doc, span.start, span.end, label="purpose")
             kept.append(span)
         # longest cue wins within a family (e.g. "not recommended" over "recommended")
@@ -358,7 +368,7 @@ class Extractor:
         seen: dict[tuple[str, str], list[Any]] = {}
         kept = [(o, fold_spaces(raw)[0]) for o, raw in paragraphs(text) if self.is_noise(raw) is None]
         heads = set(self.rules.cues["not_treatment_heads"])
-        for (_, line), doc in zip(kept, self.nlp.pipe(line for _, line in kept), strict=True):
+        for _, doc in zip(kept, self.nlp.pipe(line for _, line in kept), strict=True):
             treatments = self.mentions(doc, self.t_matcher, heads)
             conditions = self.mentions(doc, self.c_matcher)
             cues = [c for c in self.cues(doc, treatments + conditions)
@@ -453,7 +463,7 @@ class Extractor:
                     nxt = subjects[n + 1].start if n + 1 < len(subjects) else c_end
                     effects = self._effects(doc, subject, subjects, nxt, c_start, c_end, clause_cues)
                     if not effects and ellipsis and prev_effects:
-                        effects = [(_negate(e), c, "ellipsis") for e, c in prev_effects if _negate(e)]
+                        effects = [(neg, c, "ellipsis") for e, c in prev_effects if (neg := _negate(e)) is not None]
                     rec = self._recommendation(subject, clause_cues)
                     if not effects and rec is not None:
                         effects = [(IMPLIED[rec.kind.split(":")[1]], None, "recommendation")]
@@ -477,7 +487,7 @@ class Extractor:
             if tok.i > sent.start + 1 and tok.lower_ in self.breaks:
                 cuts.append(tok.i)
         cuts.append(sent.end)
-        return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+        return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
 
     def _opens_with_pronoun(self, doc: Doc, start: int, end: int) -> bool:
         """'..., it should be considered': the clause's subject is the previous clause's."""
@@ -627,7 +637,7 @@ class Extractor:
         found = [f for f in found if not any(a <= f[0] < b for a, b in ignored)]
         if not found:
             return "unspecified", ""
-        start, tf, phrase = min(found)
+        _, tf, phrase = min(found)
         return tf, phrase
 
     def _certainty(self, text: str) -> str | None:
