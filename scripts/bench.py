@@ -35,6 +35,8 @@ import itertools
 
 import synth
 
+ROOT = Path(__file__).resolve().parent.parent
+
 from kg import vocab
 from kg.build import build
 from kg.model import read
@@ -189,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--page-nodes", type=int, default=20000, help="nodes of the page-generation graph (0: skip)")
     parser.add_argument("--keep", type=Path, default=None, help="keep the synthetic folders and builds here")
+    parser.add_argument("--extract-mb", type=float, default=1.0,
+                        help="text size for the kg extract section, in MB (0: skip; scripts/bench_extract.py)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     with tempfile.TemporaryDirectory() as tmp:
@@ -198,6 +202,11 @@ def main(argv: list[str] | None = None) -> int:
             bench(n, args.seed, workdir)
         if args.page_nodes:
             page_nodes(workdir, args.page_nodes)
+    if args.extract_mb:
+        import bench_extract
+
+        print(flush=True)
+        bench_extract.run(ROOT / "data", ROOT / "data" / "texts" / "seed-back-hip-pain.txt", args.extract_mb)
     return 0
 
 

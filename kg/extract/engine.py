@@ -30,7 +30,8 @@ import pandas as pd
 import spacy
 from negspacy.negation import Negex
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LOWER, ORTH
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import compile_suffix_regex, filter_spans
@@ -41,6 +42,7 @@ from kg.extract.rules import EFFECTS, RECOMMENDATIONS, Rules, band, months
 from kg.hierarchy import Hierarchy
 from kg.model import Dataset
 
+ODD_SPACE = re.compile(r"[^\S ]| {2,}")
 CITATION = re.compile(r"\[\d+(?:[,\u2013-]\s?\d+)*\]")
 
 CONDITION_WEIGHT = {
@@ -139,9 +141,11 @@ def paragraphs(text: str) -> Iterator[tuple[int, str]]:
             yield m.start(), line
 
 
-def fold_spaces(line: str) -> tuple[str, list[int]]:
+def fold_spaces(line: str) -> tuple[str, list[int] | range]:
     """The line with every run of white space (no-break spaces too) as one space, and for each
     character of it the position of the character it came from, so that quotes stay exact spans."""
+    if not ODD_SPACE.search(line):
+        return line, range(len(line))
     parts: list[str] = []
     index: list[int] = []
     pos = 0
@@ -163,6 +167,9 @@ class Extractor:
         self.rules = rules
         self.dataset = dataset
         self.nlp = blank_pipeline()
+        self.tokenizer = _tokenizer(self.nlp)
+        self.sentencizer = self.nlp.get_pipe("sentencizer")
+        """Run only on paragraphs that name a treatment: the others need tokens alone."""
         self.treatments = lex.build(dataset.treatments, "treatments", rules)
         self.conditions = lex.build(dataset.conditions, "conditions", rules)
         self.t_matcher = self._lexicon_matcher(self.treatments)
@@ -181,18 +188,20 @@ class Extractor:
                     "cause_of"):
             groups[key] = cues[key]
         groups["ellipsis"] = cues["ellipsis_negation"]["starts"]
+        purpose = cues["purpose"]
+        groups["purpose"] = [f"to {v}" for v in purpose["verbs"]] + [
+            f"to {a} {v}" for a in purpose["between"] for v in purpose["verbs"]]
         self.cue_matcher = _phrase_matcher(self.nlp, groups)
         self.effect_after = {p.lower() for p in cues["effect_after"]["cues"]}
-        self.purpose = Matcher(self.nlp.vocab)
-        self.purpose.add("purpose", cues["purpose"]["patterns"])
-        self.purpose_verbs = {v for pattern in cues["purpose"]["patterns"] for tok in pattern
-                              if isinstance(tok.get("LOWER"), dict) for v in tok["LOWER"].get("IN", [])}
+        self.purpose_verbs = {v.lower() for v in cues["purpose"]["verbs"]}
         self.breaks = {b.lower() for b in cues["clause_breaks"]}
         self.pronouns = {p.lower() for p in cues["pronoun_subjects"]}
         self.negex = Negex(self.nlp, "kg_negation", neg_termset=rules.termset("negation"),
-                           extension_name="kg_negated", span_keys=["kg_cues"])
+                           extension_name="kg_negated", span_keys=["kg_effect"])
         self.hedge = Negex(self.nlp, "kg_hedging", neg_termset=rules.termset("hedging"),
-                           extension_name="kg_hedged", span_keys=["kg_cues"])
+                           extension_name="kg_hedged", span_keys=["kg_scoped"])
+        self.negation_words = _trigger_words(self, rules.termset("negation"))
+        self.hedge_words = _trigger_words(self, rules.termset("hedging"))
         self.noise = rules.noise
         self.noise_lists = {k: [c.lower() for c in rules.noise[k]] for k in ("navigation", "bio", "comment")}
         self.first_person = {w.lower() for w in rules.noise["first_person"]}
@@ -202,7 +211,11 @@ class Extractor:
         self.population = rules.population_patterns
         outcomes = sorted(cues["outcomes"], key=len, reverse=True)
         self.outcome = re.compile(r"\b(?:" + "|".join(re.escape(o) for o in outcomes) + r")\b", re.I)
-        self.t_hier = Hierarchy.of(dataset.treatments)
+        hierarchy = Hierarchy.of(dataset.treatments)
+        pairs = hierarchy.ancestor_pairs()
+        ids = pd.Series(hierarchy.ids)
+        ups = pd.DataFrame({"id": ids.iloc[pairs["row"]].to_numpy(), "up": ids.iloc[pairs["ancestor"]].to_numpy()})
+        self.t_ancestors: dict[str, set[str]] = {str(k): set(v) for k, v in ups.groupby("id")["up"]}
         self.c_children = _children_marks(dataset.conditions)
         labels = dataset.treatments.set_index("id")["label"].astype(str)
         self.t_label = labels.to_dict()
@@ -234,36 +247,39 @@ class Extractor:
         spans = [Span(doc, s, e, label=m) for m, s, e in matcher(doc)]
         out = []
         for span in filter_spans(spans):
-            if drop_heads and span.end < len(doc) and doc[span.end].lower_ in drop_heads:
+            if drop_heads and span.end < len(doc) and _tok(doc).lower[span.end] in drop_heads:
                 continue
             out.append(Mention(span.label_, span.start, span.end, span.start_char, span.end_char, span.text))
         return out
 
     def sentences(self, doc: Doc) -> list[Sentence]:
-        bounds = [[s.start, s.end] for s in doc.sents]
+        t = _tok(doc)
+        starts = [i for i, flag in enumerate(doc.to_array("SENT_START")) if flag == 1 or i == 0]
+        bounds = [[a, b] for a, b in zip(starts, [*starts[1:], len(doc)], strict=True)]
         for i in range(1, len(bounds)):
             j = bounds[i][0]
-            while j < bounds[i][1] and CITATION.fullmatch(doc[j].text):
+            while j < bounds[i][1] and CITATION.fullmatch(t.text[j]):
                 j += 1
             bounds[i - 1][1] = j
             bounds[i][0] = j
         out = []
         for start, end in bounds:
-            while start < end and doc[start].is_space:
+            while start < end and t.space[start]:
                 start += 1
-            while end > start and doc[end - 1].is_space:
+            while end > start and t.space[end - 1]:
                 end -= 1
             if end > start:
-                out.append(Sentence(start, end, doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)))
+                out.append(Sentence(start, end, t.idx[start], t.end[end - 1]))
         return out
 
     # ------------------------------------------------------------------ cues
 
-    def cues(self, doc: Doc, mentions: list[Mention]) -> list[Cue]:
+    def cues(self, doc: Doc, mentions: list[Mention]) -> list[Span]:
+        """Cue spans (effect, usage, purpose, recommendation, comparator, ...), ignores applied; no scope yet."""
         raw = [Span(doc, s, e, label=m) for m, s, e in self.cue_matcher(doc)]
-        raw += [Span(doc, s, e, label="purpose") for _, s, e in self.purpose(doc)]
         ignores = [s for s in raw if s.label_.startswith("ignore:")]
         taken = [(m.start, m.end) for m in mentions]
+        lower = _tok(doc).lower
 
         def family(label: str) -> str:
             if label.startswith("effect:") or label == "usage":
@@ -291,8 +307,7 @@ class Extractor:
                 continue
             if fam in ("effect", "rec", "purpose") and any(s < span.end and span.start < e for s, e in taken):
                 continue
-            verb = doc[span.start].lower_ in self.purpose_verbs
-            if label == "effect:benefit" and verb and _after_to(doc, span.start):
+            if label == "effect:benefit" and lower[span.start] in self.purpose_verbs and _after_to(doc, span.start):
                 span = Span(doc, span.start, span.end, label="purpose")
             kept.append(span)
         # longest cue wins within a family (e.g. "not recommended" over "recommended")
@@ -303,15 +318,37 @@ class Extractor:
         for fam, spans in by_family.items():
             result.extend(filter_spans(spans) if fam in ("effect", "rec") else spans)
         result.sort(key=lambda s: (s.start, s.end, s.label_))
-        doc.spans["kg_cues"] = [s for s in result if s.label_.startswith(("effect:", "rec:", "usage", "purpose"))]
-        self.negex(doc)
-        self.hedge(doc)
-        flags = {(s.start, s.end, s.label_): (bool(s._.kg_negated), bool(s._.kg_hedged)) for s in doc.spans["kg_cues"]}
-        out = []
-        for s in result:
-            neg, hed = flags.get((s.start, s.end, s.label_), (False, False))
-            out.append(Cue(s.label_, s.start, s.end, s.text, neg, hed))
-        return out
+        return result
+
+    def scoped(self, doc: Doc, spans: list[Span]) -> list[Cue]:
+        """The cues with NegEx's verdicts: benefit and harm cues negated or not, effect and
+        recommendation cues hedged or not (each NegEx pass skipped when none of its triggers occurs)."""
+        lower = _tok(doc).lower
+        sentences = self.sentences(doc)
+
+        def triggered(span: Span, words: set[str]) -> bool:
+            """NegEx only where its sentence holds one of its trigger words (it is quadratic in spans)."""
+            for sent in sentences:
+                if sent.start <= span.start < sent.end:
+                    return not words.isdisjoint(lower[sent.start:sent.end])
+            return True
+
+        effect = [s for s in spans if s.label_ in ("effect:benefit", "effect:harm")
+                  and triggered(s, self.negation_words)]
+        scoped = [s for s in spans if s.label_.startswith(("effect:", "rec:", "purpose"))
+                  and triggered(s, self.hedge_words)]
+        negated: set[tuple[int, int, str]] = set()
+        hedged: set[tuple[int, int, str]] = set()
+        if effect:
+            doc.spans["kg_effect"] = effect
+            self.negex(doc)
+            negated = {(s.start, s.end, s.label_) for s in doc.spans["kg_effect"] if s._.kg_negated}
+        if scoped:
+            doc.spans["kg_scoped"] = scoped
+            self.hedge(doc)
+            hedged = {(s.start, s.end, s.label_) for s in doc.spans["kg_scoped"] if s._.kg_hedged}
+        return [Cue(s.label_, s.start, s.end, s.text, (s.start, s.end, s.label_) in negated,
+                    (s.start, s.end, s.label_) in hedged) for s in spans]
 
     # ------------------------------------------------------------------ one text
 
@@ -320,12 +357,12 @@ class Extractor:
         condition_counts: Counter[str] = Counter()
         first_seen: dict[str, int] = {}
         heading: list[Mention] = []
-        kept: list[tuple[int, str, list[int]]] = []
+        kept: list[tuple[int, str, list[int] | range]] = []
         for offset, raw in paragraphs(text):
             if self.is_noise(raw) is None:
                 line, index = fold_spaces(raw)
                 kept.append((offset, line, index))
-        docs = self.nlp.pipe((line for _, line, _ in kept), batch_size=64)
+        docs = self.tokenizer.pipe((line for _, line, _ in kept), batch_size=64)
         for (offset, line, index), doc in zip(kept, docs, strict=True):
             conditions = self.mentions(doc, self.c_matcher)
             for c in conditions:
@@ -344,7 +381,11 @@ class Extractor:
             treatments = self.mentions(doc, self.t_matcher, set(self.rules.cues["not_treatment_heads"]))
             if not treatments:
                 continue
-            cues = self.cues(doc, treatments + conditions)
+            spans = self.cues(doc, treatments + conditions)
+            if not any(sp.label_.startswith(("effect:", "rec:", "usage", "purpose")) for sp in spans):
+                continue
+            doc = self.sentencizer(doc)
+            cues = self.scoped(doc, spans)
             for p in self._paragraph(doc, source, treatments, conditions, cues, para_heading):
                 p.row["char_start"] = offset + index[p.row["char_start"]]
                 p.row["char_end"] = offset + index[p.row["char_end"] - 1] + 1
@@ -368,13 +409,14 @@ class Extractor:
         seen: dict[tuple[str, str], list[Any]] = {}
         kept = [(o, fold_spaces(raw)[0]) for o, raw in paragraphs(text) if self.is_noise(raw) is None]
         heads = set(self.rules.cues["not_treatment_heads"])
-        for _, doc in zip(kept, self.nlp.pipe(line for _, line in kept), strict=True):
+        for (_, line), doc in zip(kept, self.tokenizer.pipe(line for _, line in kept), strict=True):
             treatments = self.mentions(doc, self.t_matcher, heads)
             conditions = self.mentions(doc, self.c_matcher)
-            cues = [c for c in self.cues(doc, treatments + conditions)
+            doc = self.sentencizer(doc)
+            cues = [c for c in self.scoped(doc, self.cues(doc, treatments + conditions))
                     if c.kind.startswith(("effect:", "rec:", "usage", "purpose"))]
             for sent in self.sentences(doc):
-                example = doc.text[sent.start_char:sent.end_char]
+                example = line[sent.start_char:sent.end_char]
                 for c_start, c_end in self._clauses(doc, sent):
                     here = [c for c in cues if c_start <= c.start < c_end]
                     if not here:
@@ -384,7 +426,7 @@ class Extractor:
                         phrase = _subject_phrase(doc, c_start, min(c.start for c in here), conditions)
                         if phrase:
                             found.append(("treatment", phrase))
-                    clause = doc.text[doc[c_start].idx:doc[c_end - 1].idx + len(doc[c_end - 1].text)]
+                    clause = line[_tok(doc).idx[c_start]:_tok(doc).end[c_end - 1]]
                     for pattern in self.population[:1]:
                         m = pattern.search(clause)
                         if m:
@@ -422,6 +464,7 @@ class Extractor:
 
     def _paragraph(self, doc: Doc, source: str, treatments: list[Mention],
                    conditions: list[Mention], cues: list[Cue], heading: list[Mention]) -> list[Pending]:
+        line = doc.text
         sents = self.sentences(doc)
         for s in sents:
             s.conditions = [c for c in conditions if s.start <= c.start < s.end]
@@ -451,12 +494,12 @@ class Extractor:
                 sentence_subjects = subjects if how == "clause" else sentence_subjects
                 conds, cond_from = self._condition(doc, sents, i, c_start, c_end, heading)
                 ellipsis = any(c.kind == "ellipsis" and c.start <= c_start + 1 for c in clause_cues)
-                clause_text_start = doc[c_start].idx
-                clause_text = doc.text[clause_text_start: doc[c_end - 1].idx + len(doc[c_end - 1].text)]
+                clause_text_start = _tok(doc).idx[c_start]
+                clause_text = line[clause_text_start:_tok(doc).end[c_end - 1]]
                 tf, tf_text = self._timeframe(doc, clause_text, clause_text_start, clause_cues)
-                certainty = self._certainty(clause_text) or self._certainty(doc.text[sent.start_char:sent.end_char])
-                population = self._population(clause_text) or self._population(
-                    doc.text[sent.start_char:sent.end_char])
+                sent_text = line[sent.start_char:sent.end_char]
+                certainty = self._certainty(clause_text) or self._certainty(sent_text)
+                population = self._population(clause_text) or self._population(sent_text)
                 outcome = self._outcome(clause_text, clause_text_start, conditions)
                 effects_this_clause: list[tuple[str, Cue | None]] = []
                 for n, subject in enumerate(subjects):
@@ -483,18 +526,20 @@ class Extractor:
 
     def _clauses(self, doc: Doc, sent: Sentence) -> list[tuple[int, int]]:
         cuts = [sent.start]
-        for tok in doc[sent.start:sent.end]:
-            if tok.i > sent.start + 1 and tok.lower_ in self.breaks:
-                cuts.append(tok.i)
+        lower = _tok(doc).lower
+        for i in range(sent.start + 2, sent.end):
+            if lower[i] in self.breaks:
+                cuts.append(i)
         cuts.append(sent.end)
         return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
 
     def _opens_with_pronoun(self, doc: Doc, start: int, end: int) -> bool:
         """'..., it should be considered': the clause's subject is the previous clause's."""
-        for tok in doc[start:end]:
-            if tok.is_punct or tok.lower_ in self.breaks or tok.lower_ in SKIP_WORDS:
+        t = _tok(doc)
+        for i in range(start, end):
+            if t.punct[i] or t.lower[i] in self.breaks or t.lower[i] in SKIP_WORDS:
                 continue
-            return tok.lower_ in self.pronouns
+            return t.lower[i] in self.pronouns
         return False
 
     def _subjects(self, doc: Doc, mentions: list[Mention], cues: list[Cue]) -> tuple[str | None, list[Mention]]:
@@ -514,7 +559,7 @@ class Extractor:
         drop: set[int] = set()
         for a_i, a in enumerate(subjects):
             members = [b for b in subjects[a_i + 1:] if b.ident != a.ident
-                       and a.ident in self.t_hier.ancestors(b.ident)]
+                       and a.ident in self.t_ancestors.get(b.ident, ())]
             if not members:
                 continue
             first = members[0]
@@ -530,18 +575,14 @@ class Extractor:
 
     def _effects(self, doc: Doc, subject: Mention, subjects: list[Mention], item_end: int, c_start: int,
                  c_end: int, cues: list[Cue]) -> list[tuple[str, Cue | None, str]]:
-        conditional = [c for c in cues if c.kind == "conditional"]
+        t = _tok(doc)
+        scopes = []
+        for cond in (c for c in cues if c.kind == "conditional"):
+            stop = next((i for i in range(cond.end, c_end) if t.text[i] in (",", ";")), c_end)
+            scopes.append((cond.start, stop))
 
         def in_conditional(cue: Cue) -> bool:
-            for cond in conditional:
-                stop = c_end
-                for tok in doc[cond.end:c_end]:
-                    if tok.text in (",", ";"):
-                        stop = tok.i
-                        break
-                if cond.start <= cue.start < stop:
-                    return True
-            return False
+            return any(a <= cue.start < b for a, b in scopes)
 
         usable = [c for c in cues if c.kind.startswith("effect:") and not in_conditional(c)]
         usable = [c for c in usable if c.text.lower() not in self.effect_after or c.start < subject.start]
@@ -563,7 +604,7 @@ class Extractor:
             if c.kind != "purpose" or c.start < subject.end or in_conditional(c):
                 continue
             last = subjects[-1]
-            between = {t.lower_ for t in doc[last.end:c.start]}
+            between = set(t.lower[last.end:c.start])
             if c.start < item_end or (subject is not last and between & PREDICATE_WORDS):
                 return [("benefit", c, "purpose")]
         return []
@@ -587,11 +628,12 @@ class Extractor:
         if in_clause:
             return self._drop_causes(doc, in_clause), "clause"
         earlier = [c for c in sent.conditions if c.start < c_start]
-        scope = {t.lower_ for t in doc[c_start:c_end]}
+        lower = _tok(doc).lower
+        scope = set(lower[c_start:c_end])
         if earlier:
             return [earlier[-1]], "sentence"
         for j in range(i - 1, max(i - 1 - WINDOW, -1), -1):
-            scope |= {t.lower_ for t in doc[sents[j].start:sents[j].end]}
+            scope |= set(lower[sents[j].start:sents[j].end])
             if sents[j].conditions:
                 found = self._drop_causes(doc, sents[j].conditions)[-1]
                 return [self._refine(found, scope)], "previous_sentence"
@@ -615,15 +657,17 @@ class Extractor:
     def _drop_causes(self, doc: Doc, conds: list[Mention]) -> list[Mention]:
         """Conditions named as a consequence ("a cause of X") give way to the others in the clause."""
         cause_words = {"of"}
-        kept = [c for c in conds if not (c.start >= 2 and doc[c.start - 1].lower_ in cause_words
-                                         and doc[c.start - 2].lower_ in ("cause", "causes"))]
+        lower = _tok(doc).lower
+        kept = [c for c in conds if not (c.start >= 2 and lower[c.start - 1] in cause_words
+                                         and lower[c.start - 2] in ("cause", "causes"))]
         unique: dict[str, Mention] = {}
         for c in kept or conds:
             unique.setdefault(c.ident, c)
         return list(unique.values())
 
     def _timeframe(self, doc: Doc, text: str, base: int, cues: list[Cue]) -> tuple[str, str]:
-        ignored = [(doc[c.start].idx - base, doc[c.end - 1].idx + len(doc[c.end - 1].text) - base)
+        t = _tok(doc)
+        ignored = [(t.idx[c.start] - base, t.end[c.end - 1] - base)
                    for c in cues if c.kind == "ignore:timeframe"]
         found: list[tuple[int, str, str]] = []
         for tf, pattern in self.tf_patterns:
@@ -745,9 +789,42 @@ def _children_marks(conditions: pd.DataFrame) -> dict[str, list[tuple[str, list[
     return out
 
 
+def _trigger_words(extractor: Extractor, termset: dict[str, list[str]]) -> set[str]:
+    """The first token of every negation (or hedging) phrase: without one of them, NegEx has nothing to do."""
+    phrases = termset["preceding_negations"] + termset["following_negations"]
+    return {doc[0].lower_ for doc in extractor.tokenizer.pipe(phrases) if len(doc)}
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """A paragraph's token attributes read once (spaCy makes a Python object per token access)."""
+
+    lower: list[str]
+    text: list[str]
+    idx: list[int]
+    end: list[int]
+    space: list[bool]
+    punct: list[bool]
+
+
+def _tok(doc: Doc) -> Tokens:
+    cached = doc.user_data.get("kg_tokens")
+    if cached is None:
+        table = doc.to_array([LOWER, ORTH, IDX, IS_SPACE, IS_PUNCT]).tolist() if len(doc) else []
+        strings = doc.vocab.strings
+        text = [strings[row[1]] for row in table]
+        idx = [row[2] for row in table]
+        cached = Tokens([strings[row[0]] for row in table], text, idx,
+                        [i + len(x) for i, x in zip(idx, text, strict=True)],
+                        [bool(row[3]) for row in table], [bool(row[4]) for row in table])
+        doc.user_data["kg_tokens"] = cached
+    result: Tokens = cached
+    return result
+
+
 def _after_to(doc: Doc, start: int) -> bool:
     """An effect verb in an infinitive of purpose ('medications to relieve pain', 'to help reduce')."""
-    before = [t.lower_ for t in doc[max(start - 2, 0):start]]
+    before = _tok(doc).lower[max(start - 2, 0):start]
     return bool(before) and (before[-1] == "to" or before[-2:] == ["to", "help"])
 
 
