@@ -195,6 +195,8 @@ class Extractor:
         self.effect_after = {p.lower() for p in cues["effect_after"]["cues"]}
         self.purpose_verbs = {v.lower() for v in cues["purpose"]["verbs"]}
         self.breaks = {b.lower() for b in cues["clause_breaks"]}
+        self._clause_cache: dict[tuple[int, int], list[Cue]] = {}
+        """The current clause's effect and purpose cues outside conditional phrases ('if ...')."""
         self.pronouns = {p.lower() for p in cues["pronoun_subjects"]}
         self.negex = Negex(self.nlp, "kg_negation", neg_termset=rules.termset("negation"),
                            extension_name="kg_negated", span_keys=["kg_effect"])
@@ -203,9 +205,17 @@ class Extractor:
         self.negation_words = _trigger_words(self, rules.termset("negation"))
         self.hedge_words = _trigger_words(self, rules.termset("hedging"))
         self.noise = rules.noise
-        self.noise_lists = {k: [c.lower() for c in rules.noise[k]] for k in ("navigation", "bio", "comment")}
-        self.first_person = {w.lower() for w in rules.noise["first_person"]}
-        self.tf_patterns = rules.timeframe_patterns
+        self.noise_lists = {k: re.compile("|".join(re.escape(c.lower()) for c in rules.noise[k]))
+                            for k in ("navigation", "bio", "comment")}
+        first_person = sorted((w.lower() for w in rules.noise["first_person"]), key=len, reverse=True)
+        self.first_person = re.compile(r"(?<![a-z\u2019'])(?:" + "|".join(re.escape(w) for w in first_person)
+                                       + r")(?![a-z\u2019'])")
+        bands: dict[str, list[str]] = {}
+        for tf, pattern in rules.timeframe_patterns:
+            bands.setdefault(tf, []).append(pattern.pattern)
+        self.tf_words = re.compile("|".join(f"(?P<{tf}>{'|'.join(p)})" for tf, p in bands.items()), re.I)
+        self.has_number = re.compile(r"\d|" + "|".join(
+            rf"\b{re.escape(w)}\b" for w in rules.cues["timeframe"]["numbers"] if len(w) > 2), re.I)
         self.number = rules.number_pattern
         self.certainty = rules.certainty_patterns
         self.population = rules.population_patterns
@@ -234,22 +244,34 @@ class Extractor:
         if stripped.startswith(tuple(self.noise["line_starts"])):
             return "navigation"
         low = line.lower()
-        words = re.findall(r"[a-z\u2019']+", low)
-        if sum(w in self.first_person for w in words) >= self.noise["first_person_min"]:
+        if len(self.first_person.findall(low)) >= self.noise["first_person_min"]:
             return "first_person"
         for kind, cues in self.noise_lists.items():
-            hits = sum(low.count(c) for c in cues)
-            if hits >= self.noise["cue_min"]:
+            if len(cues.findall(low)) >= self.noise["cue_min"]:
                 return kind
         return None
 
-    def mentions(self, doc: Doc, matcher: PhraseMatcher, drop_heads: set[str] | None = None) -> list[Mention]:
-        spans = [Span(doc, s, e, label=m) for m, s, e in matcher(doc)]
+    def mentions(self, doc: Doc, line: str, matcher: PhraseMatcher,
+                 drop_heads: set[str] | None = None) -> list[Mention]:
+        """Lexicon matches, longest first where they overlap; `line` is the doc's text."""
+        matches = matcher(doc)
+        if not matches:
+            return []
+        taken: set[int] = set()
+        chosen = []
+        for m, s, e in sorted(matches, key=lambda x: (x[1] - x[2], x[1])):  # longest first, as filter_spans
+            if taken.isdisjoint(range(s, e)):
+                chosen.append((m, s, e))
+                taken.update(range(s, e))
+        strings = self.nlp.vocab.strings
+        text = line
         out = []
-        for span in filter_spans(spans):
-            if drop_heads and span.end < len(doc) and _tok(doc).lower[span.end] in drop_heads:
+        for m, s, e in sorted(chosen, key=lambda x: x[1]):
+            if drop_heads and e < len(doc) and doc[e].lower_ in drop_heads:
                 continue
-            out.append(Mention(span.label_, span.start, span.end, span.start_char, span.end_char, span.text))
+            start, last = doc[s].idx, doc[e - 1]
+            end = last.idx + len(last.text)
+            out.append(Mention(strings[m], s, e, start, end, text[start:end]))
         return out
 
     def sentences(self, doc: Doc) -> list[Sentence]:
@@ -325,18 +347,19 @@ class Extractor:
         recommendation cues hedged or not (each NegEx pass skipped when none of its triggers occurs)."""
         lower = _tok(doc).lower
         sentences = self.sentences(doc)
-
-        def triggered(span: Span, words: set[str]) -> bool:
-            """NegEx only where its sentence holds one of its trigger words (it is quadratic in spans)."""
-            for sent in sentences:
-                if sent.start <= span.start < sent.end:
-                    return not words.isdisjoint(lower[sent.start:sent.end])
-            return True
-
-        effect = [s for s in spans if s.label_ in ("effect:benefit", "effect:harm")
-                  and triggered(s, self.negation_words)]
-        scoped = [s for s in spans if s.label_.startswith(("effect:", "rec:", "purpose"))
-                  and triggered(s, self.hedge_words)]
+        effect: list[Span] = []
+        scoped: list[Span] = []
+        for sent in sentences:
+            inside = [s for s in spans if sent.start <= s.start < sent.end]
+            if not inside:
+                continue
+            # NegEx compares every span with every clause boundary of its doc: give it only the cues
+            # of sentences that hold one of its trigger words
+            words = set(lower[sent.start:sent.end])
+            if not words.isdisjoint(self.negation_words):
+                effect += [s for s in inside if s.label_ in ("effect:benefit", "effect:harm")]
+            if not words.isdisjoint(self.hedge_words):
+                scoped += [s for s in inside if s.label_.startswith(("effect:", "rec:", "purpose"))]
         negated: set[tuple[int, int, str]] = set()
         hedged: set[tuple[int, int, str]] = set()
         if effect:
@@ -364,7 +387,7 @@ class Extractor:
                 kept.append((offset, line, index))
         docs = self.tokenizer.pipe((line for _, line, _ in kept), batch_size=64)
         for (offset, line, index), doc in zip(kept, docs, strict=True):
-            conditions = self.mentions(doc, self.c_matcher)
+            conditions = self.mentions(doc, line, self.c_matcher)
             for c in conditions:
                 condition_counts[c.ident] += 1
                 first_seen.setdefault(c.ident, offset + c.start_char)
@@ -378,7 +401,7 @@ class Extractor:
                 lead_conditions = [c for c in conditions if c.end_char <= lead.end()]
                 if lead_conditions:
                     para_heading = lead_conditions
-            treatments = self.mentions(doc, self.t_matcher, set(self.rules.cues["not_treatment_heads"]))
+            treatments = self.mentions(doc, line, self.t_matcher, set(self.rules.cues["not_treatment_heads"]))
             if not treatments:
                 continue
             spans = self.cues(doc, treatments + conditions)
@@ -386,7 +409,7 @@ class Extractor:
                 continue
             doc = self.sentencizer(doc)
             cues = self.scoped(doc, spans)
-            for p in self._paragraph(doc, source, treatments, conditions, cues, para_heading):
+            for p in self._paragraph(doc, line, source, treatments, conditions, cues, para_heading):
                 p.row["char_start"] = offset + index[p.row["char_start"]]
                 p.row["char_end"] = offset + index[p.row["char_end"] - 1] + 1
                 pending.append(p)
@@ -410,8 +433,8 @@ class Extractor:
         kept = [(o, fold_spaces(raw)[0]) for o, raw in paragraphs(text) if self.is_noise(raw) is None]
         heads = set(self.rules.cues["not_treatment_heads"])
         for (_, line), doc in zip(kept, self.tokenizer.pipe(line for _, line in kept), strict=True):
-            treatments = self.mentions(doc, self.t_matcher, heads)
-            conditions = self.mentions(doc, self.c_matcher)
+            treatments = self.mentions(doc, line, self.t_matcher, heads)
+            conditions = self.mentions(doc, line, self.c_matcher)
             doc = self.sentencizer(doc)
             cues = [c for c in self.scoped(doc, self.cues(doc, treatments + conditions))
                     if c.kind.startswith(("effect:", "rec:", "usage", "purpose"))]
@@ -462,9 +485,9 @@ class Extractor:
 
     # ------------------------------------------------------------------ one paragraph
 
-    def _paragraph(self, doc: Doc, source: str, treatments: list[Mention],
+    def _paragraph(self, doc: Doc, line: str, source: str, treatments: list[Mention],
                    conditions: list[Mention], cues: list[Cue], heading: list[Mention]) -> list[Pending]:
-        line = doc.text
+        self._clause_cache = {}
         sents = self.sentences(doc)
         for s in sents:
             s.conditions = [c for c in conditions if s.start <= c.start < s.end]
@@ -576,15 +599,17 @@ class Extractor:
     def _effects(self, doc: Doc, subject: Mention, subjects: list[Mention], item_end: int, c_start: int,
                  c_end: int, cues: list[Cue]) -> list[tuple[str, Cue | None, str]]:
         t = _tok(doc)
-        scopes = []
-        for cond in (c for c in cues if c.kind == "conditional"):
-            stop = next((i for i in range(cond.end, c_end) if t.text[i] in (",", ";")), c_end)
-            scopes.append((cond.start, stop))
-
-        def in_conditional(cue: Cue) -> bool:
-            return any(a <= cue.start < b for a, b in scopes)
-
-        usable = [c for c in cues if c.kind.startswith("effect:") and not in_conditional(c)]
+        key = (c_start, c_end)
+        if key not in self._clause_cache:
+            scopes = []
+            for cond in (c for c in cues if c.kind == "conditional"):
+                stop = next((i for i in range(cond.end, c_end) if t.text[i] in (",", ";")), c_end)
+                scopes.append((cond.start, stop))
+            free = [c for c in cues if c.kind.startswith(("effect:", "purpose"))
+                    and not any(a <= c.start < b for a, b in scopes)]
+            self._clause_cache = {key: free}
+        free = self._clause_cache[key]
+        usable = [c for c in free if c.kind.startswith("effect:")]
         usable = [c for c in usable if c.text.lower() not in self.effect_after or c.start < subject.start]
         found: list[tuple[str, Cue | None, str]] = []
         insufficient = [c for c in usable if c.kind == "effect:insufficient"]
@@ -600,8 +625,8 @@ class Extractor:
                 found.append((effect, c, "cue"))
         if found:
             return found
-        for c in cues:
-            if c.kind != "purpose" or c.start < subject.end or in_conditional(c):
+        for c in free:
+            if c.kind != "purpose" or c.start < subject.end:
                 continue
             last = subjects[-1]
             between = set(t.lower[last.end:c.start])
@@ -670,10 +695,9 @@ class Extractor:
         ignored = [(t.idx[c.start] - base, t.end[c.end - 1] - base)
                    for c in cues if c.kind == "ignore:timeframe"]
         found: list[tuple[int, str, str]] = []
-        for tf, pattern in self.tf_patterns:
-            for m in pattern.finditer(text):
-                found.append((m.start(), tf, m.group(0)))
-        for m in self.number.finditer(text):
+        for m in self.tf_words.finditer(text):
+            found.append((m.start(), str(m.lastgroup), m.group(0)))
+        for m in self.number.finditer(text) if self.has_number.search(text) else ():
             value = months(self.rules, m.group(1))
             unit = self.rules.cues["timeframe"]["units_in_months"][m.group(3).lower()]
             if value is not None:
