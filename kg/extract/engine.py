@@ -19,22 +19,24 @@ most-named condition (in that order; `condition_from` says which).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import pandas as pd
 import spacy
 from negspacy.negation import Negex
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LOWER, ORTH
 from spacy.tokenizer import Tokenizer
-from spacy.tokens import Doc, Span
-from spacy.util import compile_suffix_regex, filter_spans
+from spacy.tokens import Doc
+from spacy.util import compile_suffix_regex
 
 from kg.extract import lexicon as lex
 from kg.extract.columns import COLUMNS
@@ -124,8 +126,10 @@ def _phrase_matcher(nlp: Language, groups: Mapping[str, Sequence[str]]) -> Phras
     return matcher
 
 
+@cache
 def blank_pipeline() -> Language:
-    """spaCy's blank English with a sentencizer and citation markers ("[14]") split off as tokens."""
+    """spaCy's blank English with a sentencizer and citation markers ("[14]") split off as tokens
+    (one per process: it holds no data of a folder, and building it costs a quarter of a second)."""
     nlp = spacy.blank("en")
     suffixes = [CITATION.pattern, *(nlp.Defaults.suffixes or ())]
     _tokenizer(nlp).suffix_search = compile_suffix_regex(suffixes).search
@@ -196,6 +200,9 @@ class Extractor:
         self.purpose_verbs = {v.lower() for v in cues["purpose"]["verbs"]}
         self.breaks = {b.lower() for b in cues["clause_breaks"]}
         self._clause_cache: dict[tuple[int, int], list[Cue]] = {}
+        self._line = ""
+        self._families: dict[str, str] = {}
+        """The text of the paragraph being read (a doc's .text walks every token)."""
         """The current clause's effect and purpose cues outside conditional phrases ('if ...')."""
         self.pronouns = {p.lower() for p in cues["pronoun_subjects"]}
         self.negex = Negex(self.nlp, "kg_negation", neg_termset=rules.termset("negation"),
@@ -205,11 +212,13 @@ class Extractor:
         self.negation_words = _trigger_words(self, rules.termset("negation"))
         self.hedge_words = _trigger_words(self, rules.termset("hedging"))
         self.noise = rules.noise
-        self.noise_lists = {k: re.compile("|".join(re.escape(c.lower()) for c in rules.noise[k]))
-                            for k in ("navigation", "bio", "comment")}
         first_person = sorted((w.lower() for w in rules.noise["first_person"]), key=len, reverse=True)
-        self.first_person = re.compile(r"(?<![a-z\u2019'])(?:" + "|".join(re.escape(w) for w in first_person)
-                                       + r")(?![a-z\u2019'])")
+        alternatives = [r"(?P<first_person>(?<![a-z\u2019'])(?:" + "|".join(re.escape(w) for w in first_person)
+                  + r")(?![a-z\u2019']))"]
+        for kind in ("navigation", "bio", "comment"):
+            phrases = sorted((c.lower() for c in rules.noise[kind]), key=len, reverse=True)
+            alternatives.append(f"(?P<{kind}>" + "|".join(re.escape(c) for c in phrases) + ")")
+        self.noise_cues = re.compile("|".join(alternatives))
         bands: dict[str, list[str]] = {}
         for tf, pattern in rules.timeframe_patterns:
             bands.setdefault(tf, []).append(pattern.pattern)
@@ -243,11 +252,11 @@ class Extractor:
         stripped = line.lstrip()
         if stripped.startswith(tuple(self.noise["line_starts"])):
             return "navigation"
-        low = line.lower()
-        if len(self.first_person.findall(low)) >= self.noise["first_person_min"]:
+        hits = Counter(m.lastgroup for m in self.noise_cues.finditer(line.lower()))
+        if hits["first_person"] >= self.noise["first_person_min"]:
             return "first_person"
-        for kind, cues in self.noise_lists.items():
-            if len(cues.findall(low)) >= self.noise["cue_min"]:
+        for kind in ("navigation", "bio", "comment"):
+            if hits[kind] >= self.noise["cue_min"]:
                 return kind
         return None
 
@@ -275,6 +284,15 @@ class Extractor:
         return out
 
     def sentences(self, doc: Doc) -> list[Sentence]:
+        """The doc's sentences, citation markers ("[14]") kept with the sentence they close."""
+        cached = doc.user_data.get("kg_sentences")
+        if cached is not None:
+            return [Sentence(x.start, x.end, x.start_char, x.end_char) for x in cached]
+        out = self._sentences(doc)
+        doc.user_data["kg_sentences"] = out
+        return [Sentence(x.start, x.end, x.start_char, x.end_char) for x in out]
+
+    def _sentences(self, doc: Doc) -> list[Sentence]:
         t = _tok(doc)
         starts = [i for i, flag in enumerate(doc.to_array("SENT_START")) if flag == 1 or i == 0]
         bounds = [[a, b] for a, b in zip(starts, [*starts[1:], len(doc)], strict=True)]
@@ -296,82 +314,104 @@ class Extractor:
 
     # ------------------------------------------------------------------ cues
 
-    def cues(self, doc: Doc, mentions: list[Mention]) -> list[Span]:
-        """Cue spans (effect, usage, purpose, recommendation, comparator, ...), ignores applied; no scope yet."""
-        raw = [Span(doc, s, e, label=m) for m, s, e in self.cue_matcher(doc)]
-        ignores = [s for s in raw if s.label_.startswith("ignore:")]
+    def cues(self, doc: Doc, mentions: list[Mention]) -> list[Cue]:
+        """Cue matches (effect, usage, purpose, recommendation, comparator, ...), ignores applied; not scoped yet."""
+        strings = self.nlp.vocab.strings
+        raw = [(strings[m], s, e) for m, s, e in self.cue_matcher(doc)]
+        ignores = [(label.split(":", 1)[1], s, e) for label, s, e in raw if label.startswith("ignore:")]
         taken = [(m.start, m.end) for m in mentions]
-        lower = _tok(doc).lower
+        t = _tok(doc)
+        lower = t.lower
 
-        def family(label: str) -> str:
-            if label.startswith("effect:") or label == "usage":
-                return "effect"
-            return label.split(":")[0]
-
-        kept: list[Span] = []
-        for span in raw:
-            label = span.label_
+        family = self._family
+        kept: list[tuple[str, int, int]] = []
+        for label, start, end in raw:
             if label == "ignore:timeframe":
-                kept.append(span)
+                kept.append((label, start, end))
                 continue
             if label.startswith("ignore:"):
                 continue
             fam = family(label)
-            ignored = False
-            for ig in ignores:
-                kind = ig.label_.split(":", 1)[1]
-                hit = ig.start < span.end and span.start < ig.end
-                same = kind == fam or label == f"effect:{kind}" or (kind == "recommendation" and fam == "rec")
-                if hit and same:
-                    ignored = True
-                    break
-            if ignored:
+            if any(i_s < end and start < i_e and (kind == fam or label == f"effect:{kind}"
+                                                  or (kind == "recommendation" and fam == "rec"))
+                   for kind, i_s, i_e in ignores):
                 continue
-            if fam in ("effect", "rec", "purpose") and any(s < span.end and span.start < e for s, e in taken):
+            if fam in ("effect", "rec", "purpose") and any(a < end and start < b for a, b in taken):
                 continue
-            if label == "effect:benefit" and lower[span.start] in self.purpose_verbs and _after_to(doc, span.start):
-                span = Span(doc, span.start, span.end, label="purpose")
-            kept.append(span)
-        # longest cue wins within a family (e.g. "not recommended" over "recommended")
-        result: list[Span] = []
-        by_family: dict[str, list[Span]] = {}
-        for span in kept:
-            by_family.setdefault(family(span.label_), []).append(span)
-        for fam, spans in by_family.items():
-            result.extend(filter_spans(spans) if fam in ("effect", "rec") else spans)
-        result.sort(key=lambda s: (s.start, s.end, s.label_))
-        return result
+            if label == "effect:benefit" and lower[start] in self.purpose_verbs and _after_to(doc, start):
+                label = "purpose"
+            kept.append((label, start, end))
+        # longest cue wins within the effect and the recommendation families ("not recommended" over "recommended")
+        result: list[tuple[str, int, int]] = []
+        for fam in sorted({family(k[0]) for k in kept}):
+            group = [k for k in kept if family(k[0]) == fam]
+            if fam in ("effect", "rec"):
+                busy: set[int] = set()
+                chosen = []
+                for k in sorted(group, key=lambda k: (k[1] - k[2], k[1])):
+                    if busy.isdisjoint(range(k[1], k[2])):
+                        chosen.append(k)
+                        busy.update(range(k[1], k[2]))
+                group = chosen
+            result.extend(group)
+        result.sort(key=lambda k: (k[1], k[2], k[0]))
+        return [Cue(label, s, e, self._line[t.idx[s]:t.end[e - 1]]) for label, s, e in result]
 
-    def scoped(self, doc: Doc, spans: list[Span]) -> list[Cue]:
+    def _family(self, label: str) -> str:
+        fam = self._families.get(label)
+        if fam is None:
+            fam = "effect" if label.startswith("effect:") or label == "usage" else label.split(":")[0]
+            self._families[label] = fam
+        return fam
+
+    def scoped(self, doc: Doc, cues: list[Cue]) -> list[Cue]:
         """The cues with NegEx's verdicts: benefit and harm cues negated or not, effect and
-        recommendation cues hedged or not (each NegEx pass skipped when none of its triggers occurs)."""
+        recommendation cues hedged or not."""
         lower = _tok(doc).lower
-        sentences = self.sentences(doc)
-        effect: list[Span] = []
-        scoped: list[Span] = []
-        for sent in sentences:
-            inside = [s for s in spans if sent.start <= s.start < sent.end]
+        effect: list[Cue] = []
+        scoped: list[Cue] = []
+        for sent in self.sentences(doc):
+            inside = [c for c in cues if sent.start <= c.start < sent.end]
             if not inside:
                 continue
             # NegEx compares every span with every clause boundary of its doc: give it only the cues
             # of sentences that hold one of its trigger words
             words = set(lower[sent.start:sent.end])
             if not words.isdisjoint(self.negation_words):
-                effect += [s for s in inside if s.label_ in ("effect:benefit", "effect:harm")]
+                effect += [c for c in inside if c.kind in ("effect:benefit", "effect:harm")]
             if not words.isdisjoint(self.hedge_words):
-                scoped += [s for s in inside if s.label_.startswith(("effect:", "rec:", "purpose"))]
-        negated: set[tuple[int, int, str]] = set()
-        hedged: set[tuple[int, int, str]] = set()
-        if effect:
-            doc.spans["kg_effect"] = effect
-            self.negex(doc)
-            negated = {(s.start, s.end, s.label_) for s in doc.spans["kg_effect"] if s._.kg_negated}
-        if scoped:
-            doc.spans["kg_scoped"] = scoped
-            self.hedge(doc)
-            hedged = {(s.start, s.end, s.label_) for s in doc.spans["kg_scoped"] if s._.kg_hedged}
-        return [Cue(s.label_, s.start, s.end, s.text, (s.start, s.end, s.label_) in negated,
-                    (s.start, s.end, s.label_) in hedged) for s in spans]
+                scoped += [c for c in inside if c.kind.startswith(("effect:", "rec:", "purpose"))]
+        negated = self._in_scope(self.negex, doc, effect)
+        hedged = self._in_scope(self.hedge, doc, scoped)
+        return [Cue(c.kind, c.start, c.end, c.text, (c.start, c.end, c.kind) in negated,
+                    (c.start, c.end, c.kind) in hedged) for c in cues]
+
+    @staticmethod
+    def _in_scope(negex: Negex, doc: Doc, cues: list[Cue]) -> set[tuple[int, int, str]]:
+        """The cues NegEx puts in the scope of one of its triggers.
+
+        negspacy finds the triggers (dropping those inside pseudo-triggers) and cuts the text at
+        sentence ends and termination phrases, as its own component does; the rule is NegEx's: a
+        preceding trigger before the cue, or a following one after it, within the same piece.
+        (Its component walks every span for every piece, which is quadratic on long paragraphs.)
+        """
+        if not cues:
+            return set()
+        preceding, following, terminating = negex.process_negations(doc)
+        if not preceding and not following:
+            return set()
+        pieces = negex.termination_boundaries(doc, terminating)
+        starts = [a for a, _ in pieces]
+        found = set()
+        for c in cues:
+            a, b = pieces[max(bisect.bisect_right(starts, c.start) - 1, 0)]
+            if not (a <= c.start < b and c.end <= b):
+                continue
+            before = any(a <= start < c.start for _, start, _ in preceding)
+            after = any(a <= start < b and end > c.end for _, start, end in following)
+            if before or after:
+                found.add((c.start, c.end, c.kind))
+        return found
 
     # ------------------------------------------------------------------ one text
 
@@ -404,8 +444,9 @@ class Extractor:
             treatments = self.mentions(doc, line, self.t_matcher, set(self.rules.cues["not_treatment_heads"]))
             if not treatments:
                 continue
+            self._line = line
             spans = self.cues(doc, treatments + conditions)
-            if not any(sp.label_.startswith(("effect:", "rec:", "usage", "purpose")) for sp in spans):
+            if not any(sp.kind.startswith(("effect:", "rec:", "usage", "purpose")) for sp in spans):
                 continue
             doc = self.sentencizer(doc)
             cues = self.scoped(doc, spans)
@@ -436,6 +477,7 @@ class Extractor:
             treatments = self.mentions(doc, line, self.t_matcher, heads)
             conditions = self.mentions(doc, line, self.c_matcher)
             doc = self.sentencizer(doc)
+            self._line = line
             cues = [c for c in self.scoped(doc, self.cues(doc, treatments + conditions))
                     if c.kind.startswith(("effect:", "rec:", "usage", "purpose"))]
             for sent in self.sentences(doc):

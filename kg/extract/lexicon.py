@@ -105,6 +105,8 @@ def _spelling_variants(term: str, pairs: list[tuple[str, str]]) -> set[str]:
         for british, american in pairs:
             anchored = british.endswith("$")
             b, a = british.rstrip("$"), american.rstrip("$")
+            if b not in low and a not in low:
+                continue
             for src, dst in ((b, a), (a, b)):
                 new = _swap(low, src, dst, anchored)
                 if new != low:
