@@ -45,6 +45,9 @@ from kg.hierarchy import Hierarchy
 from kg.model import Dataset
 
 ODD_SPACE = re.compile(r"[^\S ]| {2,}")
+WORD = re.compile(r"[a-z\u2019']+")
+ODD_SPACE_RUN = re.compile(r"\s+")
+"""fold_spaces' text, without its index (made only for paragraphs that give rows)."""
 CITATION = re.compile(r"\[\d+(?:[,\u2013-]\s?\d+)*\]")
 
 CONDITION_WEIGHT = {
@@ -212,9 +215,8 @@ class Extractor:
         self.negation_words = _trigger_words(self, rules.termset("negation"))
         self.hedge_words = _trigger_words(self, rules.termset("hedging"))
         self.noise = rules.noise
-        first_person = sorted((w.lower() for w in rules.noise["first_person"]), key=len, reverse=True)
-        alternatives = [r"(?P<first_person>(?<![a-z\u2019'])(?:" + "|".join(re.escape(w) for w in first_person)
-                  + r")(?![a-z\u2019']))"]
+        self.first_person = {w.lower() for w in rules.noise["first_person"]}
+        alternatives = []
         for kind in ("navigation", "bio", "comment"):
             phrases = sorted((c.lower() for c in rules.noise[kind]), key=len, reverse=True)
             alternatives.append(f"(?P<{kind}>" + "|".join(re.escape(c) for c in phrases) + ")")
@@ -223,8 +225,9 @@ class Extractor:
         for tf, pattern in rules.timeframe_patterns:
             bands.setdefault(tf, []).append(pattern.pattern)
         self.tf_words = re.compile("|".join(f"(?P<{tf}>{'|'.join(p)})" for tf, p in bands.items()), re.I)
-        self.has_number = re.compile(r"\d|" + "|".join(
-            rf"\b{re.escape(w)}\b" for w in rules.cues["timeframe"]["numbers"] if len(w) > 2), re.I)
+        self.tf_units = tuple(rules.cues["timeframe"]["units_in_months"])
+        self.tf_keys = tuple(rules.cues["timeframe"]["prefilter"])
+        """Literal pieces one of which every timeframe word pattern contains: most clauses skip the regex."""
         self.number = rules.number_pattern
         self.certainty = rules.certainty_patterns
         self.population = rules.population_patterns
@@ -252,9 +255,12 @@ class Extractor:
         stripped = line.lstrip()
         if stripped.startswith(tuple(self.noise["line_starts"])):
             return "navigation"
-        hits = Counter(m.lastgroup for m in self.noise_cues.finditer(line.lower()))
-        if hits["first_person"] >= self.noise["first_person_min"]:
+        low = line.lower()
+        words = WORD.findall(low)
+        if len(self.first_person.intersection(words)) and sum(w in self.first_person for w in words) >= \
+                self.noise["first_person_min"]:
             return "first_person"
+        hits = Counter(m.lastgroup for m in self.noise_cues.finditer(low))
         for kind in ("navigation", "bio", "comment"):
             if hits[kind] >= self.noise["cue_min"]:
                 return kind
@@ -420,13 +426,12 @@ class Extractor:
         condition_counts: Counter[str] = Counter()
         first_seen: dict[str, int] = {}
         heading: list[Mention] = []
-        kept: list[tuple[int, str, list[int] | range]] = []
+        kept: list[tuple[int, str, str]] = []
         for offset, raw in paragraphs(text):
             if self.is_noise(raw) is None:
-                line, index = fold_spaces(raw)
-                kept.append((offset, line, index))
-        docs = self.tokenizer.pipe((line for _, line, _ in kept), batch_size=64)
-        for (offset, line, index), doc in zip(kept, docs, strict=True):
+                kept.append((offset, raw, ODD_SPACE_RUN.sub(" ", raw)))
+        docs = self.tokenizer.pipe((line for _, _, line in kept), batch_size=64)
+        for (offset, raw, line), doc in zip(kept, docs, strict=True):
             conditions = self.mentions(doc, line, self.c_matcher)
             for c in conditions:
                 condition_counts[c.ident] += 1
@@ -450,6 +455,7 @@ class Extractor:
                 continue
             doc = self.sentencizer(doc)
             cues = self.scoped(doc, spans)
+            index = fold_spaces(raw)[1] if line != raw else range(len(raw))
             for p in self._paragraph(doc, line, source, treatments, conditions, cues, para_heading):
                 p.row["char_start"] = offset + index[p.row["char_start"]]
                 p.row["char_end"] = offset + index[p.row["char_end"] - 1] + 1
@@ -737,9 +743,12 @@ class Extractor:
         ignored = [(t.idx[c.start] - base, t.end[c.end - 1] - base)
                    for c in cues if c.kind == "ignore:timeframe"]
         found: list[tuple[int, str, str]] = []
-        for m in self.tf_words.finditer(text):
-            found.append((m.start(), str(m.lastgroup), m.group(0)))
-        for m in self.number.finditer(text) if self.has_number.search(text) else ():
+        low = text.lower()
+        if any(k in low for k in self.tf_keys):
+            for m in self.tf_words.finditer(text):
+                found.append((m.start(), str(m.lastgroup), m.group(0)))
+        units = any(u in low for u in self.tf_units)
+        for m in self.number.finditer(text) if units else ():
             value = months(self.rules, m.group(1))
             unit = self.rules.cues["timeframe"]["units_in_months"][m.group(3).lower()]
             if value is not None:
@@ -751,6 +760,9 @@ class Extractor:
         return tf, phrase
 
     def _certainty(self, text: str) -> str | None:
+        low = text.lower()
+        if "quality" not in low and "certainty" not in low and "evidence" not in low:
+            return None
         for pattern in self.certainty:
             m = pattern.search(text)
             if m:
@@ -758,6 +770,9 @@ class Extractor:
         return None
 
     def _population(self, text: str) -> str | None:
+        low = text.lower()
+        if " with " not in low and " who" not in low and not low.lstrip()[:1].isalpha():
+            return None
         for pattern in self.population:
             m = pattern.search(text.strip())
             if m:
