@@ -35,13 +35,13 @@ import itertools
 
 import synth
 
-ROOT = Path(__file__).resolve().parent.parent
-
 from kg import vocab
 from kg.build import build
 from kg.model import read
 from kg.queries import QueryGraph, run, saved_query
 from kg.summary import summarise
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
