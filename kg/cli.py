@@ -192,26 +192,22 @@ def _confidence(text: str) -> float:
 def cmd_extract(args: argparse.Namespace) -> int:
     from kg.api import bundled_data_dir
     from kg.atomic import write_text_atomic
-    from kg.errors import KgError, OutputError
+    from kg.errors import OutputError
     from kg.extract import DEFAULT_MIN_CONFIDENCE, extract, read_text, render, suggest_lexicon
     from kg.model import read_valid
 
     floor = DEFAULT_MIN_CONFIDENCE if args.min_confidence is None else args.min_confidence
-    try:
-        text = read_text(args.text_file)
-        dataset = read_valid(args.data or bundled_data_dir())
-        frame = extract(dataset, text, source=args.source, min_confidence=floor)
-        outputs = [(args.out, render(frame, args.format))] if args.out else []
-        if args.suggest_lexicon is not None:
-            outputs.append((args.suggest_lexicon, render(suggest_lexicon(dataset, text), "csv")))
-        for path, content in outputs:
-            try:
-                write_text_atomic(path, content)
-            except OSError as err:
-                raise OutputError(f"{path}: cannot be written: {err.strerror or err}") from None
-    except KgError as err:
-        _say(f"kg extract: {err}")
-        return err.exit_code
+    text = read_text(args.text_file)
+    dataset = read_valid(args.data or bundled_data_dir())
+    frame = extract(dataset, text, source=args.source, min_confidence=floor)
+    outputs = [(args.out, render(frame, args.format))] if args.out else []
+    if args.suggest_lexicon is not None:
+        outputs.append((args.suggest_lexicon, render(suggest_lexicon(dataset, text), "csv")))
+    for path, content in outputs:
+        try:
+            write_text_atomic(path, content)
+        except OSError as err:
+            raise OutputError(f"{path}: cannot be written: {err.strerror or err}") from None
     if args.out is None:
         _write(render(frame, args.format))
     else:
