@@ -546,6 +546,7 @@ class Extractor:
             sent_cues = [c for c in cues if sent.start <= c.start < sent.end]
             clauses = self._clauses(doc, sent)
             carried: list[Mention] = []
+            previous_conds: tuple[list[Mention], str] | None = None
             sentence_subjects: list[Mention] = []
             prev_effects: list[tuple[str, Cue | None]] = []
             for k, (c_start, c_end) in enumerate(clauses):
@@ -564,6 +565,9 @@ class Extractor:
                 carried = subjects
                 sentence_subjects = subjects if how == "clause" else sentence_subjects
                 conds, cond_from = self._condition(doc, sents, i, c_start, c_end, heading)
+                if how == "previous_clause" and cond_from != "clause" and previous_conds:
+                    conds, cond_from = previous_conds  # the same statement goes on: so does its condition
+                previous_conds = (conds, cond_from)
                 ellipsis = any(c.kind == "ellipsis" and c.start <= c_start + 1 for c in clause_cues)
                 clause_text_start = _tok(doc).idx[c_start]
                 clause_text = line[clause_text_start:_tok(doc).end[c_end - 1]]
