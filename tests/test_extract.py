@@ -417,3 +417,17 @@ def test_out_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["rows.csv"]
     code, _, err = run("extract", str(SEED), "--source", SOURCE, "--out", str(tmp_path / "no" / "dir" / "x.csv"))
     assert code == 1 and "cannot be written" in err and "Traceback" not in err
+
+
+def test_the_docs_list_every_cue() -> None:
+    """docs/extract.md prints the rule files as tables: a cue added to a rule file must appear there too."""
+    docs = (ROOT / "docs" / "extract.md").read_text(encoding="utf-8")
+    rules = json.loads((ROOT / "kg" / "extract" / "rules" / "cues.json").read_text(encoding="utf-8"))
+    listed = [*(c for k, v in rules["effect"].items() for c in v), *rules["effect_after"]["cues"],
+              *(c for k, v in rules["recommendation"].items() if not k.startswith("_") for c in v),
+              *rules["comparator"], *rules["purpose"]["verbs"], *rules["outcomes"]]
+    for name in ("negation.json", "hedging.json", "noise.json"):
+        data = json.loads((ROOT / "kg" / "extract" / "rules" / name).read_text(encoding="utf-8"))
+        listed += [c for k, v in data.items() if isinstance(v, list) for c in v]
+    missing = [c for c in listed if f"`{c}`".replace("|", "\\|") not in docs]
+    assert missing == [], missing
