@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kg import provenance
 from kg import vocab as V
 from kg.escape import ntriples_strings
 from kg.model import BATCH_ROWS, Dataset, row_batches
@@ -281,6 +282,7 @@ def ntriples_batches(dataset: Dataset, base: str = V.DEFAULT_BASE, rows: int = B
     table, row by row, so a batch of consecutive rows is a consecutive run of the output and the
     whole document is the batches one after another. Each batch is one contiguous Arrow array
     whose data buffer is that run of the document: no per-line Python object, no joined copy.
+    The last batch is the provenance block of `kg.provenance` (the input files' checksums).
     """
     yield _sorted_lines([], [*_vocabulary_lines(), *_header_lines(dataset, base)])
     offset = 0
@@ -290,6 +292,7 @@ def ntriples_batches(dataset: Dataset, base: str = V.DEFAULT_BASE, rows: int = B
         for start, part in row_batches(frame, rows):
             yield _sorted_lines(_subject_parts(name, part, base, offset + start, extra))
         offset += len(frame)
+    yield _sorted_lines([], provenance.ntriples(dataset, base))
 
 
 def document(lines: pa.LargeStringArray) -> pa.Buffer:
