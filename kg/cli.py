@@ -236,6 +236,52 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _confidence(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, not {value}")
+    return value
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from kg.api import bundled_data_dir
+    from kg.atomic import write_text_atomic
+    from kg.errors import OutputError
+    from kg.extract import DEFAULT_MIN_CONFIDENCE, extract, read_text, render, suggest_lexicon
+    from kg.model import read_valid
+    from kg.progress import Display, is_terminal, plural, size
+    from kg.resolve import Resolver
+
+    floor = DEFAULT_MIN_CONFIDENCE if args.min_confidence is None else args.min_confidence
+    display = Display(is_terminal() and not args.quiet)
+    with display.shown("kg extract"):
+        display.step(f"reading {args.text_file.name}")
+        text = read_text(args.text_file)
+        dataset = read_valid(args.data or bundled_data_dir())
+        source = Resolver.of(dataset).resolve(args.source, "source")  # an id, or a source's title
+        display.step(f"proposing rows from {plural(len(text), 'character')}")
+        frame = extract(dataset, text, source=source, min_confidence=floor)
+    outputs = [(args.out, render(frame, args.format))] if args.out else []
+    if args.suggest_lexicon is not None:
+        outputs.append((args.suggest_lexicon, render(suggest_lexicon(dataset, text), "csv")))
+    for path, content in outputs:
+        try:
+            write_text_atomic(path, content)
+        except OSError as err:
+            raise OutputError(f"{path}: cannot be written: {err.strerror or err}") from None
+    if args.out is None:
+        _write(render(frame, args.format))
+    elif not args.quiet:
+        _say(f"wrote {plural(len(frame), 'proposed row')} to {args.out} ({size(Path(args.out).stat().st_size)}) "
+             f"in {display.seconds:.1f} s")
+    if args.suggest_lexicon is not None and not args.quiet:
+        _say(f"wrote lexicon suggestions to {args.suggest_lexicon}")
+    return 0
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     import kg
     from kg.errors import UsageError
@@ -357,6 +403,13 @@ HELP: dict[str, tuple[str, tuple[str, ...]]] = {
                "the file, its size and the time.",
                ("kg export --format ttl --out graph.ttl", "kg export --format summary --out -",
                 "kg export --format page --data path/to/folder --out site/index.html")),
+    "extract": ("Propose evidence rows (an evidence.csv) from a source's plain text: the data folder's "
+                "treatments and conditions are the lexicon, cue rules decide effect, timeframe, recommendation "
+                "and certainty, and every quote is an exact span of the text. --source takes the source's id or "
+                "title. Rows are proposals for a curator to check.",
+                ("kg extract data/texts/seed-back-hip-pain.txt --source encyclopedia-low-back-pain",
+                 "kg extract notes.txt --data path/to/folder --source guide --out proposed.csv --format csv",
+                 "kg extract notes.txt --source guide --suggest-lexicon lexicon.csv --min-confidence 0.5")),
     "import": ("Read an interchange file, an HL7 FHIR R5 Bundle (fhir) or Biolink KGX JSON lines (kgx), into "
                "the four contract CSVs in --out, only if they validate (nothing half-written). What could not "
                "be mapped is counted on standard error.",
@@ -516,6 +569,26 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
                    help="SPARQL engine (default: oxigraph)")
     handlers["query"] = cmd_query
 
+    p = sub.add_parser(
+        "extract",
+        help="propose evidence rows (an evidence.csv) from a source's text; quotes are exact spans of the text",
+        description="The folder's treatments and conditions are the lexicon; cue rules decide effect, timeframe, "
+                    "recommendation and certainty (see docs/extract.md). Rows are proposals for a curator to check.",
+    )
+    p.add_argument("text_file", metavar="TEXT_FILE", type=Path, help="the source's plain text (UTF-8)")
+    _data_arg(p)
+    p.add_argument("--source", metavar="ID|TITLE", required=True,
+                   help="the source (its id in sources.csv, or its title) the rows are attributed to")
+    p.add_argument("--out", metavar="FILE", type=Path, default=None,
+                   help="write here (atomically) instead of standard output")
+    p.add_argument("--format", choices=("csv", "json", "table"), default="table", help="output format (default: table)")
+    p.add_argument("--min-confidence", metavar="X", type=_confidence, default=None,
+                   help="leave out rows below this confidence, 0-1 (default: 0.35)")
+    p.add_argument("--suggest-lexicon", metavar="FILE", type=Path, default=None,
+                   help="also write candidate treatments.csv/conditions.csv rows for terms not in the lexicon")
+    handlers["extract"] = cmd_extract
+
+
     p = sub.add_parser("import", help="read FHIR (R5 Bundle) or KGX (Biolink JSON lines) into the four contract CSVs")
     p.add_argument("--format", required=True, metavar="NAME", help="fhir or kgx (any readable registered format)")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE",
@@ -545,7 +618,7 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
     for name in ("summary", "query", "queries", "list"):
         _table_args(sub.choices[name])
-    for name in ("build", "push", "export", "import"):
+    for name in ("build", "push", "export", "import", "extract"):
         sub.choices[name].add_argument("-q", "--quiet", action="store_true",
                                        help="print nothing but errors (no progress, no closing line)")
     _document(sub)

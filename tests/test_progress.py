@@ -148,3 +148,21 @@ def test_import_on_a_terminal_shows_progress_and_what_it_wrote(tmp_path: Path) -
     total = sum(p.stat().st_size for p in out.glob("*.csv"))
     assert f"wrote the four CSVs to {out}/ ({progress.size(total)}) in " in text
     assert "3 statements, 3 treatments, 2 conditions, 2 sources" in text
+
+
+def test_extract_on_a_terminal_shows_progress_and_takes_a_source_title(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path / "proposed.csv"
+    title = "Encyclopedia article on low back pain (publication not named in the seed text)"
+    code, drawn = run_on_a_terminal(["extract", str(root / "data" / "texts" / "seed-back-hip-pain.txt"), "--source",
+                                     title.upper(), "--out", str(out), "--format", "csv"], tmp_path)
+    assert code == 0, drawn
+    text = ANSI.sub("", drawn)
+    assert "kg extract" in text and "proposing rows from" in text
+    import csv
+
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert rows and {r["source"] for r in rows} == {"encyclopedia-low-back-pain"}  # the title, resolved
+    assert f"wrote {progress.plural(len(rows), 'proposed row')} to {out} ({progress.size(out.stat().st_size)}) in " \
+        in text
