@@ -237,7 +237,7 @@ def test_the_notebooks_extra_installs_what_they_import() -> None:
                     imported |= {a.name.split(".")[0] for a in node.names}
                 elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                     imported.add(node.module.split(".")[0])
-    third_party = {m for m in imported if m not in sys.stdlib_module_names and m != "kg"}
+    third_party = {m.lower() for m in imported if m not in sys.stdlib_module_names and m != "kg"}
     assert third_party and third_party <= names, third_party - names
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "pip install -e '.[notebooks]'" in readme and "jupyter lab notebooks/" in readme

@@ -146,12 +146,14 @@ def test_an_id_that_is_not_a_slug_never_reaches_the_server() -> None:
     local = kg.load().store
     sent: list[str] = []
 
+    convert = engines._ox_converter()
+
     class Recording(remote.Endpoint):
         def _post(self, text: str) -> ResultSet:
             sent.append(text)
             answer = local.query(text)
             return ResultSet([v.value for v in answer.variables],
-                             [tuple(engines.ox_term(t) for t in row) for row in answer])
+                             [tuple(map(convert, row)) for row in answer])
 
     recording = Recording(f"http://127.0.0.1:{free_port()}/sparql", remote.default_graph())
     with pytest.raises(queries.QueryError, match="unknown condition 'x\" }'"):
