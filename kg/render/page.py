@@ -283,13 +283,108 @@ def _summary(graph: EvidenceGraph | Dataset) -> tuple[pd.DataFrame, pd.DataFrame
     return pairs, summary.conflicts(dataset)
 
 
-def _pairs(summary: pd.DataFrame) -> pd.DataFrame:
-    """One row per treatment-condition pair; the page lists a pair's statements from the data island."""
+STRENGTH_COLUMNS = ("strength", "certainty", "agreeing_sources", "disagreeing_sources", "related_conflicts", "why")
+"""Columns of the evidence-strength summary, passed to the page when the summary has them."""
+
+
+def _pairs(summary: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
+    """One row per treatment-condition pair of the whole data (the page lists a pair's statements from the
+    data island, which may carry fewer): its verdict, headline, effects by timeframe, sources, number of
+    statements, the source types and (until the summary states one) the highest certainty of its statements,
+    and whether a statement reports harm."""
     t = summary["treatment_id"].astype("string")
     c = summary["condition_id"].astype("string")
     columns = ["verdict", "headline", "short_term", "medium_term", "long_term", "sources", "best_source_type"]
     rest = summary[columns].astype({name: "string" for name in columns if name != "sources"})
-    return pd.concat([pd.DataFrame({"key": "pair:" + t + "|" + c, "treatment": t, "condition": c}), rest], axis=1)
+    keys = pd.DataFrame({"key": "pair:" + t + "|" + c, "treatment": t, "condition": c})
+    ev = dataset.evidence
+    certainty = pd.Categorical(ev["certainty"].astype("string"), categories=enum_values("certainty")).codes
+    type_code = pd.Categorical(ev["source"].astype(str).map(pd.Series(
+        dataset.sources["type"].astype(str).to_numpy(), index=dataset.sources["id"].astype(str))),
+        categories=enum_values("source_type")).codes
+    stmts = pd.DataFrame({"treatment": ev["treatment"].astype("string"), "condition": ev["condition"].astype("string"),
+                          "certainty": np.where(certainty >= 0, certainty, 99), "type": type_code,
+                          "harm": ev["effect"].astype(str).eq("harm").to_numpy()})
+    grouped = stmts.groupby(["treatment", "condition"], sort=False)
+    types = stmts[["treatment", "condition", "type"]].drop_duplicates().sort_values("type", kind="stable")
+    names = np.array(enum_values("source_type"), dtype=object)
+    types = types.assign(type=names[types["type"].to_numpy()]).groupby(["treatment", "condition"])["type"].agg("|".join)
+    facts = pd.DataFrame({"statements": grouped.size(), "best_certainty": grouped["certainty"].min(),
+                          "source_types": types, "harms": grouped["harm"].any()}).reset_index()
+    merged = keys.merge(facts, on=["treatment", "condition"], how="left")
+    certainties = np.array(enum_values("certainty"), dtype=object)
+    code = merged["best_certainty"].fillna(99).astype(int).to_numpy()
+    found = code < len(certainties)
+    out = pd.concat([keys, rest], axis=1)
+    out["statements"] = merged["statements"].fillna(0).astype(int).to_numpy()
+    out["certainty"] = pd.Series(np.where(found, certainties[np.minimum(code, len(certainties) - 1)], None),
+                                 dtype="string")
+    out["source_types"] = merged["source_types"].astype("string").to_numpy()
+    out["harms"] = merged["harms"].fillna(False).astype(bool).to_numpy()
+    for name in STRENGTH_COLUMNS:
+        if name in summary:
+            out[name] = summary[name].to_numpy() if name != "certainty" else summary[name].astype("string").where(
+                summary[name].notna(), out["certainty"]).to_numpy()
+    return out
+
+
+def _statement_facts(dataset: Dataset, pairs: pd.DataFrame) -> pd.DataFrame:
+    """For each statement the page carries: its pair (row of `pairs`), its source's type, its treatment's
+    category and its `cites` edge, so that the page looks them up instead of rebuilding keys."""
+    ev = dataset.evidence
+    tr = ev["treatment"].astype("string")
+    src = ev["source"].astype("string")
+    pair_row = pd.Index(pairs["key"]).get_indexer(pd.Index("pair:" + tr + "|" + ev["condition"].astype("string")))
+    return pd.DataFrame({
+        "id": ev["id"].astype("string"),
+        "pair": pair_row,
+        "source_type": src.map(pd.Series(dataset.sources["type"].astype(str).to_numpy(),
+                                         index=dataset.sources["id"].astype(str))).astype("string"),
+        "category": tr.map(pd.Series(dataset.treatments["category"].astype(str).to_numpy(),
+                                     index=dataset.treatments["id"].astype(str))).astype("string"),
+        "cites": "cites:" + src + ":" + tr,
+    })
+
+
+def _node_counts(full: Dataset, part: Dataset) -> pd.DataFrame:
+    """Per node key: statements in the whole data, statements the page carries, distinct sources."""
+    frames = []
+    for kind, table, column in (("treatment", "treatments", "treatment"), ("condition", "conditions", "condition"),
+                                ("source", "sources", "source")):
+        ids = full.table(table)["id"].astype("string")
+        total = ids.map(full.evidence[column].astype("string").value_counts()).fillna(0).astype(int)
+        carried = ids.map(part.evidence[column].astype("string").value_counts()).fillna(0).astype(int)
+        if kind == "source":
+            sources = pd.Series(1, index=ids.index)
+        else:
+            distinct = full.evidence[[column, "source"]].astype("string").drop_duplicates()[column].value_counts()
+            sources = ids.map(distinct).fillna(0).astype(int)
+        frames.append(pd.DataFrame({"key": kind + ":" + ids, "statements": total.to_numpy(),
+                                    "carried": carried.to_numpy(), "sources": sources.to_numpy()}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _filter_counts(full: Dataset, pairs: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """The numbers beside each filter choice, over the whole data: pairs (verdict, strength), treatments
+    (category), statements (the rest)."""
+    ev = full.evidence
+    source_type = ev["source"].astype(str).map(
+        pd.Series(full.sources["type"].astype(str).to_numpy(), index=full.sources["id"].astype(str)))
+
+    def tally(values: pd.Series) -> dict[str, int]:
+        return {str(k): int(v) for k, v in values.astype(str).value_counts().items()}
+
+    counts = {
+        "verdicts": tally(pairs["verdict"]),
+        "categories": tally(full.treatments["category"]),
+        "effects": tally(ev["effect"]),
+        "timeframes": tally(ev["timeframe"]),
+        "source_types": tally(source_type),
+        "certainties": tally(ev["certainty"].astype("string").fillna("none")),
+    }
+    if "strength" in pairs:
+        counts["strengths"] = tally(pairs["strength"])
+    return counts
 
 
 def _conflicts(conflicts: pd.DataFrame) -> pd.DataFrame:
@@ -382,6 +477,7 @@ def _edge_frames(dataset: Dataset, pairs: pd.DataFrame, fixed: bool) -> pd.DataF
     dashes = [10, 6]
     pair_edges = pd.DataFrame({
         "id": pairs["key"],
+        "kind": "pair",
         "from": "treatment:" + pairs["treatment"],
         "to": "condition:" + pairs["condition"],
         "color": pairs["verdict"].map({k: v[1] for k, v in style.VERDICT_STYLE.items()}),
@@ -399,6 +495,7 @@ def _edge_frames(dataset: Dataset, pairs: pd.DataFrame, fixed: bool) -> pd.DataF
                   "roundness": round(0.12 * ((i + 1) // 2), 2)} for i in rank.unique() if i}
     statement_edges = pd.DataFrame({
         "id": "evidence:" + ev["id"].astype("string"),
+        "kind": "evidence",
         "from": "treatment:" + tr,
         "to": "condition:" + co,
         "color": ev["effect"].astype(str).map({k: v[1] for k, v in style.EFFECT_STYLE.items()}),
@@ -413,7 +510,7 @@ def _edge_frames(dataset: Dataset, pairs: pd.DataFrame, fixed: bool) -> pd.DataF
         child = frame[frame["parent"].notna()]
         ids = child["id"].astype("string")
         parts.append(pd.DataFrame({
-            "id": f"broader:{kind}:" + ids, "from": f"{kind}:" + ids,
+            "id": f"broader:{kind}:" + ids, "kind": "broader", "from": f"{kind}:" + ids,
             "to": f"{kind}:" + child["parent"].astype("string"),
             "color": style.HIERARCHY_COLOUR, "width": 1.2,
             "dashes": _same([2, 5], child.index),
@@ -421,7 +518,8 @@ def _edge_frames(dataset: Dataset, pairs: pd.DataFrame, fixed: bool) -> pd.DataF
         }))
     cites = ev[["source", "treatment"]].astype("string").drop_duplicates()
     parts.append(pd.DataFrame({
-        "id": "cites:" + cites["source"] + ":" + cites["treatment"], "from": "source:" + cites["source"],
+        "id": "cites:" + cites["source"] + ":" + cites["treatment"], "kind": "cites",
+        "from": "source:" + cites["source"],
         "to": "treatment:" + cites["treatment"], "color": style.CITES_COLOUR, "width": 0.8,
         "arrows": _same({"to": {"enabled": False}}, cites.index), "physics": False,
     }))
@@ -458,10 +556,11 @@ def _options(fixed: bool, n_nodes: int) -> dict[str, Any]:
     return options
 
 
-def _network(dataset: Dataset, pairs: pd.DataFrame, fixed: bool) -> dict[str, Any]:
-    """vis-network nodes and edges (frames) and options (from pyvis)."""
-    nodes = _node_frames(dataset, fixed)
-    return {"nodes": nodes, "edges": _edge_frames(dataset, pairs, fixed), "options": _options(fixed, len(nodes)),
+def _network(full: Dataset, part: Dataset, pairs: pd.DataFrame, fixed: bool) -> dict[str, Any]:
+    """vis-network nodes (sized and placed by the whole data), edges (a line per pair of the whole data, per
+    statement the page carries) and options (from pyvis)."""
+    nodes = _node_frames(full, fixed)
+    return {"nodes": nodes, "edges": _edge_frames(part, pairs, fixed), "options": _options(fixed, len(nodes)),
             "fixed": fixed}
 
 
@@ -497,34 +596,31 @@ def carried(dataset: Dataset, limit: int) -> Dataset:
     return replace(dataset, evidence=ev[treatment.isin(keep).to_numpy()].reset_index(drop=True))
 
 
-def _page_graph(graph: EvidenceGraph | Dataset, options: PageOptions) -> tuple[EvidenceGraph | Dataset, int]:
-    """What the page is made from (the whole graph, or the `carried` part), and the number of statements."""
-    dataset = _dataset(graph)
-    part = carried(dataset, int(options.max_statements))
-    return (graph if part is dataset else part), len(dataset.evidence)
-
-
 def page_data(graph: EvidenceGraph | Dataset, options: PageOptions | None = None) -> dict[str, Any]:
     """Everything the page's script reads from the `kg-page` island (see the module docstring).
 
-    The large parts (`view.nodes`, `view.edges`, `pairs`, `conflicts`, `matrix.rows`,
-    `matrix.columns`) are DataFrames; in the page
-    they are written as `{"columns": [...], "data": [[...], ...]}` and a null cell means "not set".
+    The large parts (`view.nodes`, `view.edges`, `pairs`, `statements`, `nodes`, `conflicts`, `matrix.rows`,
+    `matrix.columns`) are DataFrames; in the page they are written as `{"columns": [...], "data": [[...], ...]}`
+    and a null cell means "not set".
     """
     options = options or PageOptions()
-    return _page_data(*_page_graph(graph, options), options)
+    full = _dataset(graph)
+    return _page_data(graph, carried(full, int(options.max_statements)), options)
 
 
-def _page_data(graph: EvidenceGraph | Dataset, total: int, options: PageOptions) -> dict[str, Any]:
-    """`page_data` for what the page carries (`_page_graph`): every node, so ids check against it."""
-    dataset = _dataset(graph)
-    initial = _initial(dataset, options)
+def _page_data(graph: EvidenceGraph | Dataset, part: Dataset, options: PageOptions) -> dict[str, Any]:
+    """`page_data` for the whole graph and the part of it whose statements the page carries (`carried`).
+
+    Python computes, the page displays: pairs, verdicts, counts, conflicts and the hierarchy cover the whole
+    data; only the statements (their quotes) are limited to `part`."""
+    full = _dataset(graph)
+    initial = _initial(full, options)
     summary, conflicts = _summary(graph)
-    pairs = _pairs(summary)
-    n_nodes = len(dataset.treatments) + len(dataset.conditions) + len(dataset.sources)
+    pairs = _pairs(summary, full)
+    n_nodes = len(full.treatments) + len(full.conditions) + len(full.sources)
     fixed = n_nodes > options.layout_threshold
-    counts = {"statements": total, "carried": len(dataset.evidence), "treatments": len(dataset.treatments),
-              "conditions": len(dataset.conditions), "sources": len(dataset.sources), "pairs": len(pairs)}
+    counts = {"statements": len(full.evidence), "carried": len(part.evidence), "treatments": len(full.treatments),
+              "conditions": len(full.conditions), "sources": len(full.sources), "pairs": len(pairs)}
     return {
         "meta": {
             "title": options.title or "Evidence graph",
@@ -535,10 +631,13 @@ def _page_data(graph: EvidenceGraph | Dataset, total: int, options: PageOptions)
             "max_matrix_cells": int(options.max_matrix_cells),
         },
         "vocab": style.vocabulary(),
-        "view": _network(dataset, pairs, fixed),
+        "view": _network(full, part, pairs, fixed),
         "pairs": pairs,
+        "statements": _statement_facts(part, pairs),
+        "nodes": _node_counts(full, part),
+        "counts": _filter_counts(full, pairs),
         "conflicts": _conflicts(conflicts),
-        "matrix": matrix.axes(dataset),
+        "matrix": matrix.axes(full),
         "initial": initial,
     }
 
@@ -555,9 +654,8 @@ def page_pieces(graph: EvidenceGraph | Dataset, **options: Any) -> Iterator[byte
     """The page as consecutive UTF-8 pieces: the large JSON islands are written a few thousand rows at
     a time, so a large page never exists as one string (nor, when written to a file, as one bytes object)."""
     opts = _options_of(options)
-    part, total = _page_graph(graph, opts)
-    page = _page_data(part, total, opts)
-    dataset = _dataset(part)
+    dataset = carried(_dataset(graph), int(opts.max_statements))
+    page = _page_data(graph, dataset, opts)
     parts = assets.load()
     csp = "; ".join([
         "default-src 'none'",
