@@ -100,10 +100,7 @@ export function start() {
     byId(TAB_IDS[next][0]).focus();
   });
   byId("kg-toggle-filters").addEventListener("click", function () { toggleFilters(); });
-  document.querySelector(".kg-skip").addEventListener("click", function (ev) {
-    ev.preventDefault();  // the hash holds the page's state, not an anchor
-    byId("kg-views").focus();
-  });
+  document.querySelector(".kg-skip").addEventListener("click", function () { byId("kg-views").focus(); });
   byId("kg-filters-close").addEventListener("click", function () { toggleFilters(false); });
   if (window.matchMedia(NARROW).matches) { byId("kg-toggle-filters").setAttribute("aria-expanded", "false"); }
   window.addEventListener("keydown", function (ev) {
