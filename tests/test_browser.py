@@ -543,3 +543,224 @@ def test_page_works_in_a_sandboxed_srcdoc_iframe(open_page: Callable[..., Opened
     data = json.loads(frame.evaluate("() => document.getElementById('kg-data').textContent"))
     assert len(data["nodes"]) == 25
     o.shot("iframe-embedded.png")
+
+
+# --------------------------------------------------------------------------- issue 12: defects 1-7
+
+
+def box(o: Opened, selector: str) -> dict[str, float]:
+    return o.js("(s) => { const r = document.querySelector(s).getBoundingClientRect(); "
+                "return {x: r.x, y: r.y, width: r.width, height: r.height}; }", selector)
+
+
+def visible(o: Opened, selector: str) -> bool:
+    return bool(o.js("(s) => { const e = document.querySelector(s); if (!e) return false; const r = e.getBoundingClientRect(); "
+                     "return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden'; }", selector))
+
+
+@pytest.mark.parametrize("width,height", [(1400, 900), (390, 844)])
+def test_filters_button_never_blanks_the_view(open_page: Callable[..., Opened], pages: dict[str, Path],
+                                               width: int, height: int) -> None:
+    o = open_page(pages["basic"], width=width, height=height)
+    for _ in range(2):
+        o.page.click("#kg-toggle-filters")
+        o.page.wait_for_timeout(100)
+        graph = box(o, "#kg-graph-view")
+        assert graph["width"] >= width * 0.6 and graph["height"] >= height * 0.5, graph
+        assert len(o.drawn_nodes()) == 19
+    o.page.click("#kg-tab-matrix")
+    for _ in range(2):
+        o.page.click("#kg-toggle-filters")
+        matrix = box(o, "#kg-m-scroll")
+        assert matrix["width"] >= width * 0.6 and matrix["height"] >= height * 0.4, matrix
+
+
+def test_back_forward_and_a_shared_link_restore_the_state(open_page: Callable[..., Opened],
+                                                         pages: dict[str, Path]) -> None:
+    o = open_page(pages["basic"])
+    everything = o.drawn_nodes()
+    o.page.select_option("#kg-f-condition", "sciatica")
+    sciatica = o.drawn_nodes()
+    assert sciatica < everything
+    o.page.click('#kg-f-verdict input[data-value="no_benefit"]')
+    o.page.click("#kg-tab-matrix")
+    o.page.click('#kg-matrix td[data-pair="pair:discectomy|sciatica"]')
+    o.until("() => !document.getElementById('kg-panel').hidden")
+    shared = o.js("() => location.hash")
+    assert "view=matrix" in shared and "condition=sciatica" in shared and "sel=pair" in shared
+
+    o.page.go_back()  # the panel closes
+    o.until("() => document.getElementById('kg-panel').hidden")
+    assert o.js("() => window.kgPage.state.tab") == "matrix"
+    o.page.go_back()  # back to the graph
+    o.until("() => !document.getElementById('kg-graph-view').hidden")
+    o.page.go_back()  # no_benefit ticked again
+    o.until("() => document.querySelector('#kg-f-verdict input[data-value=\"no_benefit\"]').checked")
+    assert o.js("() => document.getElementById('kg-f-condition').value") == "sciatica"
+    assert o.drawn_nodes() == sciatica
+    o.page.go_back()  # all conditions
+    o.until("() => document.getElementById('kg-f-condition').value === ''")
+    assert o.drawn_nodes() == everything
+    o.page.go_forward()
+    o.until("() => document.getElementById('kg-f-condition').value === 'sciatica'")
+    assert o.drawn_nodes() == sciatica  # the dropdown and the drawing agree
+
+    # the shared link opens the page as it was: matrix, Sciatica, no_benefit unticked, the pair's panel open
+    fresh = open_page(Path(str(pages["basic"])), ready=False)
+    fresh.page.goto(pages["basic"].as_uri() + shared)
+    fresh.until("() => !!(window.kgPage && window.kgPage.ready)")
+    assert fresh.js("() => window.kgPage.state.tab") == "matrix"
+    assert fresh.js("() => document.getElementById('kg-f-condition').value") == "sciatica"
+    assert not fresh.js("() => document.querySelector('#kg-f-verdict input[data-value=\"no_benefit\"]').checked")
+    assert fresh.js("() => document.getElementById('kg-panel-kind').textContent") == "Treatment → condition"
+    assert "Discectomy" in fresh.panel()
+    assert fresh.js("() => document.querySelectorAll('#kg-matrix thead button[data-column]').length") == 1
+
+
+def test_a_trimmed_page_says_true_things(open_page: Callable[..., Opened], pages: dict[str, Path]) -> None:
+    o = open_page(pages["trimmed"])
+    data = island(o)
+    carried = {e["to"] for e in data["edges"] if e["kind"] == "evidence"} | {
+        e["from"] for e in data["edges"] if e["kind"] == "evidence"}
+    basic = kg.load(BASIC)
+    ev = basic.dataset.evidence
+    left_out = sorted(set(ev["treatment"].astype(str)) - {k.split(":", 1)[1] for k in carried if k.startswith("treatment:")})
+    assert left_out, "the fixture must leave some treatment's statements out"
+    t = left_out[0]
+    n = int((ev["treatment"].astype(str) == t).sum())
+    o.js("(k) => window.kgPage.focusNode(k)", f"treatment:{t}")
+    text = o.panel()
+    assert "No statements about this treatment" not in text
+    assert f"{n} statement" in text and "not carried in this page" in text and "kg query" in text
+    # the treatment is drawn as one with statements, with its lines
+    assert f"treatment:{t}" in o.drawn_nodes()
+    assert any(e.startswith(f"pair:{t}|") for e in o.drawn_edges())
+    # filter counts are the whole data's: the effect counts add up to every statement
+    effects = o.js("() => Array.from(document.querySelectorAll('#kg-f-effect .kg-count')).map(c => Number(c.textContent))")
+    assert sum(effects) == len(ev) == 19
+    verdicts = o.js("() => Array.from(document.querySelectorAll('#kg-f-verdict .kg-count')).map(c => Number(c.textContent))")
+    assert sum(verdicts) == len(basic.summary())
+    # a statement filter cannot judge the pairs whose statements are not carried: the banner says so
+    o.page.click('#kg-f-effect input[data-value="harm"]')
+    banner = o.js("() => document.getElementById('kg-banner').textContent")
+    assert "whose statements this page does not carry" in banner and "hidden" in banner
+
+
+def test_phone_layout_gives_the_view_the_width(open_page: Callable[..., Opened], pages: dict[str, Path]) -> None:
+    o = open_page(pages["bundled"], width=390, height=844)
+    graph = box(o, "#kg-graph-view")
+    assert graph["width"] >= 380 and graph["height"] >= 600, graph
+    assert not visible(o, "#kg-filters")
+    o.shot("phone-graph-bundled.png")
+    o.page.click("#kg-toggle-filters")  # a drawer over the view
+    assert visible(o, "#kg-filters")
+    assert box(o, "#kg-graph-view")["width"] >= 380
+    o.shot("phone-filters-drawer.png")
+    o.page.click("#kg-filters-close")
+    assert not visible(o, "#kg-filters")
+    o.page.click("#kg-tab-matrix")
+    o.until("() => document.querySelectorAll('#kg-matrix td.kg-cell').length > 0")
+    shown = o.js("""() => Array.from(document.querySelectorAll('#kg-matrix thead button[data-column]'))
+        .filter(b => { const r = b.getBoundingClientRect(); return r.right <= window.innerWidth && r.width > 0; }).length""")
+    assert shown >= 2, "the name column must leave room for conditions"
+    o.shot("phone-matrix-bundled.png")
+    o.page.click('#kg-matrix td.kg-filled')
+    panel = box(o, "#kg-panel")
+    assert panel["width"] >= 340  # the panel overlays the view
+    o.shot("phone-panel.png")
+
+
+def test_filters_refit_the_view_and_nothing_matches_says_so(open_page: Callable[..., Opened],
+                                                            pages: dict[str, Path]) -> None:
+    o = open_page(pages["bundled"])
+    o.page.select_option("#kg-f-condition", "sciatica")
+    o.page.wait_for_timeout(200)
+    canvas = box(o, "#kg-network")
+    xs, ys = [], []
+    for key in o.drawn_nodes():
+        x, y = node_xy(o, key)
+        xs.append(x)
+        ys.append(y)
+        assert 0 <= x <= canvas["width"] and 0 <= y <= canvas["height"], key  # nothing drawn off screen
+    spread = max((max(xs) - min(xs)) / canvas["width"], (max(ys) - min(ys)) / canvas["height"])
+    assert spread > 0.45, f"the {len(xs)} nodes of Sciatica sit in a corner ({spread:.2f} of the canvas)"
+    o.shot("graph-refit-sciatica.png")
+    o.page.click('#kg-f-verdict .kg-mini:text("none")')
+    assert o.drawn_nodes() <= {"condition:sciatica"} and not o.drawn_edges()
+    assert visible(o, "#kg-empty") and "Nothing matches" in o.js("() => document.getElementById('kg-empty').textContent")
+    o.shot("graph-nothing-matches.png")
+    o.page.click("#kg-empty-reset")
+    assert not visible(o, "#kg-empty")
+    assert len(o.drawn_nodes()) > 50
+    o.page.click('#kg-f-verdict .kg-mini:text("none")')
+    o.page.click("#kg-tab-matrix")
+    assert visible(o, "#kg-m-empty")
+    o.page.click("#kg-m-empty-reset")
+    assert not visible(o, "#kg-m-empty")
+
+
+def test_labels_stay_readable_and_sources_stay_off_treatments(open_page: Callable[..., Opened],
+                                                              pages: dict[str, Path]) -> None:
+    o = open_page(pages["bundled"])
+    # a long condition name is wrapped, not cut
+    data = island(o)
+    longest = max((n for n in data["nodes"] if n["kind"] == "condition"), key=lambda n: len(n["label"]))
+    label = o.js("(k) => window.kgPage.network.body.nodes[k].options.label", longest["key"])
+    assert "…" not in label and label.replace("\n", " ").split() == longest["label"].split()
+    # clicking a node keeps its label readable (no refit to a tiny scale)
+    key = "treatment:microdiscectomy"
+    before = o.js("() => window.kgPage.network.getScale()")
+    click_at(o, *node_xy(o, key))
+    o.until("() => !document.getElementById('kg-panel').hidden")
+    o.page.wait_for_timeout(600)
+    scale = o.js("() => window.kgPage.network.getScale()")
+    font = o.js("(k) => window.kgPage.network.body.nodes[k].options.font.size", key)
+    assert scale >= before * 0.98, f"opening the panel shrank the drawing from {before:.2f} to {scale:.2f}"
+    assert font * scale >= 9, f"labels are {font * scale:.1f} px high after a click"
+    # treatment labels do not overlap each other
+    boxes = o.js("""() => { const n = window.kgPage.network; return window.kgPage.drawnNodes()
+        .filter(k => k.startsWith('treatment:')).map(k => { const b = n.getBoundingBox(k); return [k, b.left, b.top, b.right, b.bottom]; }); }""")
+    overlaps = [(a[0], b[0]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+                if a[1] < b[3] - 2 and b[1] < a[3] - 2 and a[2] < b[4] - 2 and b[2] < a[4] - 2]
+    assert len(overlaps) <= len(boxes) // 10, overlaps[:10]
+    # sources, when shown, are placed off the treatments
+    o.page.click("#kg-panel-close")
+    o.page.check("#kg-show-sources")
+    o.page.wait_for_timeout(1500)
+    drawn = o.js("""() => { const n = window.kgPage.network; return window.kgPage.drawnNodes().map(k => {
+        const b = n.getBoundingBox(k); return [k, b.left, b.top, b.right, b.bottom]; }); }""")
+    sources = [b for b in drawn if b[0].startswith("source:")]
+    treatments = [b for b in drawn if b[0].startswith("treatment:")]
+    assert sources
+    on_top = [(s[0], t[0]) for s in sources for t in treatments
+              if s[1] < t[3] - 2 and t[1] < s[3] - 2 and s[2] < t[4] - 2 and t[2] < s[4] - 2]
+    assert not on_top, f"sources drawn over treatments: {on_top[:5]}"
+    o.shot("graph-sources-bundled.png")
+
+
+def test_matrix_sorting_grouped_rich_cells_and_keyboard(open_page: Callable[..., Opened],
+                                                       pages: dict[str, Path]) -> None:
+    o = open_page(pages["bundled"])
+    o.page.click("#kg-tab-matrix")
+    assert o.js("() => document.getElementById('kg-m-group').checked")
+    o.page.click('#kg-matrix button[data-column="sciatica"]')
+    first = o.js("""() => { const tr = document.querySelector('#kg-matrix tbody tr[data-treatment]');
+        const i = Array.from(document.querySelectorAll('#kg-matrix thead tr:last-child th')).findIndex(th =>
+            th.querySelector('button[data-column="sciatica"]'));
+        return tr.children[i].className; }""")
+    assert "kg-filled" in first, "with group-by on, rows with evidence for the sorted column come first"
+    o.shot("matrix-sorted-grouped.png")
+    cell = o.js("""() => { const td = document.querySelector('#kg-matrix td.kg-filled');
+        return {text: td.textContent, label: td.getAttribute('aria-label'), dots: td.querySelectorAll('.kg-tfdot').length}; }""")
+    assert cell["dots"] == 3  # short / medium / long
+    assert "source" in cell["text"] and any(t in cell["text"] for t in ("Guideline", "Reference article", "Patient education", "Blog"))
+    assert cell["label"] and " for " in cell["label"]
+    # keyboard: one tab stop into the grid, arrows move, Enter opens the pair
+    o.page.focus('#kg-matrix td[tabindex="0"]')
+    start = o.js("() => document.activeElement.dataset.pair")
+    o.page.keyboard.press("ArrowDown")
+    moved = o.js("() => document.activeElement.dataset.pair")
+    assert moved and moved != start
+    o.page.keyboard.press("Enter")
+    o.until("() => !document.getElementById('kg-panel').hidden")
+    assert o.js("() => window.kgPage.state.selected") == moved

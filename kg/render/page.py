@@ -52,7 +52,9 @@ MAX_MATRIX_CELLS = 40000
 MAX_STATEMENTS = 50000
 """At most this many statements are carried in the page (a browser parses ~1 KB of JSON per statement):
 those of the treatments with most statements, each treatment whole. The page says so."""
-LABEL_LIMIT = 42
+LABEL_LIMIT = 90
+"""Longer labels are cut with an ellipsis; up to it they are wrapped onto lines of `WRAP_PX` pixels."""
+WRAP_PX = 170
 TABS = ("graph", "matrix")
 
 _BYTE_ESCAPES = ((b"<", b"\\u003c"), (b">", b"\\u003e"), (b"&", b"\\u0026"),
@@ -426,6 +428,7 @@ def _node_frames(dataset: Dataset, fixed: bool) -> pd.DataFrame:
     treatments = pd.DataFrame({
         "id": "treatment:" + t_ids,
         "label": _short(t["label"]),
+        "widthConstraint": _same({"maximum": WRAP_PX}, t.index),
         "shape": category.map({k: s for k, (_l, _c, s) in style.CATEGORY_STYLE.items()}),
         "size": (11 + 4 * n.pow(0.5)).round(1).where(has, 9.0),
         "color": _lookup(pd.Series(list(zip(category, has, strict=True)), index=t.index), colours),
@@ -440,6 +443,7 @@ def _node_frames(dataset: Dataset, fixed: bool) -> pd.DataFrame:
     conditions = pd.DataFrame({
         "id": "condition:" + c_ids,
         "label": _short(c["label"]),
+        "widthConstraint": _same({"maximum": WRAP_PX}, c.index),
         "shape": "box",
         "color": _same({
             "background": style.CONDITION_COLOUR, "border": style.CONDITION_COLOUR, "highlight": c_hl,

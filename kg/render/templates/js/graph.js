@@ -13,13 +13,24 @@ import { updateStatus } from "./status.js";
 import { selectTab } from "./main.js";
 import { syncNodeList } from "./nodelist.js";
 
+/** A scale at which 16 px labels are still about 10 px high. */
+const READABLE_SCALE = 0.62;
+
 function physicsLayout() { const o = app.M.view.options; return !!(o.physics && o.physics.enabled); }
 
-/** The canvas follows its container (the details panel or the filters opened or closed). */
+/** The canvas follows its container (the details panel or the filters opened or closed). vis-network
+ * would scale the drawing with the canvas width (opening the panel made labels a third smaller): the
+ * drawing is refitted when labels stay readable (or lose at most a tenth), else scale and centre are kept. */
 export function resizeNetwork() {
-  if (app.network && !byId("kg-graph-view").hidden) {
-    app.network.setSize("100%", "100%");
-    app.network.redraw();
+  const network = app.network;
+  if (network && !byId("kg-graph-view").hidden) {
+    const scale = network.getScale();
+    const centre = network.getViewPosition();
+    network.setSize("100%", "100%");
+    // everything shown stays in view when that costs little; otherwise the scale is kept
+    fitVisible();
+    if (network.getScale() < Math.min(scale * 0.9, READABLE_SCALE)) { network.moveTo({ position: centre, scale: scale, animation: false }); }
+    network.redraw();
   }
 }
 
@@ -59,8 +70,12 @@ export function buildNetwork() {
   if (physics) {
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({ physics: { enabled: false } });
-      fitVisible();
-      markReady();
+      network.once("afterDrawing", function () {  // labels are measured when first drawn
+        separateLabels();
+        fitVisible();
+        markReady();
+      });
+      network.redraw();
     });
   } else {
     network.once("afterDrawing", function () { markReady(); });
@@ -79,8 +94,48 @@ export function buildNetwork() {
   showEmpty();
 }
 
+/** Physics layout: push apart nodes whose labels overlap (forces see the shapes, not the text; only the
+ * browser knows how wide a label is drawn). A few rounds of moving each overlapping pair apart along the
+ * axis where they overlap least; with `movable`, only those nodes move (the graph the reader knows stays).
+ * Small graphs only (it compares every pair). */
+export function separateLabels(movable) {
+  const network = app.network;
+  const keys = Array.from(app.shownNodes);
+  if (keys.length > 400) { return; }
+  const pos = network.getPositions(keys);
+  const half = {};
+  keys.forEach(function (k) {
+    const b = network.getBoundingBox(k);
+    half[k] = { w: (b.right - b.left) / 2 + 4, h: (b.bottom - b.top) / 2 + 3,
+      dx: (b.left + b.right) / 2 - pos[k].x, dy: (b.top + b.bottom) / 2 - pos[k].y };
+  });
+  const moves = function (k) { return !movable || movable.has(k); };
+  for (let round = 0; round < 80; round++) {
+    let moved = false;
+    for (let i = 0; i < keys.length; i++) {
+      const a = keys[i], ha = half[a];
+      for (let j = i + 1; j < keys.length; j++) {
+        const b = keys[j], hb = half[b];
+        const ma = moves(a), mb = moves(b);
+        if (!ma && !mb) { continue; }
+        const ax = pos[a].x + ha.dx, ay = pos[a].y + ha.dy, bx = pos[b].x + hb.dx, by = pos[b].y + hb.dy;
+        const ox = ha.w + hb.w - Math.abs(ax - bx), oy = ha.h + hb.h - Math.abs(ay - by);
+        if (ox <= 0 || oy <= 0) { continue; }
+        moved = true;
+        const share = ma && mb ? 0.5 : 1;
+        const axis = ox < oy ? "x" : "y";
+        const shift = ((axis === "x" ? ox : oy) * share + 1) * ((axis === "x" ? ax < bx : ay < by) ? 1 : -1);
+        if (ma) { pos[a][axis] -= shift; }
+        if (mb) { pos[b][axis] += shift; }
+      }
+    }
+    if (!moved) { break; }
+  }
+  keys.forEach(function (k) { if (moves(k)) { network.moveNode(k, pos[k].x, pos[k].y); } });
+}
+
 /** Physics layout: a source shown for the first time goes beside the treatments it is cited for, outside
- * them (away from the centre), and is then settled by a short physics run with everything else pinned. */
+ * them (away from the centre); `settleSources` then moves it off any label it lands on. */
 function placeSources(current) {
   if (!physicsLayout() || !app.network) { return []; }
   const M = app.M;
@@ -105,29 +160,49 @@ function placeSources(current) {
   return updates;
 }
 
-function settleSources(keys) {
-  if (!physicsLayout() || !keys.length || !app.api.ready) { return; }
-  const M = app.M;
+/** Move each of `keys` to the free place nearest where it is, on a spiral around it, so that its box
+ * (shape and label) overlaps no other drawn node's box; the other nodes do not move. */
+export function placeFree(keys) {
   const network = app.network;
-  const others = Array.from(app.shownNodes).filter(function (k) { return M.nodeByKey.get(k).kind !== "source"; });
-  const cites = Array.from(app.shownEdges).filter(function (k) { return M.viewEdgeByKey.get(k).kind === "cites"; });
-  app.nodesDS.update(others.map(function (k) { return { id: k, fixed: { x: true, y: true } }; })
-    .concat(keys.map(function (k) { return { id: k, physics: true }; })));
-  app.edgesDS.update(cites.map(function (k) { return { id: k, physics: true }; }));
-  network.setOptions({ physics: { enabled: true, stabilization: { fit: false } } });
-  network.once("stabilized", function () {
-    network.setOptions({ physics: { enabled: false } });
-    app.nodesDS.update(others.map(function (k) { return { id: k, fixed: false }; })
-      .concat(keys.map(function (k) { return { id: k, physics: false }; })));
-    app.edgesDS.update(cites.map(function (k) { return { id: k, physics: false }; }));
-    fitVisible();
+  const others = Array.from(app.shownNodes).filter(function (k) { return keys.indexOf(k) < 0; });
+  const boxes = others.map(function (k) { return network.getBoundingBox(k); });
+  const clash = function (l, t, r, b) {
+    for (let i = 0; i < boxes.length; i++) {
+      const o = boxes[i];
+      if (l < o.right + 4 && o.left - 4 < r && t < o.bottom + 3 && o.top - 3 < b) { return true; }
+    }
+    return false;
+  };
+  keys.forEach(function (k) {
+    const b = network.getBoundingBox(k);
+    const at = network.getPositions([k])[k];
+    for (let i = 0; i < 4000; i++) {
+      const radius = 6 * Math.sqrt(i) * 4, angle = i * 2.39996;
+      const dx = i ? radius * Math.cos(angle) : 0, dy = i ? radius * Math.sin(angle) : 0;
+      if (!clash(b.left + dx, b.top + dy, b.right + dx, b.bottom + dy)) {
+        network.moveNode(k, at.x + dx, at.y + dy);
+        boxes.push({ left: b.left + dx, top: b.top + dy, right: b.right + dx, bottom: b.bottom + dy });
+        return;
+      }
+    }
   });
-  network.stabilize(300);
+}
+
+/** Sources shown for the first time, once drawn (labels measured), move to a free place near them. */
+function settleSources(keys) {
+  if (!physicsLayout() || !app.api.ready) { if (app.api.ready) { fitVisible(); } return; }
+  const network = app.network;
+  network.once("afterDrawing", function () {
+    placeFree(keys);
+    fitVisible();
+    app.api.settled = (app.api.settled || 0) + 1;
+  });
+  network.redraw();
 }
 
 /** "Nothing matches" over the graph, with a way back. */
 export function showEmpty() {
-  const empty = app.current.nodes.size === 0;
+  const empty = app.current.okPairs.size === 0 && app.state.pinned.size === 0;
   byId("kg-empty").hidden = !empty || app.state.tab !== "graph";
 }
 
@@ -143,6 +218,7 @@ export function applyFilters(options) {
     if (app.network) {
       const nodeUpdates = placeSources(current);
       const placedNow = new Set(nodeUpdates.map(function (u) { return u.id; }));
+      const before = app.shownNodes;
       nodeUpdates.forEach(function (u) { u.hidden = false; });
       const edgeUpdates = [];
       current.nodes.forEach(function (k) { if (!app.shownNodes.has(k) && !placedNow.has(k)) { nodeUpdates.push({ id: k, hidden: false }); } });
@@ -153,8 +229,11 @@ export function applyFilters(options) {
       app.shownEdges = new Set(current.edges);
       if (nodeUpdates.length) { app.nodesDS.update(nodeUpdates); }
       if (edgeUpdates.length) { app.edgesDS.update(edgeUpdates); }
-      if (placedNow.size) { settleSources(Array.from(placedNow)); }
-      else if (opts.refit !== false && app.api.ready) { fitVisible(); }
+      const fresh = Array.from(current.nodes).filter(function (k) {
+        return !before.has(k) && app.M.nodeByKey.get(k).kind === "source";
+      });
+      if (fresh.length) { settleSources(fresh); }
+      if (!fresh.length && opts.refit !== false && app.api.ready) { fitVisible(); }
     }
     showEmpty();
     updateStatus();

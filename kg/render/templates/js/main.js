@@ -5,7 +5,7 @@ import { byId } from "./dom.js";
 import { prepare } from "./data.js";
 import { compute, defaultState } from "./filters.js";
 import { buildFilters, syncControls } from "./filterui.js";
-import { applyFilters, buildNetwork, focusNode, resizeNetwork, showEmpty } from "./graph.js";
+import { applyFilters, buildNetwork, focusNode, resizeNetwork, separateLabels, showEmpty } from "./graph.js";
 import { recordState, restoreFromLocation, stateFromLocation } from "./history.js";
 import { initMatrix, renderMatrix } from "./matrix.js";
 import { initNodeList } from "./nodelist.js";
@@ -112,6 +112,7 @@ export function start() {
   window.addEventListener("hashchange", function () { restoreFromLocation(applyState); });
   window.addEventListener("resize", resizeNetwork);
   app.api.focusNode = focusNode;
+  app.api.separateLabels = separateLabels;
   app.api.applyFilters = applyFilters;
   app.api.selectTab = selectTab;
   app.api.showSummary = showSummary;
@@ -120,9 +121,15 @@ export function start() {
     const pos = app.network.getPositions([key])[key];
     return pos ? app.network.canvasToDOM(pos) : null;
   };
+  /** A point on a line, nearest its middle, that no node or label covers (for clicking and hovering it). */
   app.api.edgeMidpoint = function (key) {
     const edge = app.network.body.edges[key];
     if (!edge) { return null; }
+    const steps = [0.5, 0.42, 0.58, 0.35, 0.65, 0.28, 0.72];
+    for (let i = 0; i < steps.length; i++) {
+      const p = app.network.canvasToDOM(edge.edgeType.getPoint(steps[i], edge.edgeType.via));
+      if (app.network.getNodeAt(p) === undefined) { return p; }
+    }
     return app.network.canvasToDOM(edge.edgeType.getPoint(0.5, edge.edgeType.via));
   };
   app.api.drawnNodes = function () { return app.nodesDS.getIds({ filter: function (n) { return !n.hidden; } }); };
