@@ -213,7 +213,7 @@ def test_hover_shows_tooltip_text(open_page: Callable[..., Opened], pages: dict[
     o.until("() => !document.getElementById('kg-tip').hidden")
     assert o.js("() => document.getElementById('kg-tip').dataset.key") == "pair:discectomy|sciatica"
     text = o.tip()
-    for expected in ("Discectomy → Sciatica", "Short-term only", "better at one year only", "Medium",
+    for expected in ("Discectomy → Sciatica", "Benefit fades by the long term", "better at one year only", "Medium",
                      "better at one year", "no difference at four to ten years", "certainty moderate"):
         assert expected in text, expected
     o.shot("graph-hover-edge.png")
