@@ -764,3 +764,57 @@ def test_matrix_sorting_grouped_rich_cells_and_keyboard(open_page: Callable[...,
     o.page.keyboard.press("Enter")
     o.until("() => !document.getElementById('kg-panel').hidden")
     assert o.js("() => window.kgPage.state.selected") == moved
+
+
+# --------------------------------------------------------------------------- issue 11: strength, honest labels
+
+
+def test_page_shows_strength_and_honest_labels(open_page: Callable[..., Opened], pages: dict[str, Path]) -> None:
+    o = open_page(pages["basic"])
+    summary = kg.load(BASIC).summary().set_index(["treatment_id", "condition_id"])
+    expected = summary.loc[("discectomy", "sciatica")]
+    label = {"strong": "Strong", "moderate": "Moderate", "weak": "Weak", "very_weak": "Very weak"}[expected["strength"]]
+    # the pair tooltip
+    mid = o.js("(k) => window.kgPage.edgeMidpoint(k)", "pair:discectomy|sciatica")
+    hover(o, mid["x"], mid["y"])
+    o.until("() => !document.getElementById('kg-tip').hidden")
+    tip = o.tip()
+    assert f"{label} evidence" in tip and expected["why"] in tip
+    # the card in the panel
+    o.js("() => window.kgPage.focusNode('treatment:discectomy')")
+    panel = o.panel()
+    assert f"{label} evidence" in panel and f"Why this strength: {expected['why']}" in panel
+    # no card repeats itself ("Benefit benefit")
+    o.js("() => window.kgPage.focusNode('condition:low-back-pain')")  # every pair of the fixture's back pain
+    heads = o.js("""() => Array.from(document.querySelectorAll('.kg-pair-head')).map(h =>
+        [h.querySelector('.kg-chip').textContent.toLowerCase(), h.querySelector('.kg-headline').textContent.toLowerCase()])""")
+    assert len(heads) >= 5
+    for badge, headline in heads:
+        assert not (headline.strip(" .") and headline.strip(" .") in badge), (badge, headline)
+    # harms said on the badge of every pair whose statements report harm
+    badges = o.js("""() => window.kgPage.model.pairs.filter(p => p.harms).map(p => {
+        window.kgPage.focusNode('treatment:' + p.treatment);
+        const box = document.querySelector('#kg-panel [data-pair="' + CSS.escape(p.key) + '"] .kg-chip');
+        return [p.key, box ? box.textContent : null]; })""")
+    assert badges
+    for key, text in badges:
+        assert text and "harm" in text.lower(), (key, text)
+    # comparator statements are marked as left out of the verdict
+    o.js("() => window.kgPage.focusNode('treatment:spinal-manipulation')")
+    o.page.click("#kg-panel details.kg-pair-details > summary")
+    assert "left out of the verdict" in o.panel()
+    # the matrix cell: strength mark and label, certainty, timeframes
+    o.page.click("#kg-panel-close")
+    o.page.click("#kg-tab-matrix")
+    cell = o.js("""() => document.querySelector('#kg-matrix td[data-pair="pair:discectomy|sciatica"]').textContent""")
+    assert label in cell and f"{expected['certainty']} certainty" in cell
+    o.shot("matrix-strength.png")
+    # the legend and the filter: unticking a strength hides its pairs
+    weak = [f"pair:{t}|{c}" for (t, c), row in summary.iterrows() if row["strength"] == expected["strength"]]
+    o.page.click(f'#kg-f-strength input[data-value="{expected["strength"]}"]')
+    shown = set(o.js("() => Array.from(window.kgPage.current.okPairs)"))
+    assert shown and not shown & set(weak)
+    assert len(shown) == len(summary) - len(weak)
+    o.page.click("#kg-tab-graph")
+    assert "evidence" in o.js("() => document.getElementById('kg-legend').textContent")
+    assert "Very weak" in o.js("() => document.getElementById('kg-legend').textContent")

@@ -33,7 +33,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from kg import network
+from kg import network, verdicts
 from kg.model import BATCH_ROWS, Dataset, row_batches
 from kg.render import assets, layout, matrix, style
 from kg.schema import enum_values
@@ -328,6 +328,21 @@ def _pairs(summary: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
             out[name] = summary[name].to_numpy() if name != "certainty" else summary[name].astype("string").where(
                 summary[name].notna(), out["certainty"]).to_numpy()
     return out
+
+
+
+
+def _vocabulary(with_strength: bool) -> dict[str, list[dict[str, object]]]:
+    """The page's vocabulary (`style.vocabulary`), with the strength grades of `kg.verdicts` when the
+    summary has them."""
+    vocab = style.vocabulary()
+    if with_strength:
+        top = len(verdicts.STRENGTHS) - 1  # marked by filled dots: strongest ●●●, weakest ○○○
+        vocab["strengths"] = [{"value": str(v), "label": verdicts.STRENGTH_LABELS[v],
+                               "description": verdicts.STRENGTH_DESCRIPTIONS[v],
+                               "mark": "●" * (top - i) + "○" * i}
+                              for i, v in enumerate(verdicts.STRENGTHS)]
+    return vocab
 
 
 def _statement_facts(dataset: Dataset, pairs: pd.DataFrame) -> pd.DataFrame:
@@ -634,7 +649,7 @@ def _page_data(graph: EvidenceGraph | Dataset, part: Dataset, options: PageOptio
             "max_edges": int(options.max_edges),
             "max_matrix_cells": int(options.max_matrix_cells),
         },
-        "vocab": style.vocabulary(),
+        "vocab": _vocabulary("strength" in pairs),
         "view": _network(full, part, pairs, fixed),
         "pairs": pairs,
         "statements": _statement_facts(part, pairs),

@@ -28,7 +28,8 @@ export function buildFilters() {
       const box = el("input", { type: "checkbox", checked: state[name].has(v.value), dataset: { value: v.value } });
       let icon = null;
       if (name === "verdicts") { icon = lineIcon(v.color, v.dashed ? "6,4" : null, 4); }
-      else if (name === "effects" || name === "strengths") { icon = v.color ? swatch(v.color) : null; }
+      else if (name === "effects") { icon = swatch(v.color); }
+      else if (name === "strengths") { icon = el("span", { className: "kg-mark", "aria-hidden": "true" }, v.mark); }
       else if (name === "categories") { icon = shapeIcon(v.shape, v.color); }
       else if (name === "source_types") { icon = lineIcon("#6b7280", null, Math.max(1, v.width * 0.7)); }
       const n = counts[v.value] || 0;
@@ -108,7 +109,8 @@ function buildLegend() {
   const strengths = (M.vocab.strengths || []).length ? el("div", { className: "kg-legend-rows" },
     el("div", null, "Strength of the evidence for a pair (in the tooltip, panel, matrix and summary):"),
     M.vocab.strengths.map(function (s) {
-      return el("div", null, el("span", { className: "kg-chip kg-strength kg-strength-" + s.value }, s.label), " " + (s.description || ""));
+      return el("div", null, el("span", { className: "kg-chip kg-strength kg-strength-" + s.value },
+        el("span", { className: "kg-mark", "aria-hidden": "true" }, s.mark), " " + s.label), " " + (s.description || ""));
     })) : null;
   append(legend, kinds, legendLines, strengths);
   updateLegend();

@@ -4,7 +4,7 @@ import { app } from "./app.js";
 import { byId, clear, el } from "./dom.js";
 import { ancestorOf, labelOf, nodeOf, pairOf } from "./data.js";
 import { edgePanel, nodePanel } from "./panel.js";
-import { shapeIcon, TIMEFRAMES } from "./widgets.js";
+import { headlineText, shapeIcon, TIMEFRAMES } from "./widgets.js";
 import { fmt, plural, splitMulti } from "./util.js";
 
 const msort = { mode: "hierarchy", column: null, dir: 1 };
@@ -77,8 +77,10 @@ function filledCell(M, p, treatmentLabel, conditionLabel) {
     role: "button", "aria-label": treatmentLabel + " for " + conditionLabel + ": " + info.label +
       (strength ? ", strength " + strength.label.toLowerCase() : "") + ". " + p.headline + ". " + facts.join(", "),
     title: info.label + ": " + p.headline + " — click for the statements" },
-  el("span", { className: "kg-cell-h" }, p.headline), tf,
-  el("span", { className: "kg-cell-n" }, (strength ? strength.label + " · " : "") + facts.join(" · ")));
+  el("span", { className: "kg-cell-h" }, info.label + (headlineText(p) ? ": " + headlineText(p) : "")), tf,
+  strength ? el("span", { className: "kg-cell-s", title: "Strength of the evidence: " + strength.label.toLowerCase() },
+    el("span", { className: "kg-mark", "aria-hidden": "true" }, strength.mark), " " + strength.label) : null,
+  el("span", { className: "kg-cell-n" }, facts.join(" · ")));
   td.style.backgroundColor = info.color;
   td.style.color = info.text;
   if (strength && p.strength) { td.classList.add("kg-strength-" + p.strength); }

@@ -3,7 +3,7 @@
 import { app } from "./app.js";
 import { append, byId, clear, el } from "./dom.js";
 import { labelOf, nodeOf } from "./data.js";
-import { pairSummaryLine, sortPairs, strengthChip, swatch, timeframeStrip, verdictChip, effectChip } from "./widgets.js";
+import { effectChip, headlineText, pairSummaryLine, sortPairs, strengthChip, swatch, timeframeStrip, verdictChip } from "./widgets.js";
 import { plural, splitMulti } from "./util.js";
 
 function nodeTipLines(n) {
@@ -29,7 +29,7 @@ function nodeTipLines(n) {
   sortPairs(list).slice(0, 6).forEach(function (p) {
     const other = n.kind === "treatment" ? labelOf(M, "condition", p.condition) : labelOf(M, "treatment", p.treatment);
     out.push(el("div", { className: "kg-tip-row" }, swatch(M.info.verdict.get(p.verdict).color), " ",
-      el("strong", null, other), ": " + p.headline));
+      el("strong", null, other), ": " + M.info.verdict.get(p.verdict).label + (headlineText(p) ? " — " + headlineText(p) : "")));
   });
   if (list.length > 6) { out.push(el("div", { className: "kg-muted" }, "… and " + (list.length - 6) + " more")); }
   out.push(el("div", { className: "kg-hint" }, "Click for the statements and quotes."));
@@ -60,7 +60,8 @@ export function tipLines(key, isEdge) {
   if (e.kind === "pair") {
     const p = M.pairByKey.get(key);
     out.push(el("div", { className: "kg-tip-title" }, labelOf(M, "treatment", p.treatment) + " → " + labelOf(M, "condition", p.condition)));
-    out.push(el("div", null, verdictChip(p.verdict, p), " ", strengthChip(p), " " + p.headline));
+    out.push(el("div", null, verdictChip(p.verdict, p), " ", strengthChip(p), " " + headlineText(p)));
+    if (p.why) { out.push(el("div", { className: "kg-muted" }, "Strength: " + p.why)); }
     out.push(timeframeStrip(p));
     out.push(el("div", { className: "kg-muted" }, pairSummaryLine(p)));
     p.statementIds.slice(0, 4).forEach(function (id) { out.push(stmtTipRow(M.stmtById.get(id))); });

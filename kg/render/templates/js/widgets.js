@@ -3,7 +3,7 @@
 import { app } from "./app.js";
 import { append, el, svg } from "./dom.js";
 import { labelOf, nodeOf } from "./data.js";
-import { doiUrl, plural, pmidUrl, safeHref, splitMulti } from "./util.js";
+import { doiUrl, fmt, plural, pmidUrl, safeHref, splitMulti } from "./util.js";
 
 export function link(label, url) {
   const href = safeHref(url);
@@ -30,7 +30,24 @@ export function strengthChip(p) {
   const info = app.M.info.strength.get(p.strength);
   if (!info) { return null; }
   return el("span", { className: "kg-chip kg-strength kg-strength-" + p.strength, title: info.description || "" },
-    "Strength: " + info.label);
+    el("span", { className: "kg-mark", "aria-hidden": "true" }, info.mark), " " + info.label + " evidence");
+}
+
+/** The headline when it says more than the verdict's label ("Benefit" and "benefit" is said once). */
+export function headlineText(p) {
+  const info = app.M.info.verdict.get(p.verdict);
+  const norm = function (t) { return String(t || "").toLowerCase().replace(/[^a-z]+/g, " ").trim(); };
+  return info && norm(info.label) === norm(p.headline) ? "" : p.headline;
+}
+
+/** "2 sources agree, 1 disagrees; 1 related conflict (broader or narrower)" when the summary says so. */
+export function agreementLine(p) {
+  if (p.agreeing_sources === undefined) { return null; }
+  const bits = [plural(p.agreeing_sources, "source") + " " + (p.agreeing_sources === 1 ? "agrees" : "agree")];
+  if (p.disagreeing_sources) { bits.push(fmt(p.disagreeing_sources) + " " + (p.disagreeing_sources === 1 ? "disagrees" : "disagree")); }
+  let text = bits.join(", ");
+  if (p.related_conflicts) { text += "; " + plural(p.related_conflicts, "related conflict") + " (a broader or narrower treatment or condition)"; }
+  return el("p", { className: "kg-small kg-agree" }, text);
 }
 
 export function swatch(colour, dashed) {
@@ -173,13 +190,13 @@ export function notCarried(p) {
 export function pairBlock(p, open, withStatements) {
   const M = app.M;
   const head = el("div", { className: "kg-pair-head" }, verdictChip(p.verdict, p), " ", strengthChip(p), " ",
-    el("span", { className: "kg-headline" }, p.headline));
+    el("span", { className: "kg-headline" }, headlineText(p)));
   const title = el("h3", { className: "kg-pair-title" },
     keyButton(nodeOf(M, "treatment", p.treatment).key, labelOf(M, "treatment", p.treatment)), " → ",
     keyButton(nodeOf(M, "condition", p.condition).key, labelOf(M, "condition", p.condition)));
   const body = el("div", { className: "kg-pair-body" }, timeframeStrip(p),
     el("p", { className: "kg-muted kg-small" }, pairSummaryLine(p)),
-    p.why ? el("p", { className: "kg-small kg-why" }, "Why: " + p.why) : null, notCarried(p));
+    p.why ? el("p", { className: "kg-small kg-why" }, "Why this strength: " + p.why) : null, agreementLine(p), notCarried(p));
   const box = el("section", { className: "kg-pair", dataset: { pair: p.key } });
   if (withStatements === false || !p.statementIds.length) {
     append(box, title, head, body);
