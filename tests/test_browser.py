@@ -818,3 +818,54 @@ def test_page_shows_strength_and_honest_labels(open_page: Callable[..., Opened],
     o.page.click("#kg-tab-graph")
     assert "evidence" in o.js("() => document.getElementById('kg-legend').textContent")
     assert "Very weak" in o.js("() => document.getElementById('kg-legend').textContent")
+
+
+# --------------------------------------------------------------------------- summary of findings
+
+
+def test_summary_of_findings_for_a_condition(open_page: Callable[..., Opened], pages: dict[str, Path],
+                                             tmp_path: Path) -> None:
+    o = open_page(pages["basic"])
+    o.page.select_option("#kg-f-condition", "low-back-pain")
+    o.page.click("#kg-tab-summary")
+    assert "view=summary" in o.js("() => location.hash")
+    rows = o.js("""() => Array.from(document.querySelectorAll('#kg-sof tbody tr')).map(tr => ({
+        pair: tr.dataset.pair, text: tr.textContent}))""")
+    summary = kg.load(BASIC).summary()
+    within = {"low-back-pain", "chronic-low-back-pain", "sciatica"}
+    expected = summary[summary["condition_id"].isin(within)]
+    assert {r["pair"] for r in rows} == {f"pair:{t}|{c}" for t, c in zip(expected["treatment_id"], expected["condition_id"],
+                                                                           strict=True)}
+    # one group of rows per treatment, ranked by verdict (then strength)
+    order = o.js("() => window.kgPage.page.vocab.verdicts.map(v => v.value)")
+    firsts = o.js("() => Array.from(document.querySelectorAll('#kg-sof tbody tr.kg-sof-first')).map(tr => tr.dataset.pair)")
+    assert len(firsts) == expected["treatment_id"].nunique()
+    verdict = {f"pair:{t}|{c}": v for t, c, v in zip(summary["treatment_id"], summary["condition_id"], summary["verdict"],
+                                                     strict=True)}
+    ranks = [order.index(verdict[p]) for p in firsts]
+    assert ranks == sorted(ranks)
+    # narrower conditions are included and marked
+    sciatica = next(r for r in rows if r["pair"] == "pair:gabapentin|sciatica")
+    assert "narrower condition: Sciatica" in sciatica["text"] and "1 conflict" in sciatica["text"]
+    o.shot("summary-low-back-pain.png")
+    # the quotes, one click away
+    o.page.click('#kg-sof button[data-pair="pair:traction|low-back-pain"]')
+    assert "Traction was not more effective than placebo" in o.panel()
+    # evidence on a broader condition is shown as such
+    o.page.click("#kg-panel-close")
+    o.page.select_option("#kg-f-condition", "sciatica")
+    texts = o.js("() => Array.from(document.querySelectorAll('#kg-sof tbody tr')).map(tr => tr.textContent)")
+    assert any("broader condition: Low back pain" in t for t in texts)
+    # CSV from the page
+    with o.page.expect_download() as info:
+        o.page.click("#kg-sof-csv")
+    path = tmp_path / "sof.csv"
+    info.value.save_as(path)
+    csv = pd.read_csv(path)
+    assert list(csv.columns[:4]) == ["treatment", "condition", "scope", "verdict"]
+    assert set(csv["scope"]) == {"self", "broader"}
+    assert len(csv) == len(texts)
+    # printable: only the summary is printed
+    o.page.emulate_media(media="print")
+    assert not visible(o, "#kg-filters") and not visible(o, "#kg-search") and visible(o, "#kg-sof")
+    o.page.emulate_media(media="screen")

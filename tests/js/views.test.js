@@ -48,6 +48,9 @@ test("the summary of findings ranks treatments by verdict and marks narrower and
   assert.deepEqual(nsaid.others.map((x) => x.scope), ["narrower"]);
   const sciatica = summaryRows(M, "sciatica", f.pair);
   assert.ok(sciatica.some((r) => r.broaderOnly && r.treatment === "walk"), "evidence on the broader condition, marked");
+  const chosen = compute(M, defaultState(vocab, { condition: "sciatica" })).filter;
+  assert.ok(!chosen.pair(M.pairByKey.get("pair:walk|back")), "the condition filter leaves broader pairs out");
+  assert.ok(summaryRows(M, "sciatica", chosen.pairAnyCondition).some((r) => r.broaderOnly), "the summary shows them");
   const csv = summaryCsv(M, rows).split("\r\n");
   assert.equal(csv[0].split(",")[0], "treatment");
   assert.equal(csv.length, 1 + 4 + 1, "one line per pair, ending with a line break");

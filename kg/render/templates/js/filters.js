@@ -51,15 +51,15 @@ export function makeFilter(M, state) {
     return state.effects.has(s.effect) && state.timeframes.has(s.timeframe) &&
       state.source_types.has(s.sourceType) && state.certainties.has(s.certainty || "none");
   }
-  function pairOnly(p) {
+  function pairOnly(p, anyCondition) {
     if (!state.verdicts.has(p.verdict)) { return false; }
     if (strengths && !strengths.has(p.strength)) { return false; }
-    if (within && !within.has(p.condition)) { return false; }
+    if (within && !anyCondition && !within.has(p.condition)) { return false; }
     const t = nodeOf(M, "treatment", p.treatment);
     return !t || state.categories.has(t.category);
   }
-  function pair(p) {
-    if (!pairOnly(p)) { return false; }
+  function pair(p, anyCondition) {
+    if (!pairOnly(p, anyCondition)) { return false; }
     if (!stmtActive) { return true; }
     for (let i = 0; i < p.statementIds.length; i++) {
       if (statement(M.stmtById.get(p.statementIds[i]))) { return true; }
@@ -68,7 +68,10 @@ export function makeFilter(M, state) {
   }
   /** A pair that would pass but whose statements this page does not carry, so a statement filter cannot tell. */
   function unknown(p) { return stmtActive && p.statementIds.length < p.statements && pairOnly(p) && !pair(p); }
-  return { statement: statement, pair: pair, unknown: unknown, within: within, stmtActive: stmtActive };
+  /** `pair` without the condition filter (the summary of findings shows broader conditions' evidence too). */
+  function pairAnyCondition(p) { return pair(p, true); }
+  return { statement: statement, pair: pair, pairAnyCondition: pairAnyCondition, unknown: unknown, within: within,
+    stmtActive: stmtActive };
 }
 
 function rankNodes(M, nodes, pinned) {

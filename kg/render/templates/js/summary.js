@@ -4,7 +4,7 @@ import { app } from "./app.js";
 import { append, byId, clear, el } from "./dom.js";
 import { ancestorOf, labelOf, narrower, nodeOf } from "./data.js";
 import { edgePanel, nodePanel } from "./panel.js";
-import { effectChip, strengthChip, verdictChip, TIMEFRAMES } from "./widgets.js";
+import { effectChip, headlineText, strengthChip, verdictChip, TIMEFRAMES } from "./widgets.js";
 import { csvText, plural, splitMulti } from "./util.js";
 
 /** The summary's rows for `condition`: one per treatment, its evidence on the condition and its narrower
@@ -73,7 +73,7 @@ function pairLine(M, x) {
   const cells = [];
   const scope = scopeText(M, x);
   const verdict = el("td", { className: "kg-sof-verdict" }, verdictChip(p.verdict, p), " ", strengthChip(p),
-    el("div", { className: "kg-small" }, p.headline), scope ? el("div", { className: "kg-sof-scope" }, "Evidence on the " + scope) : null);
+    headlineText(p) ? el("div", { className: "kg-small" }, headlineText(p)) : null, scope ? el("div", { className: "kg-sof-scope" }, "Evidence on the " + scope) : null);
   cells.push(verdict);
   TIMEFRAMES.forEach(function (t) {
     const td = el("td", { className: "kg-sof-tf" });
@@ -86,7 +86,8 @@ function pairLine(M, x) {
   cells.push(el("td", null, certainty ? certainty.label : "not stated"));
   cells.push(el("td", null, plural(p.sources, "source"), el("div", { className: "kg-small kg-muted" }, sourceTypes(M, p).join(", "))));
   cells.push(el("td", null, p.conflicts.length ? el("span", { className: "kg-sof-conflict" }, "⚠ " + plural(p.conflicts.length, "conflict")) : "—"));
-  cells.push(el("td", null, el("button", { type: "button", className: "kg-link", dataset: { pair: p.key } }, "Quotes")));
+  cells.push(el("td", null, el("button", { type: "button", className: "kg-link", dataset: { pair: p.key },
+    "aria-label": "Quotes: " + labelOf(M, "treatment", p.treatment) + " for " + labelOf(M, "condition", p.condition) }, "Quotes")));
   return cells;
 }
 
@@ -104,7 +105,7 @@ export function renderSummary() {
   }
   const within = narrower(M, condition);
   const f = app.current.filter;
-  const rows = summaryRows(M, condition, f.pair);
+  const rows = summaryRows(M, condition, f.pairAnyCondition);
   app.summaryRows = rows;
   append(head, el("h2", null, "Summary of findings: " + labelOf(M, "condition", condition)),
     el("p", { className: "kg-small kg-muted" }, plural(rows.length, "treatment") + " with evidence that matches the filters" +
