@@ -751,7 +751,8 @@ def test_matrix_sorting_grouped_rich_cells_and_keyboard(open_page: Callable[...,
     assert "kg-filled" in first, "with group-by on, rows with evidence for the sorted column come first"
     o.shot("matrix-sorted-grouped.png")
     cell = o.js("""() => { const td = document.querySelector('#kg-matrix td.kg-filled');
-        return {text: td.textContent, label: td.getAttribute('aria-label'), dots: td.querySelectorAll('.kg-tfdot').length}; }""")
+        return {text: td.textContent, label: td.querySelector('.kg-visually-hidden').textContent,
+                dots: td.querySelectorAll('.kg-tfdot').length}; }""")
     assert cell["dots"] == 3  # short / medium / long
     assert "source" in cell["text"] and any(t in cell["text"] for t in ("Guideline", "Reference article", "Patient education", "Blog"))
     assert cell["label"] and " for " in cell["label"]
@@ -869,3 +870,58 @@ def test_summary_of_findings_for_a_condition(open_page: Callable[..., Opened], p
     o.page.emulate_media(media="print")
     assert not visible(o, "#kg-filters") and not visible(o, "#kg-search") and visible(o, "#kg-sof")
     o.page.emulate_media(media="screen")
+
+
+# --------------------------------------------------------------------------- accessibility
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(o: Opened) -> list[dict[str, Any]]:
+    """Serious and critical axe-core violations of the page as it is now (axe-core from npm, `npm ci`)."""
+    if not o.js("() => typeof window.axe !== 'undefined'"):
+        o.js(AXE.read_text(encoding="utf-8") + "\n;undefined")
+    result = o.page.evaluate("async () => { const r = await window.axe.run(document, {resultTypes: ['violations']}); "
+                             "return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, "
+                             "nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})); }")
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("width,height", [(1400, 900), (390, 844)])
+def test_axe_finds_no_serious_violations(open_page: Callable[..., Opened], pages: dict[str, Path],
+                                         width: int, height: int) -> None:
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed: run `npm ci` (CI does)")
+    o = open_page(pages["basic"], width=width, height=height)
+    assert axe_violations(o) == []
+    o.js("() => window.kgPage.focusNode('treatment:discectomy')")
+    assert axe_violations(o) == []
+    o.page.click("#kg-panel-close")
+    o.page.click("#kg-tab-matrix")
+    assert axe_violations(o) == []
+    o.page.select_option("#kg-f-condition", "low-back-pain") if width > 800 else o.js(
+        "() => window.kgPage.showSummary('low-back-pain')")
+    o.page.click("#kg-tab-summary")
+    assert axe_violations(o) == []
+
+
+def test_keyboard_reaches_views_and_every_drawn_node(open_page: Callable[..., Opened], pages: dict[str, Path]) -> None:
+    o = open_page(pages["basic"])
+    o.page.keyboard.press("Tab")  # the skip link comes first
+    assert o.js("() => document.activeElement.className") == "kg-skip"
+    o.page.keyboard.press("Enter")
+    assert o.js("() => document.activeElement.id") == "kg-views"
+    labels = o.js("() => Array.from(document.querySelectorAll('#kg-f-verdict .kg-mini')).map(b => b.getAttribute('aria-label'))")
+    assert labels == ["Tick all: every verdict", "Tick none: no verdict"]
+    # the list of drawn nodes stays in step with the canvas
+    o.page.click("#kg-list summary")
+    o.until("() => document.querySelectorAll('#kg-list-items button[data-key]').length > 0")
+    listed = o.js("() => Array.from(document.querySelectorAll('#kg-list-items button[data-key]')).map(b => b.dataset.key)")
+    assert set(listed) == o.drawn_nodes()
+    o.page.select_option("#kg-f-condition", "sciatica")
+    listed = o.js("() => Array.from(document.querySelectorAll('#kg-list-items button[data-key]')).map(b => b.dataset.key)")
+    assert set(listed) == o.drawn_nodes()
+    o.page.focus('#kg-list-items button[data-key="treatment:gabapentin"]')
+    o.page.keyboard.press("Enter")
+    o.until("() => !document.getElementById('kg-panel').hidden")
+    assert o.js("() => window.kgPage.focused") == "treatment:gabapentin"

@@ -43,8 +43,8 @@ export function buildFilters() {
       list.appendChild(row);
     });
     const what = WHAT[name];
-    const all = el("button", { type: "button", className: "kg-mini", "aria-label": "Tick every " + what }, "all");
-    const none = el("button", { type: "button", className: "kg-mini", "aria-label": "Untick every " + what }, "none");
+    const all = el("button", { type: "button", className: "kg-mini", "aria-label": "Tick all: every " + what }, "all");
+    const none = el("button", { type: "button", className: "kg-mini", "aria-label": "Tick none: no " + what }, "none");
     all.addEventListener("click", function () { setAll(name, true); });
     none.addEventListener("click", function () { setAll(name, false); });
     section.querySelector("h2").appendChild(el("span", { className: "kg-minis" }, all, none));

@@ -74,9 +74,8 @@ function filledCell(M, p, treatmentLabel, conditionLabel) {
   const facts = [plural(p.sources, "source"), best ? best.label : p.best_source_type];
   if (certainty) { facts.push(certainty.label.toLowerCase() + " certainty"); }
   const td = el("td", { className: "kg-cell kg-filled", dataset: { pair: p.key, verdict: p.verdict }, tabindex: "-1",
-    role: "button", "aria-label": treatmentLabel + " for " + conditionLabel + ": " + info.label +
-      (strength ? ", strength " + strength.label.toLowerCase() : "") + ". " + p.headline + ". " + facts.join(", "),
-    title: info.label + ": " + p.headline + " — click for the statements" },
+    role: "button", title: info.label + ": " + p.headline + " — click for the statements" },
+  el("span", { className: "kg-visually-hidden" }, treatmentLabel + " for " + conditionLabel + ": "),
   el("span", { className: "kg-cell-h" }, info.label + (headlineText(p) ? ": " + headlineText(p) : "")), tf,
   strength ? el("span", { className: "kg-cell-s", title: "Strength of the evidence: " + strength.label.toLowerCase() },
     el("span", { className: "kg-mark", "aria-hidden": "true" }, strength.mark), " " + strength.label) : null,
@@ -155,8 +154,8 @@ export function renderMatrix() {
         gaps++;
       } else if (!current.okPairs.has(p.key)) {
         td = el("td", { className: "kg-cell kg-filtered", dataset: { pair: p.key, verdict: p.verdict }, tabindex: "-1",
-          role: "button", "aria-label": n.label + " for " + cLabel + ": statements outside the current filters",
-          title: "Outside the current filters" }, "·");
+          role: "button", title: "Outside the current filters" },
+        el("span", { className: "kg-visually-hidden" }, n.label + " for " + cLabel + ": statements outside the current filters "), "·");
       } else {
         td = filledCell(M, p, n.label, cLabel);
         filled++;
