@@ -482,6 +482,13 @@ def test_large_graph_draws_with_fixed_layout(
     o = open_page(path)
     assert o.js("() => window.kgPage.page.meta.layout") == "fixed"
     assert o.js("() => window.kgPage.network.physics.options.enabled") is False
+    # it opens on an overview: the broadest conditions, each with its statements, readable
+    overview = o.drawn_nodes()
+    assert overview and all(k.startswith("condition:") for k in overview) and len(overview) <= 150
+    assert o.js("() => window.kgPage.network.getScale()") >= 0.5
+    assert "opens on its" in o.js("() => document.getElementById('kg-banner').textContent")
+    o.shot("graph-large-overview.png")
+    o.page.click("#kg-draw-all")  # every node, as before
     assert len(o.drawn_nodes()) == counts["treatments"] + counts["conditions"]
     o.shot("graph-large.png")
     o.page.fill("#kg-search", "Treatment 42")

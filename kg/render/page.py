@@ -34,6 +34,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from kg import network, verdicts
+from kg.hierarchy import Hierarchy
 from kg.model import BATCH_ROWS, Dataset, row_batches
 from kg.render import assets, layout, matrix, style
 from kg.schema import enum_values
@@ -49,9 +50,13 @@ MAX_EDGES = 25000
 """At most this many edges are drawn at once."""
 MAX_MATRIX_CELLS = 40000
 """At most this many matrix cells are drawn at once."""
-MAX_STATEMENTS = 50000
+MAX_STATEMENTS = 20000
 """At most this many statements are carried in the page (a browser parses ~1 KB of JSON per statement):
 those of the treatments with most statements, each treatment whole. The page says so."""
+OVERVIEW_NODES = 150
+"""A large graph opens on its broadest conditions: as many hierarchy levels as fit in this many nodes."""
+OVERVIEW_SPACING = (260.0, 100.0)
+"""Pixels between the overview's conditions, across and down."""
 LABEL_LIMIT = 90
 """Longer labels are cut with an ellipsis; up to it they are wrapped onto lines of `WRAP_PX` pixels."""
 WRAP_PX = 170
@@ -404,11 +409,20 @@ def _filter_counts(full: Dataset, pairs: pd.DataFrame) -> dict[str, dict[str, in
     return counts
 
 
-def _conflicts(conflicts: pd.DataFrame) -> pd.DataFrame:
-    """Each conflict: its pair's key, its kind and the two statements."""
+def _conflicts(conflicts: pd.DataFrame, part: Dataset) -> pd.DataFrame:
+    """Each conflict between two statements the page carries: its pair's key, its kind and the two statements
+    (the number of every pair's conflicts, carried or not, is the pairs' `conflicts` column)."""
     frame = conflicts[["treatment_id", "condition_id", "kind", "evidence_a", "evidence_b"]].astype("string")
+    ids = part.evidence["id"].astype("string")
+    frame = frame[(frame["evidence_a"].isin(ids) & frame["evidence_b"].isin(ids)).to_numpy()]
     return pd.DataFrame({"pair": "pair:" + frame["treatment_id"] + "|" + frame["condition_id"],
                          "kind": frame["kind"], "a": frame["evidence_a"], "b": frame["evidence_b"]})
+
+
+def _conflict_counts(conflicts: pd.DataFrame, pairs: pd.DataFrame) -> np.ndarray:
+    """The number of conflicts of each pair (rows of `pairs`), in the whole data."""
+    keys = "pair:" + conflicts["treatment_id"].astype("string") + "|" + conflicts["condition_id"].astype("string")
+    return pairs["key"].map(keys.value_counts()).fillna(0).astype(int).to_numpy()
 
 
 # --------------------------------------------------------------------------- what vis-network draws
@@ -615,6 +629,33 @@ def carried(dataset: Dataset, limit: int) -> Dataset:
     return replace(dataset, evidence=ev[treatment.isin(keep).to_numpy()].reset_index(drop=True))
 
 
+def _overview(full: Dataset, columns: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """For a large graph's opening overview: each matrix column's overview condition (itself when it is in
+    the overview, else its broader condition in it) and the statements about each condition's subtree.
+
+    The overview is the condition hierarchy's first levels, as many as fit in `OVERVIEW_NODES` (the roots
+    at least)."""
+    h = Hierarchy.of(full.conditions)
+    cut, total = 0, 0
+    for d, level in enumerate(h.levels):
+        total += len(level)
+        if d and total > OVERVIEW_NODES:
+            break
+        cut = d
+    top = np.arange(len(h))
+    statements = h.ids.to_series().map(full.evidence["condition"].astype(str).value_counts()).fillna(0)
+    subtree = statements.to_numpy(dtype=np.int64).copy()
+    for d, level in enumerate(h.levels):
+        if d > cut:
+            top[level] = top[h.parent[level]]
+    for level in reversed(h.levels[1:]):
+        np.add.at(subtree, h.parent[level], subtree[level])
+    ids = h.ids.to_numpy(dtype=object)
+    rows = h.rows(columns["id"].astype(str))
+    return (pd.Series(ids[top[rows]], index=columns.index, dtype="string"),
+            pd.Series(subtree, index=ids, dtype=np.int64))
+
+
 def page_data(graph: EvidenceGraph | Dataset, options: PageOptions | None = None) -> dict[str, Any]:
     """Everything the page's script reads from the `kg-page` island (see the module docstring).
 
@@ -636,10 +677,28 @@ def _page_data(graph: EvidenceGraph | Dataset, part: Dataset, options: PageOptio
     initial = _initial(full, options)
     summary, conflicts = _summary(graph)
     pairs = _pairs(summary, full)
+    pairs["conflicts"] = _conflict_counts(conflicts, pairs)
     n_nodes = len(full.treatments) + len(full.conditions) + len(full.sources)
     fixed = n_nodes > options.layout_threshold
     counts = {"statements": len(full.evidence), "carried": len(part.evidence), "treatments": len(full.treatments),
               "conditions": len(full.conditions), "sources": len(full.sources), "pairs": len(pairs)}
+    axes = matrix.axes(full)
+    view = _network(full, part, pairs, fixed)
+    if fixed:  # a large graph opens on an overview of its broadest conditions, each with its statements
+        axes["columns"]["top"], subtree = _overview(full, axes["columns"])
+        conditions = view["nodes"]["id"].str.startswith("condition:")
+        ids = view["nodes"].loc[conditions, "id"].str.slice(len("condition:"))
+        n = ids.map(subtree).fillna(0).astype(int)
+        view["nodes"].loc[conditions, "label"] = (view["nodes"].loc[conditions, "label"] + "\n"
+                                                  + n.map("{:,} statements".format))
+        # the overview's own places: its conditions in hierarchy order on a grid, read at a normal scale
+        columns = axes["columns"]
+        members = columns.loc[columns["id"] == columns["top"], "id"].reset_index(drop=True)
+        per_row = max(1, int(np.ceil(np.sqrt(len(members) * 0.6))))  # about the shape of a laptop screen
+        k = pd.Series(np.arange(len(members)), index="condition:" + members)
+        slot = view["nodes"]["id"].astype(object).map(k).astype(float)
+        view["nodes"]["ox"] = (slot % per_row * OVERVIEW_SPACING[0]).round(1)
+        view["nodes"]["oy"] = (slot // per_row * OVERVIEW_SPACING[1]).round(1)
     return {
         "meta": {
             "title": options.title or "Evidence graph",
@@ -650,13 +709,13 @@ def _page_data(graph: EvidenceGraph | Dataset, part: Dataset, options: PageOptio
             "max_matrix_cells": int(options.max_matrix_cells),
         },
         "vocab": _vocabulary("strength" in pairs),
-        "view": _network(full, part, pairs, fixed),
+        "view": view,
         "pairs": pairs,
         "statements": _statement_facts(part, pairs),
         "nodes": _node_counts(full, part),
         "counts": _filter_counts(full, pairs),
-        "conflicts": _conflicts(conflicts),
-        "matrix": matrix.axes(full),
+        "conflicts": _conflicts(conflicts, part),
+        "matrix": axes,
         "initial": initial,
     }
 

@@ -48,7 +48,8 @@ export function prepare(data, page) {
   });
   M.pairs.forEach(function (p) {
     p.statementIds = [];
-    p.conflicts = [];
+    p.conflictList = [];
+    if (p.conflicts === undefined) { p.conflicts = 0; }
     M.pairByKey.set(p.key, p);
     pushTo(M.pairsByTreatment, p.treatment, p);
     pushTo(M.pairsByCondition, p.condition, p);
@@ -75,7 +76,7 @@ export function prepare(data, page) {
   });
   tableRows(page.conflicts).forEach(function (c) {
     const p = M.pairByKey.get(c.pair);
-    if (p) { p.conflicts.push([c.kind, c.a, c.b]); }
+    if (p) { p.conflictList.push([c.kind, c.a, c.b]); }
     pushTo(M.conflictsOfStmt, c.a, { kind: c.kind, other: c.b });
     pushTo(M.conflictsOfStmt, c.b, { kind: c.kind, other: c.a });
   });
@@ -85,6 +86,10 @@ export function prepare(data, page) {
     M.sourceCount.set(n.key, n.sources);
   });
   M.columns.forEach(function (c, i) { M.columnPos.set(c.id, i); });
+  // a large graph's overview: each condition's broadest-levels condition (Python's `top` column)
+  M.topOf = new Map();
+  M.columns.forEach(function (c) { if (c.top !== undefined) { M.topOf.set(c.id, c.top); } });
+  M.overview = Array.from(new Set(M.topOf.values()));
   M.viewEdgeByKey = new Map(M.view.edges.map(function (e) { return [e.id, e]; }));
   M.hierarchyEdges = M.view.edges.filter(function (e) { return e.kind === "broader"; });
   return M;

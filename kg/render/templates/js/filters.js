@@ -22,7 +22,7 @@ export function defaultState(vocab, initial) {
   const st = {
     condition: init.condition || "", expanded: !!init.expanded, showHierarchy: init.show_hierarchy !== false,
     showSources: !!init.show_sources, tab: init.tab || "graph", selected: init.focus || null, search: "",
-    pinned: new Set(),
+    pinned: new Set(), everything: false,
   };
   Object.keys(filterLists(vocab)).forEach(function (name) {
     st[name] = new Set(init[name] ? init[name] : allValues(vocab, name));
@@ -84,6 +84,32 @@ function rankNodes(M, nodes, pinned) {
   });
 }
 
+/** A large graph without a chosen condition is drawn as an overview: its broadest conditions that have
+ * matching evidence (with their hierarchy links), plus the neighbourhood of each pinned node (a node found
+ * by search or opened from a panel): the node, the pairs that pass and their other ends. */
+export function isOverview(M, state) { return M.overview.length > 0 && !state.condition && !state.everything; }
+
+function overviewDraw(M, state, okPairs) {
+  const nodes = new Set();
+  const edges = [];
+  const active = filtersActive(state, M.vocab);
+  if (!active) { M.overview.forEach(function (id) { nodes.add(nodeOf(M, "condition", id).key); }); }
+  okPairs.forEach(function (key) { nodes.add(nodeOf(M, "condition", M.topOf.get(M.pairByKey.get(key).condition)).key); });
+  state.pinned.forEach(function (key) {
+    const n = M.nodeByKey.get(key);
+    nodes.add(key);
+    const around = n.kind === "treatment" ? M.pairsByTreatment.get(n.id) : n.kind === "condition" ? M.pairsByCondition.get(n.id) : null;
+    (around || []).forEach(function (p) {
+      if (!okPairs.has(p.key)) { return; }
+      const e = M.viewEdgeByKey.get(p.key);
+      nodes.add(e.from);
+      nodes.add(e.to);
+      edges.push(p.key);
+    });
+  });
+  return { nodes: nodes, edges: edges };
+}
+
 /** Which node and edge keys the graph draws now, after filters and the size cap. */
 export function compute(M, state) {
   const f = makeFilter(M, state);
@@ -95,7 +121,18 @@ export function compute(M, state) {
   M.pairs.forEach(function (p) {
     if (f.pair(p)) { okPairs.add(p.key); } else if (f.unknown(p)) { unknownPairs++; }
   });
+  const overview = isOverview(M, state);
   const citing = new Set();
+  if (overview) {
+    const o = overviewDraw(M, state, okPairs);
+    const drawnEdges = o.edges.slice();
+    if (state.showHierarchy) {
+      M.hierarchyEdges.forEach(function (e) { if (o.nodes.has(e.from) && o.nodes.has(e.to)) { drawnEdges.push(e.id); } });
+    }
+    return { nodes: o.nodes, edges: new Set(drawnEdges), totalNodes: o.nodes.size, totalEdges: drawnEdges.length,
+      matched: o.nodes.size, cappedNodes: false, cappedEdges: false, okPairs: okPairs, active: active,
+      unknownPairs: unknownPairs, filter: f, overview: true };
+  }
   okPairs.forEach(function (key) {
     const p = M.pairByKey.get(key);
     let drawnOne = false;
@@ -141,5 +178,5 @@ export function compute(M, state) {
   if (drawn.length > M.meta.max_edges) { drawn = drawn.slice(0, M.meta.max_edges); cappedEdges = true; }
   return { nodes: nodes, edges: new Set(drawn), totalNodes: totalNodes, totalEdges: totalEdges, matched: matched,
     cappedNodes: cappedNodes, cappedEdges: cappedEdges, okPairs: okPairs, active: active,
-    unknownPairs: unknownPairs, filter: f };
+    unknownPairs: unknownPairs, filter: f, overview: false };
 }

@@ -3,6 +3,7 @@
 /* global vis */
 import { app, busy } from "./app.js";
 import { byId } from "./dom.js";
+import { nodeOf } from "./data.js";
 import { compute } from "./filters.js";
 import { recordState } from "./history.js";
 import { focusInMatrix, renderMatrix } from "./matrix.js";
@@ -60,8 +61,19 @@ export function buildNetwork() {
   M.view.edges.forEach(function (e) { e.hidden = !current.edges.has(e.id); });
   app.shownNodes = new Set(current.nodes);
   app.shownEdges = new Set(current.edges);
-  app.nodesDS = new vis.DataSet(M.view.nodes);
-  app.edgesDS = new vis.DataSet(M.view.edges);
+  // a large graph (placed by Python) starts with only what it draws; the rest is added when first shown
+  const lazy = M.view.fixed;
+  let nodes = lazy ? M.view.nodes.filter(function (n) { return !n.hidden; }) : M.view.nodes;
+  const edges = lazy ? M.view.edges.filter(function (e) { return !e.hidden; }) : M.view.edges;
+  app.inNodes = new Set(nodes.map(function (n) { return n.id; }));
+  app.inEdges = new Set(edges.map(function (e) { return e.id; }));
+  if (lazy) { M.viewNodeById = new Map(M.view.nodes.map(function (n) { return [n.id, n]; })); }
+  if (current.overview) {
+    app.overviewPlaced = true;
+    nodes = nodes.map(function (n) { return n.ox === undefined ? n : Object.assign({}, n, { x: n.ox, y: n.oy }); });
+  }
+  app.nodesDS = new vis.DataSet(nodes);
+  app.edgesDS = new vis.DataSet(edges);
   const physics = physicsLayout();
   if (physics) { byId("kg-graph-note").textContent = "Arranging the graph…"; }
   const network = new vis.Network(byId("kg-network"), { nodes: app.nodesDS, edges: app.edgesDS }, M.view.options);
@@ -75,6 +87,7 @@ export function buildNetwork() {
         fitVisible();
         markReady();
       });
+      if (byId("kg-graph-view").hidden) { markReady(); }  // another view was chosen meanwhile: it is ready
       network.redraw();
     });
   } else {
@@ -88,7 +101,10 @@ export function buildNetwork() {
   network.on("zoom", hideTip);
   network.on("click", function (p) {
     hideTip();
-    if (p.nodes.length) { nodePanel(p.nodes[0]); }
+    const overviewCondition = p.nodes.length && app.current.overview && M.nodeByKey.get(p.nodes[0]).kind === "condition" &&
+      !app.state.pinned.has(p.nodes[0]);
+    if (overviewCondition) { openCondition(M.nodeByKey.get(p.nodes[0]).id); }
+    else if (p.nodes.length) { nodePanel(p.nodes[0]); }
     else if (p.edges.length) { edgePanel(p.edges[0]); }
   });
   showEmpty();
@@ -200,6 +216,43 @@ function settleSources(keys) {
   network.redraw();
 }
 
+/** The overview's conditions go to their own grid (`ox`, `oy` from Python) while the overview is shown, and
+ * back to their places in the whole graph after. */
+function placeOverview(on) {
+  const M = app.M;
+  app.overviewPlaced = on;
+  const moves = [];
+  M.overview.forEach(function (id) {
+    const key = nodeOf(M, "condition", id).key;
+    const n = M.viewNodeById ? M.viewNodeById.get(key) : null;
+    if (!n || n.ox === undefined || !app.inNodes.has(key)) { return; }
+    moves.push({ id: key, x: on ? n.ox : n.x, y: on ? n.oy : n.y });
+  });
+  if (moves.length) { app.nodesDS.update(moves); }
+  if (app.api.ready) { fitVisible(); }
+}
+
+/** From the overview into one condition: its subtree's treatments drawn, its panel open. */
+export function openCondition(id) {
+  app.state.condition = id;
+  app.api.syncControls();
+  applyFilters({ record: false });
+  nodePanel(nodeOf(app.M, "condition", id).key);
+}
+
+/** Updates for items to show, as DataSet updates, or adds for items a lazy DataSet does not hold yet. */
+function split(updates, inSet, lookup) {
+  const add = [], change = [];
+  updates.forEach(function (u) {
+    if (inSet.has(u.id)) { change.push(u); return; }
+    if (u.hidden === true) { return; }
+    const item = Object.assign({}, lookup(u.id), u);
+    inSet.add(u.id);
+    add.push(item);
+  });
+  return { add: add, change: change };
+}
+
 /** "Nothing matches" over the graph, with a way back. */
 export function showEmpty() {
   const empty = app.current.okPairs.size === 0 && app.state.pinned.size === 0;
@@ -212,7 +265,8 @@ export function applyFilters(options) {
   const opts = options || {};
   const slow = app.M.pairs.length + app.M.statements.length > 20000 && !opts.quiet;
   busy(function () {
-    const current = compute(app.M, app.state);
+    const M = app.M;
+    const current = compute(M, app.state);
     app.current = current;
     app.api.current = current;
     if (app.network) {
@@ -227,14 +281,19 @@ export function applyFilters(options) {
       app.shownEdges.forEach(function (k) { if (!current.edges.has(k)) { edgeUpdates.push({ id: k, hidden: true }); } });
       app.shownNodes = new Set(current.nodes);
       app.shownEdges = new Set(current.edges);
-      if (nodeUpdates.length) { app.nodesDS.update(nodeUpdates); }
-      if (edgeUpdates.length) { app.edgesDS.update(edgeUpdates); }
+      const n = split(nodeUpdates, app.inNodes, function (id) { return M.viewNodeById ? M.viewNodeById.get(id) : { id: id }; });
+      const e = split(edgeUpdates, app.inEdges, function (id) { return M.viewEdgeByKey.get(id); });
+      if (n.add.length) { app.nodesDS.add(n.add); }
+      if (n.change.length) { app.nodesDS.update(n.change); }
+      if (e.add.length) { app.edgesDS.add(e.add); }
+      if (e.change.length) { app.edgesDS.update(e.change); }
       const fresh = Array.from(current.nodes).filter(function (k) {
         return !before.has(k) && app.M.nodeByKey.get(k).kind === "source";
       });
       if (fresh.length) { settleSources(fresh); }
       if (!fresh.length && opts.refit !== false && app.api.ready) { fitVisible(); }
     }
+    if (app.network && M.overview.length && current.overview !== app.overviewPlaced) { placeOverview(current.overview); }
     showEmpty();
     updateStatus();
     syncNodeList();
@@ -243,6 +302,7 @@ export function applyFilters(options) {
     if (app.state.tab === "matrix") { renderMatrix(); }
     if (app.state.tab === "summary") { renderSummary(); }
     if (opts.record !== false) { recordState(); }
+    app.api.applied = (app.api.applied || 0) + 1;
   }, slow);
 }
 

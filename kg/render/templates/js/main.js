@@ -5,7 +5,7 @@ import { byId } from "./dom.js";
 import { prepare } from "./data.js";
 import { compute, defaultState } from "./filters.js";
 import { buildFilters, syncControls } from "./filterui.js";
-import { applyFilters, buildNetwork, focusNode, resizeNetwork, separateLabels, showEmpty } from "./graph.js";
+import { applyFilters, buildNetwork, focusNode, openCondition, resizeNetwork, separateLabels, showEmpty } from "./graph.js";
 import { recordState, restoreFromLocation, stateFromLocation } from "./history.js";
 import { initMatrix, renderMatrix } from "./matrix.js";
 import { initNodeList } from "./nodelist.js";
@@ -114,6 +114,8 @@ export function start() {
   app.api.focusNode = focusNode;
   app.api.separateLabels = separateLabels;
   app.api.applyFilters = applyFilters;
+  app.api.syncControls = syncControls;
+  app.api.openCondition = openCondition;
   app.api.selectTab = selectTab;
   app.api.showSummary = showSummary;
   app.api.compute = function () { return compute(M, app.state); };

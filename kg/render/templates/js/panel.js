@@ -138,6 +138,11 @@ export function nodePanel(key, record) {
   if (n.kind === "treatment") { treatmentPanel(n); }
   else if (n.kind === "condition") { conditionPanel(n); }
   else if (n.kind === "source") { sourcePanel(n); }
+  if (app.current.overview && n.kind !== "source" && !app.state.pinned.has(key)) {
+    const body = byId("kg-panel-body");
+    body.insertBefore(el("button", { type: "button", className: "kg-more", dataset: { expand: key } },
+      "Show its neighbourhood in the graph"), body.children[1] || null);
+  }
   if (record !== false) { recordState(); }
 }
 
@@ -173,6 +178,13 @@ export function initPanel() {
   byId("kg-panel-body").addEventListener("click", function (ev) {
     const target = ev.target.closest ? ev.target.closest("button[data-key]") : null;
     if (target) { focusNode(target.dataset.key); return; }
+    const expand = ev.target.closest ? ev.target.closest("button[data-expand]") : null;
+    if (expand) {
+      app.state.pinned.add(expand.dataset.expand);
+      expand.remove();
+      app.api.applyFilters();
+      return;
+    }
     const sof = ev.target.closest ? ev.target.closest("button[data-summary]") : null;
     if (sof) { app.api.showSummary(sof.dataset.summary); }
   });

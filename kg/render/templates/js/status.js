@@ -1,11 +1,17 @@
 /* The status line and the banner: what is drawn, and exactly what the page leaves out. */
 
 import { app } from "./app.js";
-import { byId } from "./dom.js";
+import { byId, el } from "./dom.js";
 import { fmt, plural } from "./util.js";
 
 export function bannerText(M, current, tab) {
   const msgs = [];
+  if (tab === "graph" && current.overview) {
+    const c = M.meta.counts;
+    msgs.push("This graph is large (" + fmt(c.treatments) + " treatments, " + fmt(c.conditions) + " conditions): it opens on its " +
+      plural(M.overview.length, "broadest condition") + ", each with the statements about it and its narrower conditions." +
+      " Click one, choose a condition or search, to see its treatments.");
+  }
   if (tab === "graph" && current.cappedNodes) {
     msgs.push("This graph is large: the drawing shows the " + fmt(current.nodes.size) + " nodes with most statements out of " +
       fmt(current.totalNodes) + " that match. Choose a condition or other filters to see the rest; search shows any node.");
@@ -37,5 +43,17 @@ export function updateStatus() {
   }
   const banner = byId("kg-banner");
   banner.textContent = bannerText(M, current, app.state.tab);
+  if (app.state.tab === "graph" && current.overview) {
+    const all = el("button", { type: "button", className: "kg-banner-button", id: "kg-draw-all" },
+      "Draw every node (slow, up to " + fmt(M.meta.max_nodes) + ")");
+    all.addEventListener("click", function () { app.state.everything = true; app.api.applyFilters(); });
+    banner.appendChild(document.createTextNode(" "));
+    banner.appendChild(all);
+  } else if (app.state.tab === "graph" && app.state.everything && M.overview.length && !app.state.condition) {
+    const back = el("button", { type: "button", className: "kg-banner-button", id: "kg-overview" }, "Back to the overview");
+    back.addEventListener("click", function () { app.state.everything = false; app.api.applyFilters(); });
+    banner.appendChild(document.createTextNode(" "));
+    banner.appendChild(back);
+  }
   banner.hidden = !banner.textContent;
 }

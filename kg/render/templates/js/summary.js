@@ -62,7 +62,7 @@ export function summaryCsv(M, rows) {
       const p = x.pair;
       lines.push([labelOf(M, "treatment", p.treatment), labelOf(M, "condition", p.condition), x.scope,
         p.verdict, p.strength || "", p.short_term || "", p.medium_term || "", p.long_term || "", p.certainty || "",
-        p.sources, splitMulti(p.source_types).join("|"), p.conflicts.length, p.headline]);
+        p.sources, splitMulti(p.source_types).join("|"), p.conflicts, p.headline]);
     });
   });
   return csvText(header, lines);
@@ -85,7 +85,7 @@ function pairLine(M, x) {
   const certainty = M.info.certainty.get(p.certainty);
   cells.push(el("td", null, certainty ? certainty.label : "not stated"));
   cells.push(el("td", null, plural(p.sources, "source"), el("div", { className: "kg-small kg-muted" }, sourceTypes(M, p).join(", "))));
-  cells.push(el("td", null, p.conflicts.length ? el("span", { className: "kg-sof-conflict" }, "⚠ " + plural(p.conflicts.length, "conflict")) : "—"));
+  cells.push(el("td", null, p.conflicts ? el("span", { className: "kg-sof-conflict" }, "⚠ " + plural(p.conflicts, "conflict")) : "—"));
   cells.push(el("td", null, el("button", { type: "button", className: "kg-link", dataset: { pair: p.key },
     "aria-label": "Quotes: " + labelOf(M, "treatment", p.treatment) + " for " + labelOf(M, "condition", p.condition) }, "Quotes")));
   return cells;

@@ -6,7 +6,8 @@ import { allValues, filterLists } from "./filters.js";
 
 export const VIEWS = ["graph", "matrix", "summary"];
 /** The Show toggles: state field, hash name, value when nothing says otherwise. */
-const TOGGLES = [["expanded", "lines", false], ["showHierarchy", "hierarchy", true], ["showSources", "sources", false]];
+const TOGGLES = [["expanded", "lines", false], ["showHierarchy", "hierarchy", true], ["showSources", "sources", false],
+  ["everything", "all", false]];
 
 function sameSet(a, b) { return a.size === b.size && Array.from(a).every(function (v) { return b.has(v); }); }
 
@@ -21,6 +22,7 @@ function encodeFields(state, vocab) {
     }
   });
   TOGGLES.forEach(function (t) { if (state[t[0]] !== t[2]) { q.set(t[1], state[t[0]] ? "on" : "off"); } });
+  if (state.pinned && state.pinned.size) { q.set("open", Array.from(state.pinned).join(",")); }
   if (state.selected) { q.set("sel", state.selected); }
   if (state.search) { q.set("q", state.search); }
   return q.toString();
@@ -44,7 +46,7 @@ export function decodeState(hash, opening, vocab, known) {
   const st = {
     tab: opening.tab, condition: opening.condition, selected: opening.selected, search: "",
     expanded: opening.expanded, showHierarchy: opening.showHierarchy, showSources: opening.showSources,
-    pinned: new Set(),
+    everything: !!opening.everything, pinned: new Set(),
   };
   if (!q.toString()) {
     Object.keys(filterLists(vocab)).forEach(function (name) { st[name] = new Set(opening[name]); });
@@ -61,6 +63,7 @@ export function decodeState(hash, opening, vocab, known) {
     st[name] = new Set(allowed.filter(function (v) { return wanted.indexOf(v) >= 0; }));
   });
   TOGGLES.forEach(function (t) { const v = q.get(t[1]); st[t[0]] = v === null ? t[2] : v === "on"; });
+  st.pinned = new Set((q.get("open") || "").split(",").filter(function (k) { return k && known(k); }));
   const sel = q.get("sel");
   st.selected = sel && known(sel) ? sel : null;
   st.search = q.get("q") || "";
