@@ -22,6 +22,7 @@ import pytest
 
 import kg
 from kg import build as kg_build
+from kg.hierarchy import Hierarchy
 
 pytestmark = pytest.mark.browser
 
@@ -932,3 +933,49 @@ def test_keyboard_reaches_views_and_every_drawn_node(open_page: Callable[..., Op
     o.page.keyboard.press("Enter")
     o.until("() => !document.getElementById('kg-panel').hidden")
     assert o.js("() => window.kgPage.focused") == "treatment:gabapentin"
+
+
+# --------------------------------------------------------------------------- scale: overview, then on demand
+
+
+def test_large_graph_opens_on_an_overview_and_expands_on_demand(
+    open_page: Callable[..., Opened], tmp_path: Path, script: Callable[[str], Any]
+) -> None:
+    folder = tmp_path / "data"
+    script("bench_page").write_synthetic(folder, nodes=2000, seed=3)
+    graph = kg.load(folder)
+    path = tmp_path / "index.html"
+    path.write_text(graph.page_html(max_statements=1500), encoding="utf-8")
+    ev = graph.dataset.evidence
+    o = open_page(path)
+    overview = o.drawn_nodes()
+    roots = set("condition:" + graph.dataset.conditions.loc[graph.dataset.conditions["parent"].isna(), "id"].astype(str))
+    assert roots <= overview and all(k.startswith("condition:") for k in overview)
+    # each overview condition says how many statements it and its narrower conditions have: true counts
+    label = o.js("() => window.kgPage.network.body.nodes['condition:c0'].options.label")
+    under = Hierarchy.of(graph.dataset.conditions).descendants("c0")
+    assert f"{int(ev['condition'].astype(str).isin(under).sum()):,} statements" in label
+    o.shot("graph-overview-2000.png")
+    # a click on a condition draws its neighbourhood: its subtree's pairs
+    click_at(o, *node_xy(o, "condition:c0"))
+    o.until("() => window.kgPage.state.condition === 'c0'")
+    pairs = {e for e in o.drawn_edges() if e.startswith("pair:")}
+    expected = {f"pair:{t}|{c}" for t, c in zip(ev["treatment"].astype(str), ev["condition"].astype(str), strict=True)
+                if c in set(under)}
+    assert pairs == expected
+    o.shot("graph-overview-condition.png")
+    o.page.go_back()
+    o.until("() => window.kgPage.current.overview")
+    # search from the overview: the treatment and its neighbourhood, even one whose quotes are not carried
+    counts = ev["treatment"].astype(str).value_counts()
+    carried = {e["from"] for e in island(o)["edges"] if e["kind"] == "evidence"}
+    t = next(t for t in counts.index[::-1] if f"treatment:{t}" not in carried)
+    o.page.fill("#kg-search", graph.dataset.treatments.set_index("id").loc[t, "label"])
+    o.page.press("#kg-search", "Enter")
+    drawn = o.drawn_nodes()
+    assert f"treatment:{t}" in drawn
+    assert {f"condition:{c}" for c in ev.loc[ev["treatment"].astype(str) == t, "condition"].astype(str)} <= drawn
+    panel = o.panel()
+    assert "No statements about this treatment" not in panel
+    assert f"{int(counts[t])} statement" in panel and "not carried in this page" in panel
+    assert "open=treatment" in o.js("() => location.hash")

@@ -50,13 +50,11 @@ MAX_EDGES = 25000
 """At most this many edges are drawn at once."""
 MAX_MATRIX_CELLS = 40000
 """At most this many matrix cells are drawn at once."""
-MAX_STATEMENTS = 20000
+MAX_STATEMENTS = 15000
 """At most this many statements are carried in the page (a browser parses ~1 KB of JSON per statement):
 those of the treatments with most statements, each treatment whole. The page says so."""
 OVERVIEW_NODES = 150
 """A large graph opens on its broadest conditions: as many hierarchy levels as fit in this many nodes."""
-OVERVIEW_SPACING = (260.0, 100.0)
-"""Pixels between the overview's conditions, across and down."""
 LABEL_LIMIT = 90
 """Longer labels are cut with an ellipsis; up to it they are wrapped onto lines of `WRAP_PX` pixels."""
 WRAP_PX = 170
@@ -691,14 +689,12 @@ def _page_data(graph: EvidenceGraph | Dataset, part: Dataset, options: PageOptio
         n = ids.map(subtree).fillna(0).astype(int)
         view["nodes"].loc[conditions, "label"] = (view["nodes"].loc[conditions, "label"] + "\n"
                                                   + n.map("{:,} statements".format))
-        # the overview's own places: its conditions in hierarchy order on a grid, read at a normal scale
+        # the overview's order: its conditions in hierarchy order (the page sets them on a grid that fits
+        # its width, so that they read on a laptop and on a phone)
         columns = axes["columns"]
         members = columns.loc[columns["id"] == columns["top"], "id"].reset_index(drop=True)
-        per_row = max(1, int(np.ceil(np.sqrt(len(members) * 0.6))))  # about the shape of a laptop screen
         k = pd.Series(np.arange(len(members)), index="condition:" + members)
-        slot = view["nodes"]["id"].astype(object).map(k).astype(float)
-        view["nodes"]["ox"] = (slot % per_row * OVERVIEW_SPACING[0]).round(1)
-        view["nodes"]["oy"] = (slot // per_row * OVERVIEW_SPACING[1]).round(1)
+        view["nodes"]["slot"] = view["nodes"]["id"].astype(object).map(k).astype("Int64")
     return {
         "meta": {
             "title": options.title or "Evidence graph",

@@ -70,7 +70,8 @@ export function buildNetwork() {
   if (lazy) { M.viewNodeById = new Map(M.view.nodes.map(function (n) { return [n.id, n]; })); }
   if (current.overview) {
     app.overviewPlaced = true;
-    nodes = nodes.map(function (n) { return n.ox === undefined ? n : Object.assign({}, n, { x: n.ox, y: n.oy }); });
+    const grid = overviewPositions();
+    nodes = nodes.map(function (n) { return grid.has(n.id) ? Object.assign({}, n, grid.get(n.id)) : n; });
   }
   app.nodesDS = new vis.DataSet(nodes);
   app.edgesDS = new vis.DataSet(edges);
@@ -91,7 +92,10 @@ export function buildNetwork() {
       network.redraw();
     });
   } else {
-    network.once("afterDrawing", function () { markReady(); });
+    network.once("afterDrawing", function () {
+      if (app.current.overview) { fitOverview(); }
+      markReady();
+    });
   }
   network.on("hoverNode", function (p) { showTip(p.node, false, p.pointer.DOM); });
   network.on("hoverEdge", function (p) { showTip(p.edge, true, p.pointer.DOM); });
@@ -216,28 +220,57 @@ function settleSources(keys) {
   network.redraw();
 }
 
-/** The overview's conditions go to their own grid (`ox`, `oy` from Python) while the overview is shown, and
- * back to their places in the whole graph after. */
+/** The overview's conditions go to a grid of their own while the overview is shown (in Python's `slot`
+ * order, as many columns as the canvas width reads well), and back to their places in the whole graph
+ * after. A grid too tall for the canvas is shown from its top at a readable scale (scroll to see more). */
+const OVERVIEW_CELL = [240, 90];
+
+function overviewColumns() {
+  return Math.max(2, Math.min(8, Math.floor(byId("kg-network").clientWidth / (OVERVIEW_CELL[0] * 0.8))));
+}
+
+function overviewPositions() {
+  const M = app.M;
+  const cols = overviewColumns();
+  const out = new Map();
+  M.overview.forEach(function (id) {
+    const n = M.viewNodeById ? M.viewNodeById.get(nodeOf(M, "condition", id).key) : null;
+    if (n && n.slot !== undefined) {
+      out.set(n.id, { x: (n.slot % cols) * OVERVIEW_CELL[0], y: Math.floor(n.slot / cols) * OVERVIEW_CELL[1] });
+    }
+  });
+  return out;
+}
+
+function fitOverview() {
+  fitVisible();
+  if (app.network.getScale() >= READABLE_SCALE) { return; }
+  const box = byId("kg-network");
+  const cols = overviewColumns();
+  const scale = Math.min(0.8, box.clientWidth / (cols * OVERVIEW_CELL[0]));
+  app.network.moveTo({ position: { x: (cols - 1) * OVERVIEW_CELL[0] / 2, y: (box.clientHeight / 2 - 50) / scale },
+    scale: scale, animation: false });
+}
+
 function placeOverview(on) {
   const M = app.M;
   app.overviewPlaced = on;
+  const grid = overviewPositions();
   const moves = [];
-  M.overview.forEach(function (id) {
-    const key = nodeOf(M, "condition", id).key;
-    const n = M.viewNodeById ? M.viewNodeById.get(key) : null;
-    if (!n || n.ox === undefined || !app.inNodes.has(key)) { return; }
-    moves.push({ id: key, x: on ? n.ox : n.x, y: on ? n.oy : n.y });
+  grid.forEach(function (xy, key) {
+    if (!app.inNodes.has(key)) { return; }
+    const n = M.viewNodeById.get(key);
+    moves.push({ id: key, x: on ? xy.x : n.x, y: on ? xy.y : n.y });
   });
   if (moves.length) { app.nodesDS.update(moves); }
-  if (app.api.ready) { fitVisible(); }
+  if (app.api.ready) { if (on) { fitOverview(); } else { fitVisible(); } }
 }
 
 /** From the overview into one condition: its subtree's treatments drawn, its panel open. */
 export function openCondition(id) {
   app.state.condition = id;
   app.api.syncControls();
-  applyFilters({ record: false });
-  nodePanel(nodeOf(app.M, "condition", id).key);
+  applyFilters({ record: false, after: function () { nodePanel(nodeOf(app.M, "condition", id).key); } });
 }
 
 /** Updates for items to show, as DataSet updates, or adds for items a lazy DataSet does not hold yet. */
@@ -260,7 +293,8 @@ export function showEmpty() {
 }
 
 /** Recompute what passes, then update the drawing, the matrix, the summary and the status line.
- * `refit` (default true) fits the view to what is now shown. */
+ * `refit` (default true) fits the view to what is now shown; `record` (default true) writes the URL hash;
+ * `after` runs once it is done (a large graph's work waits for the busy indicator to be painted). */
 export function applyFilters(options) {
   const opts = options || {};
   const slow = app.M.pairs.length + app.M.statements.length > 20000 && !opts.quiet;
@@ -291,7 +325,7 @@ export function applyFilters(options) {
         return !before.has(k) && app.M.nodeByKey.get(k).kind === "source";
       });
       if (fresh.length) { settleSources(fresh); }
-      if (!fresh.length && opts.refit !== false && app.api.ready) { fitVisible(); }
+      if (!fresh.length && opts.refit !== false && app.api.ready) { if (current.overview) { fitOverview(); } else { fitVisible(); } }
     }
     if (app.network && M.overview.length && current.overview !== app.overviewPlaced) { placeOverview(current.overview); }
     showEmpty();
@@ -302,6 +336,7 @@ export function applyFilters(options) {
     if (app.state.tab === "matrix") { renderMatrix(); }
     if (app.state.tab === "summary") { renderSummary(); }
     if (opts.record !== false) { recordState(); }
+    if (opts.after) { opts.after(); }
     app.api.applied = (app.api.applied || 0) + 1;
   }, slow);
 }
