@@ -1,6 +1,6 @@
 """The interactive page (index.html): graph and evidence matrix in one self-contained file.
 
-`render_page(graph, **options)` returns the whole HTML document. It carries:
+`render_page(dataset, **options)` returns the whole HTML document. It carries:
 
 - the contract's data island, `<script type="application/json" id="kg-data">`
   with `{"nodes": [...], "edges": [...]}` (one node per treatment, condition and
@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -38,9 +38,6 @@ from kg.hierarchy import Hierarchy
 from kg.model import BATCH_ROWS, Dataset, row_batches
 from kg.render import assets, layout, matrix, style
 from kg.schema import enum_values
-
-if TYPE_CHECKING:
-    from kg.api import EvidenceGraph
 
 LAYOUT_THRESHOLD = 400
 """Above this many nodes, positions are computed in Python and physics is off."""
@@ -280,12 +277,12 @@ def island_pieces(dataset: Dataset) -> Iterator[bytes]:
 # --------------------------------------------------------------------------- the summary's pairs
 
 
-def _summary(graph: EvidenceGraph | Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from kg import summary
+def _summary(dataset: Dataset, summary: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The summary's pairs (`summary` when the caller computed it already) and the conflicts."""
+    from kg import summary as summaries
 
-    dataset = graph if isinstance(graph, Dataset) else graph.dataset
-    pairs = summary.summarise(dataset) if isinstance(graph, Dataset) else graph.summary()
-    return pairs, summary.conflicts(dataset)
+    pairs = summaries.summarise(dataset) if summary is None else summary
+    return pairs, summaries.conflicts(dataset)
 
 
 STRENGTH_COLUMNS = ("strength", "certainty", "agreeing_sources", "disagreeing_sources", "related_conflicts", "why")
@@ -311,19 +308,19 @@ def _pairs(summary: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
                           "certainty": np.where(certainty >= 0, certainty, 99), "type": type_code,
                           "harm": ev["effect"].astype(str).eq("harm").to_numpy()})
     grouped = stmts.groupby(["treatment", "condition"], sort=False)
-    types = stmts[["treatment", "condition", "type"]].drop_duplicates().sort_values("type", kind="stable")
+    distinct = stmts[["treatment", "condition", "type"]].drop_duplicates().sort_values("type", kind="stable")
     names = np.array(enum_values("source_type"), dtype=object)
-    types = types.assign(type=names[types["type"].to_numpy()]).groupby(["treatment", "condition"])["type"].agg("|".join)
+    type_lists = distinct.assign(type=names[distinct["type"].to_numpy()]).groupby(
+        ["treatment", "condition"])["type"].agg("|".join)
     facts = pd.DataFrame({"statements": grouped.size(), "best_certainty": grouped["certainty"].min(),
-                          "source_types": types, "harms": grouped["harm"].any()}).reset_index()
+                          "source_types": type_lists, "harms": grouped["harm"].any()}).reset_index()
     merged = keys.merge(facts, on=["treatment", "condition"], how="left")
     certainties = np.array(enum_values("certainty"), dtype=object)
     code = merged["best_certainty"].fillna(99).astype(int).to_numpy()
     found = code < len(certainties)
     out = pd.concat([keys, rest], axis=1)
     out["statements"] = merged["statements"].fillna(0).astype(int).to_numpy()
-    out["certainty"] = pd.Series(np.where(found, certainties[np.minimum(code, len(certainties) - 1)], None),
-                                 dtype="string")
+    out["certainty"] = pd.Series(certainties[np.minimum(code, len(certainties) - 1)], dtype="string").where(found)
     out["source_types"] = merged["source_types"].astype("string").to_numpy()
     out["harms"] = merged["harms"].fillna(False).astype(bool).to_numpy()
     for name in STRENGTH_COLUMNS:
@@ -608,10 +605,6 @@ def _environment() -> Environment:
     )
 
 
-def _dataset(graph: EvidenceGraph | Dataset) -> Dataset:
-    return graph if isinstance(graph, Dataset) else graph.dataset
-
-
 def carried(dataset: Dataset, limit: int) -> Dataset:
     """The dataset with only the statements the page carries: all of them up to `limit`; past it, those
     of the treatments with most statements (ties in file order), each treatment with all of its
@@ -654,26 +647,25 @@ def _overview(full: Dataset, columns: pd.DataFrame) -> tuple[pd.Series, pd.Serie
             pd.Series(subtree, index=ids, dtype=np.int64))
 
 
-def page_data(graph: EvidenceGraph | Dataset, options: PageOptions | None = None) -> dict[str, Any]:
+def page_data(dataset: Dataset, options: PageOptions | None = None, *,
+              summary: pd.DataFrame | None = None) -> dict[str, Any]:
     """Everything the page's script reads from the `kg-page` island (see the module docstring).
 
     The large parts (`view.nodes`, `view.edges`, `pairs`, `statements`, `nodes`, `conflicts`, `matrix.rows`,
     `matrix.columns`) are DataFrames; in the page they are written as `{"columns": [...], "data": [[...], ...]}`
-    and a null cell means "not set".
+    and a null cell means "not set". `summary` is the dataset's summary when the caller has it already.
     """
     options = options or PageOptions()
-    full = _dataset(graph)
-    return _page_data(graph, carried(full, int(options.max_statements)), options)
+    return _page_data(dataset, carried(dataset, int(options.max_statements)), options, summary)
 
 
-def _page_data(graph: EvidenceGraph | Dataset, part: Dataset, options: PageOptions) -> dict[str, Any]:
-    """`page_data` for the whole graph and the part of it whose statements the page carries (`carried`).
+def _page_data(full: Dataset, part: Dataset, options: PageOptions, summary: pd.DataFrame | None) -> dict[str, Any]:
+    """`page_data` for the whole dataset and the part of it whose statements the page carries (`carried`).
 
     Python computes, the page displays: pairs, verdicts, counts, conflicts and the hierarchy cover the whole
     data; only the statements (their quotes) are limited to `part`."""
-    full = _dataset(graph)
     initial = _initial(full, options)
-    summary, conflicts = _summary(graph)
+    summary, conflicts = _summary(full, summary)
     pairs = _pairs(summary, full)
     pairs["conflicts"] = _conflict_counts(conflicts, pairs)
     n_nodes = len(full.treatments) + len(full.conditions) + len(full.sources)
@@ -724,12 +716,14 @@ def _options_of(options: dict[str, Any]) -> PageOptions:
     return PageOptions(**options)
 
 
-def page_pieces(graph: EvidenceGraph | Dataset, **options: Any) -> Iterator[bytes]:
+def page_pieces(dataset: Dataset, *, summary: pd.DataFrame | None = None, **options: Any) -> Iterator[bytes]:
     """The page as consecutive UTF-8 pieces: the large JSON islands are written a few thousand rows at
-    a time, so a large page never exists as one string (nor, when written to a file, as one bytes object)."""
+    a time, so a large page never exists as one string (nor, when written to a file, as one bytes object).
+    `summary` is the dataset's summary when the caller has it already."""
     opts = _options_of(options)
-    dataset = carried(_dataset(graph), int(opts.max_statements))
-    page = _page_data(graph, dataset, opts)
+    part = carried(dataset, int(opts.max_statements))
+    page = _page_data(dataset, part, opts, summary)
+    dataset = part
     parts = assets.load()
     csp = "; ".join([
         "default-src 'none'",
@@ -765,26 +759,26 @@ def page_pieces(graph: EvidenceGraph | Dataset, **options: Any) -> Iterator[byte
     yield after
 
 
-def render_page_bytes(graph: EvidenceGraph | Dataset, **options: Any) -> bytes:
+def render_page_bytes(dataset: Dataset, *, summary: pd.DataFrame | None = None, **options: Any) -> bytes:
     """`render_page` as UTF-8 bytes."""
-    return b"".join(page_pieces(graph, **options))
+    return b"".join(page_pieces(dataset, summary=summary, **options))
 
 
-def write_page(graph: EvidenceGraph | Dataset, path: str | Path, **options: Any) -> None:
+def write_page(dataset: Dataset, path: str | Path, *, summary: pd.DataFrame | None = None, **options: Any) -> None:
     """Write the page to `path` a piece at a time."""
     with open(path, "wb") as out:
-        for piece in page_pieces(graph, **options):
+        for piece in page_pieces(dataset, summary=summary, **options):
             out.write(piece)
 
 
-def render_page(graph: EvidenceGraph | Dataset, **options: Any) -> str:
-    """The whole self-contained HTML page for `graph` (an EvidenceGraph or a validated Dataset).
+def render_page(dataset: Dataset, *, summary: pd.DataFrame | None = None, **options: Any) -> str:
+    """The whole self-contained HTML page for a validated `dataset` (`summary`: its summary, if computed).
 
     Keyword options are the fields of `PageOptions` (e.g. `focus="condition:sciatica"`,
     `condition="hip-pain"`, `verdicts=["benefit"]`, `tab="matrix"`, `show_sources=True`).
     Raises ValueError for an unknown option, id or enum value.
     """
-    return render_page_bytes(graph, **options).decode("utf-8")
+    return render_page_bytes(dataset, summary=summary, **options).decode("utf-8")
 
 
 __all__ = ["LAYOUT_THRESHOLD", "MAX_NODES", "PageOptions", "island", "page_data", "render_page",
