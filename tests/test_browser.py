@@ -722,7 +722,7 @@ def test_labels_stay_readable_and_sources_stay_off_treatments(open_page: Callabl
     o.until("() => !document.getElementById('kg-panel').hidden")
     o.page.wait_for_timeout(600)
     scale = o.js("() => window.kgPage.network.getScale()")
-    font = o.js("(k) => window.kgPage.network.body.nodes[k].options.font.size", key)
+    font = o.js("(k) => window.kgPage.network.body.nodes[k].labelModule.fontOptions.size", key)  # as drawn
     assert scale >= before * 0.98, f"opening the panel shrank the drawing from {before:.2f} to {scale:.2f}"
     assert font * scale >= 9, f"labels are {font * scale:.1f} px high after a click"
     # treatment labels do not overlap each other

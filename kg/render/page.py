@@ -433,60 +433,61 @@ def _lookup(keys: pd.Series, table: dict[Any, Any]) -> pd.Series:
     return pd.Series(keys.map(table).to_numpy(dtype=object), index=keys.index, dtype=object)
 
 
+def _node_groups() -> dict[str, dict[str, Any]]:
+    """vis-network node groups: what nodes of one kind share (shape, colours, font, margin), written once in
+    the options instead of on every node. Treatments: one group per category, and per category one for
+    treatments without statements of their own (hollow); conditions: roots and the others; sources."""
+    groups: dict[str, dict[str, Any]] = {}
+    wrap = {"maximum": WRAP_PX}
+    for cat, (_l, colour, shape) in style.CATEGORY_STYLE.items():
+        highlight = {"background": colour, "border": "#111111"}
+        for has, suffix in ((True, ""), (False, "-none")):
+            groups[f"{cat}{suffix}"] = {
+                "shape": shape, "borderWidth": 1 if has else 2, "widthConstraint": wrap,
+                "color": {"background": colour if has else "#ffffff", "border": colour,
+                          "highlight": highlight, "hover": highlight},
+                "font": {"size": 16, "color": "#1d2430" if has else "#6b7280"}}
+    c_hl = {"background": "#2f5d94", "border": "#111111"}
+    for name, size, margin in (("condition-root", 20, 10), ("condition", 17, 8)):
+        groups[name] = {"shape": "box", "borderWidth": 1, "margin": margin, "widthConstraint": wrap,
+                        "color": {"background": style.CONDITION_COLOUR, "border": style.CONDITION_COLOUR,
+                                  "highlight": c_hl, "hover": c_hl},
+                        "font": {"size": size, "color": "#ffffff"}}
+    s_hl = {"background": "#f5f0e1", "border": "#111111"}
+    groups["source"] = {"shape": "box", "margin": 6, "font": {"size": 12, "color": "#3b3526"},
+                        "color": {"background": style.SOURCE_COLOUR, "border": "#b5ad95", "highlight": s_hl,
+                                  "hover": s_hl}}
+    return groups
+
+
 def _node_frames(dataset: Dataset, fixed: bool) -> pd.DataFrame:
-    """vis-network nodes: treatments (coloured by category, sized by their statements), conditions, sources."""
+    """vis-network nodes: treatments (their category's group, sized by their statements), conditions,
+    sources; what a kind shares is in its group (`_node_groups`)."""
     ev = dataset.evidence
     t = dataset.treatments
     t_ids = t["id"].astype("string")
     n = t_ids.map(ev["treatment"].astype("string").value_counts()).fillna(0).astype(int)
     has = n > 0
-    category = t["category"].astype(str)
-    highlight = {cat: {"background": colour, "border": "#111111"}
-                 for cat, (_l, colour, _s) in style.CATEGORY_STYLE.items()}
-    colours = {
-        (cat, h): {"background": colour if h else "#ffffff", "border": colour,
-                   "highlight": highlight[cat], "hover": highlight[cat]}
-        for cat, (_l, colour, _s) in style.CATEGORY_STYLE.items() for h in (True, False)
-    }
-    fonts = {True: {"size": 16, "color": "#1d2430"}, False: {"size": 16, "color": "#6b7280"}}
     treatments = pd.DataFrame({
         "id": "treatment:" + t_ids,
         "label": _short(t["label"]),
-        "widthConstraint": _same({"maximum": WRAP_PX}, t.index),
-        "shape": category.map({k: s for k, (_l, _c, s) in style.CATEGORY_STYLE.items()}),
+        "group": t["category"].astype(str) + has.map({True: "", False: "-none"}),
         "size": (11 + 4 * n.pow(0.5)).round(1).where(has, 9.0),
-        "color": _lookup(pd.Series(list(zip(category, has, strict=True)), index=t.index), colours),
-        "borderWidth": has.map({True: 1, False: 2}),
-        "font": _lookup(has, fonts),
     })
     c = dataset.conditions
     c_ids = c["id"].astype("string")
-    root = c["parent"].isna()
     m = c_ids.map(ev["condition"].astype("string").value_counts()).fillna(0).astype(int)
-    c_hl = {"background": "#2f5d94", "border": "#111111"}
     conditions = pd.DataFrame({
         "id": "condition:" + c_ids,
         "label": _short(c["label"]),
-        "widthConstraint": _same({"maximum": WRAP_PX}, c.index),
-        "shape": "box",
-        "color": _same({
-            "background": style.CONDITION_COLOUR, "border": style.CONDITION_COLOUR, "highlight": c_hl,
-            "hover": c_hl}, c.index),
-        "font": _lookup(root, {True: {"size": 20, "color": "#ffffff"}, False: {"size": 17, "color": "#ffffff"}}),
-        "margin": root.map({True: 10, False: 8}),
-        "borderWidth": 1,
+        "group": c["parent"].isna().map({True: "condition-root", False: "condition"}),
         "mass": 2 + m.clip(upper=20) / 4,
     })
     s = dataset.sources
-    s_hl = {"background": "#f5f0e1", "border": "#111111"}
     sources = pd.DataFrame({
         "id": "source:" + s["id"].astype("string"),
         "label": _short(s["title"], 30),
-        "shape": "box",
-        "color": _same({
-            "background": style.SOURCE_COLOUR, "border": "#b5ad95", "highlight": s_hl, "hover": s_hl}, s.index),
-        "font": _same({"size": 12, "color": "#3b3526"}, s.index),
-        "margin": 6,
+        "group": "source",
         "physics": False,
     })
     nodes = pd.concat([treatments, conditions, sources], ignore_index=True)
@@ -577,6 +578,7 @@ def _options(fixed: bool, n_nodes: int) -> dict[str, Any]:
                                    "multiselect": False, "navigationButtons": False, "keyboard": False})
     options["layout"] = {"randomSeed": 7, "improvedLayout": not fixed and n_nodes <= 150}
     options["nodes"] = {"font": {"face": "system-ui, 'Liberation Sans', 'DejaVu Sans', sans-serif"}}
+    options["groups"] = _node_groups()
     if not fixed:
         options["physics"]["stabilization"] = {"enabled": True, "iterations": 700, "updateInterval": 50,
                                                "fit": True}
