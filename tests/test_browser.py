@@ -676,6 +676,10 @@ def test_phone_layout_gives_the_view_the_width(open_page: Callable[..., Opened],
     panel = box(o, "#kg-panel")
     assert panel["width"] >= 340  # the panel overlays the view
     o.shot("phone-panel.png")
+    o.page.click("#kg-panel-close")
+    o.js("() => window.kgPage.showSummary('low-back-pain')")
+    assert o.js("() => { const s = document.querySelector('.kg-sof-scroll'); return s.scrollWidth <= s.clientWidth + 1; }")
+    o.shot("phone-summary-bundled.png")
 
 
 def test_filters_refit_the_view_and_nothing_matches_says_so(open_page: Callable[..., Opened],
@@ -933,6 +937,17 @@ def test_keyboard_reaches_views_and_every_drawn_node(open_page: Callable[..., Op
     o.page.keyboard.press("Enter")
     o.until("() => !document.getElementById('kg-panel').hidden")
     assert o.js("() => window.kgPage.focused") == "treatment:gabapentin"
+    # the canvas takes focus: arrow keys pan, + zooms in
+    o.page.focus("#kg-network .vis-network")
+    before = o.js("() => [window.kgPage.network.getViewPosition().x, window.kgPage.network.getScale()]")
+    o.page.keyboard.down("ArrowRight")
+    o.page.wait_for_timeout(300)
+    o.page.keyboard.up("ArrowRight")
+    o.page.keyboard.down("+")
+    o.page.wait_for_timeout(300)
+    o.page.keyboard.up("+")
+    after = o.js("() => [window.kgPage.network.getViewPosition().x, window.kgPage.network.getScale()]")
+    assert after[0] != before[0] and after[1] > before[1]
 
 
 # --------------------------------------------------------------------------- scale: overview, then on demand

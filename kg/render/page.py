@@ -575,7 +575,9 @@ def _options(fixed: bool, n_nodes: int) -> dict[str, Any]:
     # node's outline); on a large graph the direction is plain anyway (treatment -> condition box).
     options["edges"]["arrows"] = {"to": {"enabled": not fixed, "scaleFactor": 0.55}}
     options["interaction"].update({"hover": True, "tooltipDelay": 120, "hideEdgesOnZoom": fixed,
-                                   "multiselect": False, "navigationButtons": False, "keyboard": False})
+                                   "multiselect": False, "navigationButtons": False,
+                                   # the focused canvas pans with the arrow keys and zooms with + and -
+                                   "keyboard": {"enabled": True, "bindToWindow": False}})
     options["layout"] = {"randomSeed": 7, "improvedLayout": not fixed and n_nodes <= 150}
     options["nodes"] = {"font": {"face": "system-ui, 'Liberation Sans', 'DejaVu Sans', sans-serif"}}
     options["groups"] = _node_groups()

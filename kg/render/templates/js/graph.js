@@ -80,6 +80,15 @@ export function buildNetwork() {
   const network = new vis.Network(byId("kg-network"), { nodes: app.nodesDS, edges: app.edgesDS }, M.view.options);
   app.network = network;
   app.api.network = network;
+  // vis-network's own frame takes focus (Tab reaches it): arrow keys pan, + and - or Page Up/Down zoom
+  const frame = byId("kg-network").querySelector(".vis-network");
+  if (frame) {
+    frame.tabIndex = 0;
+    frame.setAttribute("role", "application");
+    frame.setAttribute("aria-roledescription", "graph");
+    frame.setAttribute("aria-label", "Graph of treatments and conditions: arrow keys pan, plus and minus zoom. " +
+      "The list of the nodes shown, below, reaches each node.");
+  }
   if (physics) {
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({ physics: { enabled: false } });
