@@ -4,7 +4,8 @@ import { defaultState } from "../../kg/render/templates/js/filters.js";
 import { decodeState, encodeState } from "../../kg/render/templates/js/urlstate.js";
 import { vocab } from "./fixture.js";
 
-const known = (key) => ["condition:back", "treatment:nsaid", "pair:nsaid|back"].includes(key);
+const keys = ["condition:back", "treatment:nsaid", "pair:nsaid|back"];
+const known = (kind, key) => (kind ? keys.includes(kind + ":" + key) : keys.includes(key));
 
 test("the plain page has an empty hash and an empty hash opens the plain page", () => {
   const plain = defaultState(vocab, {});

@@ -140,7 +140,7 @@ export function compute(M, state) {
       const s = M.stmtById.get(id);
       if (!f.statement(s)) { return; }
       citing.add(s.cites);
-      if (state.expanded) { edges.push("evidence:" + s.id); drawnOne = true; }
+      if (state.expanded) { edges.push(s.key); drawnOne = true; }
     });
     if (!drawnOne) { edges.push(key); }
   });

@@ -2,12 +2,16 @@
  * (urlstate.js); a hash change restores it. In a sandboxed iframe without history the page still works. */
 
 import { app } from "./app.js";
+import { nodeOf } from "./data.js";
 import { decodeState, encodeState } from "./urlstate.js";
 
 let restoring = false;
 let lastHash = null;
 
-function known(key) { return app.M.nodeByKey.has(key) || app.M.viewEdgeByKey.has(key); }
+function known(kind, key) {
+  if (kind) { return !!nodeOf(app.M, kind, key); }
+  return app.M.nodeByKey.has(key) || app.M.viewEdgeByKey.has(key);
+}
 
 export function currentHash() { return encodeState(app.state, app.opening, app.M.vocab); }
 

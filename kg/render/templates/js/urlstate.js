@@ -39,7 +39,8 @@ export function encodeState(state, opening, vocab) {
 
 /** The state a hash describes. An empty hash is `opening` (the build's options); otherwise a field it does not
  * mention takes its plain value (everything ticked, no condition). Unknown values are dropped
- * (a link from an older page still opens). `known(key)` says whether a node or pair key exists. */
+ * (a link from an older page still opens). `known(kind, id)` says whether a node of that kind has that
+ * id, `known(null, key)` whether a node, pair or line has that key. */
 export function decodeState(hash, opening, vocab, known) {
   const text = String(hash || "").replace(/^#/, "");
   const q = new URLSearchParams(text.indexOf("=") >= 0 ? text : "");  // "#kg-views" is an anchor, not a state
@@ -55,7 +56,7 @@ export function decodeState(hash, opening, vocab, known) {
   const view = q.get("view");
   st.tab = VIEWS.indexOf(view) >= 0 ? view : "graph";
   const condition = q.get("condition");
-  st.condition = condition && known("condition:" + condition) ? condition : "";
+  st.condition = condition && known("condition", condition) ? condition : "";
   Object.keys(filterLists(vocab)).forEach(function (name) {
     const allowed = allValues(vocab, name);
     if (!q.has(name)) { st[name] = new Set(allowed); return; }
@@ -63,9 +64,9 @@ export function decodeState(hash, opening, vocab, known) {
     st[name] = new Set(allowed.filter(function (v) { return wanted.indexOf(v) >= 0; }));
   });
   TOGGLES.forEach(function (t) { const v = q.get(t[1]); st[t[0]] = v === null ? t[2] : v === "on"; });
-  st.pinned = new Set((q.get("open") || "").split(",").filter(function (k) { return k && known(k); }));
+  st.pinned = new Set((q.get("open") || "").split(",").filter(function (k) { return k && known(null, k); }));
   const sel = q.get("sel");
-  st.selected = sel && known(sel) ? sel : null;
+  st.selected = sel && known(null, sel) ? sel : null;
   st.search = q.get("q") || "";
   return st;
 }
