@@ -342,10 +342,12 @@ class Extractor:
                                                   or (kind == "recommendation" and fam == "rec"))
                    for kind, i_s, i_e in ignores):
                 continue
-            if fam in ("effect", "rec", "purpose") and any(a < end and start < b for a, b in taken):
-                continue
             if label == "effect:benefit" and lower[start] in self.purpose_verbs and _after_to(doc, start):
                 label = "purpose"
+            if fam in ("effect", "rec", "purpose") and any(a < end and start < b for a, b in taken):
+                # a term's own words are no cue, except a purpose it states ("medications to relieve pain")
+                if not (label == "purpose" and any(a <= start - 1 and end <= b for a, b in taken)):
+                    continue
             kept.append((label, start, end))
         # longest cue wins within the effect and the recommendation families ("not recommended" over "recommended")
         result: list[tuple[str, int, int]] = []
@@ -678,7 +680,7 @@ class Extractor:
         if found:
             return found
         for c in free:
-            if c.kind != "purpose" or c.start < subject.end:
+            if c.kind != "purpose" or (c.start < subject.end and not subject.start < c.start):
                 continue
             last = subjects[-1]
             between = set(t.lower[last.end:c.start])
