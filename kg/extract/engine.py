@@ -86,6 +86,8 @@ class Mention:
     start_char: int
     end_char: int
     text: str
+    note: str = ""
+    """Why a condition other than the one named was chosen (recorded in the row's cues)."""
 
 
 @dataclass(frozen=True)
@@ -192,7 +194,7 @@ class Extractor:
             if not kind.startswith("_"):
                 groups[f"ignore:{kind}"] = phrases
         for key in ("comparator", "comparator_column", "class_examples", "not_treatment_heads", "conditional",
-                    "cause_of"):
+                    "cause_of", "other_conditions"):
             groups[key] = cues[key]
         groups["ellipsis"] = cues["ellipsis_negation"]["starts"]
         purpose = cues["purpose"]
@@ -239,6 +241,8 @@ class Extractor:
         ups = pd.DataFrame({"id": ids.iloc[pairs["row"]].to_numpy(), "up": ids.iloc[pairs["ancestor"]].to_numpy()})
         self.t_ancestors: dict[str, set[str]] = {str(k): set(v) for k, v in ups.groupby("id")["up"]}
         self.c_children = _children_marks(dataset.conditions)
+        self.c_up = _ancestors_nearest_first(dataset.conditions)
+        """condition -> its ancestors, parent first"""
         labels = dataset.treatments.set_index("id")["label"].astype(str)
         self.t_label = labels.to_dict()
 
@@ -344,10 +348,10 @@ class Extractor:
                 continue
             if label == "effect:benefit" and lower[start] in self.purpose_verbs and _after_to(doc, start):
                 label = "purpose"
-            if fam in ("effect", "rec", "purpose") and any(a < end and start < b for a, b in taken):
-                # a term's own words are no cue, except a purpose it states ("medications to relieve pain")
-                if not (label == "purpose" and any(a <= start - 1 and end <= b for a, b in taken)):
-                    continue
+            # a term's own words are no cue, except a purpose it states ("medications to relieve pain")
+            stated = label == "purpose" and any(a < start and end <= b for a, b in taken)
+            if fam in ("effect", "rec", "purpose") and not stated and any(a < end and start < b for a, b in taken):
+                continue
             kept.append((label, start, end))
         # longest cue wins within the effect and the recommendation families ("not recommended" over "recommended")
         result: list[tuple[str, int, int]] = []
@@ -541,6 +545,7 @@ class Extractor:
         sents = self.sentences(doc)
         for s in sents:
             s.conditions = [c for c in conditions if s.start <= c.start < s.end]
+            s.subjects = [t for t in treatments if s.start <= t.start < s.end]
         out: list[Pending] = []
         previous_subjects: list[Mention] = []
         for i, sent in enumerate(sents):
@@ -566,7 +571,10 @@ class Extractor:
                     continue
                 carried = subjects
                 sentence_subjects = subjects if how == "clause" else sentence_subjects
-                conds, cond_from = self._condition(doc, sents, i, c_start, c_end, heading)
+                conds, cond_from = self._condition(doc, sents, i, c_start, c_end, heading, subjects)
+                if cond_from not in ("clause", "document") and any(c.kind == "other_conditions" for c in clause_cues):
+                    conds = [self._broader(c) for c in conds]
+                    cond_from = "document" if any(c.ident == REFINE for c in conds) else cond_from
                 if how == "previous_clause" and cond_from != "clause" and previous_conds:
                     conds, cond_from = previous_conds  # the same statement goes on: so does its condition
                 previous_conds = (conds, cond_from)
@@ -701,7 +709,7 @@ class Extractor:
         return min(recs, key=distance)
 
     def _condition(self, doc: Doc, sents: list[Sentence], i: int, c_start: int, c_end: int,
-                   heading: list[Mention]) -> tuple[list[Mention], str]:
+                   heading: list[Mention], subjects: list[Mention]) -> tuple[list[Mention], str]:
         sent = sents[i]
         in_clause = [c for c in sent.conditions if c_start <= c.start < c_end]
         if in_clause:
@@ -715,12 +723,51 @@ class Extractor:
             scope |= set(lower[sents[j].start:sents[j].end])
             if sents[j].conditions:
                 found = self._drop_causes(doc, sents[j].conditions)[-1]
+                covering = self._covering(doc, sents, j, found, subjects)
+                if covering is not None:
+                    return [covering], "previous_sentence"
                 return [self._refine(found, scope)], "previous_sentence"
         if sent.conditions:
             return self._drop_causes(doc, sent.conditions), "sentence"
         if heading:
             return [self._refine(heading[-1], scope)], "heading"
         return [Mention(f"{REFINE}{' '.join(sorted(scope))}", 0, 0, 0, 0, "")], "document"
+
+    def _covering(self, doc: Doc, sents: list[Sentence], j: int, found: Mention,
+                  subjects: list[Mention]) -> Mention | None:
+        """The paragraph's topic and a nearer condition that sentence j bound to other treatments,
+        reconciled: the narrowest condition covering both (their lowest common ancestor), or None
+        when sentence j is the topic sentence, speaks of the same treatments or of none, or the two
+        share no ancestor. ('For chronic low back pain, X may help. Y is recommended.' files Y under
+        the paragraph's low back pain, not under the chronic pain X was scoped to.)"""
+        if j == 0 or not sents[0].conditions or not sents[j].subjects:
+            return None
+        if {m.ident for m in subjects} & {m.ident for m in sents[j].subjects}:
+            return None
+        topic = self._drop_causes(doc, sents[0].conditions)[-1]
+        if topic.ident == found.ident:
+            return None
+        ident = self.common_ancestor(topic.ident, found.ident)
+        if ident is None:
+            return None
+        base = topic if ident == topic.ident else found
+        note = f"{ident}, covering the paragraph's {topic.text!r} and the nearer {found.text!r}"
+        return Mention(ident, base.start, base.end, base.start_char, base.end_char, base.text, note)
+
+    def common_ancestor(self, a: str, b: str) -> str | None:
+        """The nearest condition that is `a` or above it and `b` or above it, or None."""
+        above_b = {b, *self.c_up.get(b, ())}
+        return next((c for c in (a, *self.c_up.get(a, ())) if c in above_b), None)
+
+    def _broader(self, cond: Mention) -> Mention:
+        """The condition's parent ('for most other conditions' after sciatica means low back pain), or
+        the text's main condition when it has none."""
+        parent = next(iter(self.c_up.get(cond.ident, ())), None)
+        note = f"'other conditions' than {cond.ident}"
+        if parent:
+            return Mention(parent, cond.start, cond.end, cond.start_char, cond.end_char, cond.text,
+                           f"{parent}: {note}")
+        return Mention(REFINE, 0, 0, 0, 0, "", f"the text's main condition: {note}")
 
     def _refine(self, cond: Mention, words: set[str]) -> Mention:
         """A broader condition named away from the clause, narrowed to the one child whose
@@ -826,6 +873,8 @@ class Extractor:
         if certainty:
             cue_notes.append(f"certainty: {certainty}")
         cue_notes.append(f"treatment from {how.replace('_', ' ')}")
+        if cond.note:
+            cue_notes.append(f"condition {cond.note}")
         summary = "; ".join(dict.fromkeys(parts)) or effect.replace("_", " ")
         hedged = (cue is not None and cue.hedged) or (rec is not None and rec.hedged)
         confidence = (CONDITION_WEIGHT[cond_from] * BASIS_WEIGHT[basis if cue is not None or basis != "cue" else "cue"]
@@ -856,6 +905,15 @@ class Extractor:
             "condition_from": cond_from,
             "cues": "; ".join(cue_notes),
         }
+
+
+def _ancestors_nearest_first(frame: pd.DataFrame) -> dict[str, list[str]]:
+    """Each id's ancestors, nearest first (one ancestor_pairs() walk, read once per folder)."""
+    hierarchy = Hierarchy.of(frame)
+    pairs = hierarchy.ancestor_pairs().sort_values(["row", "distance"], kind="stable")
+    ids = pd.Series(hierarchy.ids)
+    up = pd.DataFrame({"id": ids.iloc[pairs["row"]].to_numpy(), "up": ids.iloc[pairs["ancestor"]].to_numpy()})
+    return {str(k): [str(x) for x in v] for k, v in up.groupby("id", sort=False)["up"]}
 
 
 def _children_marks(conditions: pd.DataFrame) -> dict[str, list[tuple[str, list[set[str]]]]]:

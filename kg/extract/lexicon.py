@@ -252,12 +252,14 @@ def site_terms(frame: pd.DataFrame, rules: Rules) -> dict[str, str]:
     if not named:
         return {}
     hierarchy = Hierarchy.of(frame)
+    shared = {i for ids in named.values() if len(ids) > 1 for i in ids}
+    above = {i: set(hierarchy.ancestors(i)) for i in sorted(shared)}
     out: dict[str, str] = {}
     for phrase, ids in named.items():
         if len(ids) == 1:
             out[phrase] = next(iter(ids))
             continue
-        top = [i for i in ids if all(o == i or i in hierarchy.ancestors(o) for o in ids)]
+        top = [i for i in ids if all(o == i or i in above[o] for o in ids)]
         if len(top) == 1:
             out[phrase] = top[0]
     return out
