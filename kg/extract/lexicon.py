@@ -222,20 +222,21 @@ def variants(term: str, rules: Rules) -> set[str]:
 SITE_SPLIT = re.compile(r",|;|&|\band\b|\bor\b")
 
 
-def site_terms(frame: pd.DataFrame, rules: Rules) -> dict[str, str]:
+def site_terms(frame: pd.DataFrame, rules: Rules, written: pd.DataFrame | None = None) -> dict[str, str]:
     """'<site> pain' for conditions defined as pain (label, synonyms or description) at a body site:
     'leg pain' names sciatica when its body_site is 'lower back and leg'. A phrase several conditions
     share goes to the one that is an ancestor of all the others; without one it names none."""
     if "body_site" not in frame or frame.empty:
         return {}
     symptoms = [str(s).lower() for s in rules.spelling["site_symptoms"]]
-    written = written_terms(frame).groupby("id")["term"].apply(lambda t: " ".join(t.astype(str))).to_dict()
+    terms = written_terms(frame) if written is None else written
+    names = terms.groupby("id")["term"].apply(lambda t: " ".join(t.astype(str))).to_dict()
     description = frame["description"].astype("string").fillna("") if "description" in frame else None
     named: dict[str, set[str]] = {}
     for n, (ident, site) in enumerate(zip(frame["id"].astype(str), frame["body_site"].astype("string"), strict=True)):
         if pd.isna(site) or not str(site).strip():
             continue
-        words = set(re.findall(r"[a-z]+", (written.get(ident, "") + " "
+        words = set(re.findall(r"[a-z]+", (names.get(ident, "") + " "
                                           + (str(description.iloc[n]) if description is not None else "")).lower()))
         said = [s for s in symptoms if s in words]
         if not said:
@@ -286,7 +287,7 @@ def build(frame: pd.DataFrame, kind: str, rules: Rules) -> Lexicon:
             continue
         terms[text] = next(iter(ids))
         tiers[text] = 1
-    for text, ident in site_terms(frame, rules).items():
+    for text, ident in site_terms(frame, rules, written).items():
         if text not in terms and text not in generated and len(text) >= 3:
             terms[text] = ident
             tiers[text] = 2
