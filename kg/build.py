@@ -3,13 +3,12 @@ the target, then move the files into place. Invalid input writes nothing."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
-from kg import export, network, rdf, vocab
+from kg import atomic, export, network, rdf, vocab
 from kg.api import EvidenceGraph
-from kg.atomic import staged
+from kg.errors import OutputError, UsageError
 from kg.problems import ValidationError
 from kg.render import page
 
@@ -23,7 +22,7 @@ OUTPUTS: tuple[str, ...] = (
 )
 
 
-class BuildError(Exception):
+class BuildError(OutputError):
     """The build could not write its outputs (not a data problem)."""
 
 
@@ -56,6 +55,12 @@ def build(
     from kg.api import load
     from kg.store import StoreError, write_store
 
+    check_out(out_dir)
+    vocab.check_base(base)
+    # A swap a killed build left half-done is settled first, even if this build then fails validation.
+    atomic.recover(out_dir)
+    if store is not None:
+        atomic.recover(store)
     graph = load(data_dir, base=base)
     paths = write_outputs(graph, out_dir, progress=progress)
     if store is not None:
@@ -68,14 +73,27 @@ def build(
     return paths
 
 
+def check_out(out_dir: str | Path) -> Path:
+    """The output folder, refusing an empty name (an unset shell variable) and the root folder (UsageError)."""
+    if str(out_dir) == "":
+        raise UsageError("the output folder is an empty name; give a folder, e.g. --out build")
+    out = Path(out_dir)
+    if out.resolve() == out.resolve().parent:
+        raise UsageError(f"{out}: cannot build into the root folder; give a folder, e.g. --out build")
+    return out
+
+
 def write_outputs(
     graph: EvidenceGraph, out_dir: str | Path, *, progress: Callable[[str], None] | None = None
 ) -> list[Path]:
-    out = Path(out_dir)
+    """Write the six outputs into a staging folder beside `out_dir`, then swap them in, all or none
+    (`kg.atomic`: one build at a time per folder, journalled, fsync'd)."""
+    out = check_out(out_dir)
     if out.exists() and not out.is_dir():
         raise BuildError(f"{out}: exists and is not a folder")
-    try:
-        with staged(out, ".build-") as tmp:
+    with atomic.writing(out) as stage:
+        tmp = stage.folder
+        try:
             if progress:
                 progress("graph.nt")
             rdf.write_ntriples(graph.dataset, tmp / "graph.nt", graph.base)
@@ -91,14 +109,10 @@ def write_outputs(
                 serialiser.wait()
             finally:
                 serialiser.stop()
-            if not out.exists():
-                os.replace(tmp, out)
-            else:
-                for name in OUTPUTS:
-                    os.replace(tmp / name, out / name)
-    except OSError as err:
-        raise BuildError(f"{out}: cannot write the build ({err.strerror or err})") from err
+            stage.swap_files(OUTPUTS)
+        except OSError as err:
+            raise BuildError(f"{out}: cannot write the build ({err.strerror or err})") from err
     return [out / name for name in OUTPUTS]
 
 
-__all__ = ["OUTPUTS", "BuildError", "ValidationError", "build", "write_outputs"]
+__all__ = ["OUTPUTS", "BuildError", "ValidationError", "build", "check_out", "write_outputs"]

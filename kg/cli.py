@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from kg.errors import KgError
 from kg.problems import ValidationError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -38,7 +39,28 @@ def _data_arg(parser: argparse.ArgumentParser) -> None:
 def _base_arg(parser: argparse.ArgumentParser) -> None:
     from kg.vocab import DEFAULT_BASE
 
-    parser.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI for entities (default: {DEFAULT_BASE})")
+    parser.add_argument("--base", default=DEFAULT_BASE, type=_base,
+                        help=f"base IRI for entities (default: {DEFAULT_BASE})")
+
+
+def _base(text: str) -> str:
+    from kg.errors import UsageError
+    from kg.vocab import check_base
+
+    try:
+        return check_base(text)
+    except UsageError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _out_dir(text: str) -> Path:
+    from kg.build import check_out
+    from kg.errors import UsageError
+
+    try:
+        return check_out(text)
+    except UsageError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _positive_int(text: str) -> int:
@@ -212,14 +234,15 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
     p = sub.add_parser("build", help="validate, then write graph.ttl/.jsonld/.nt/.graphml, summary.csv, index.html")
     _data_arg(p)
-    p.add_argument("--out", metavar="DIR", type=Path, default=Path("build"), help="output folder (default: build/)")
+    p.add_argument("--out", metavar="DIR", type=_out_dir, default=Path("build"),
+                   help="output folder (default: build/); one build at a time per folder")
     _base_arg(p)
     p.add_argument("--store", metavar="PATH", type=Path, default=None, help="also write a persistent Oxigraph store")
     handlers["build"] = cmd_build
 
     p = sub.add_parser("view", help="open the graph page (index.html) in a web browser, building it first if needed")
     _data_arg(p)
-    p.add_argument("--out", metavar="DIR", type=Path, default=Path("build"), help="build folder (default: build/)")
+    p.add_argument("--out", metavar="DIR", type=_out_dir, default=Path("build"), help="build folder (default: build/)")
     _base_arg(p)
     p.add_argument("--rebuild", action="store_true", help="build even when the page is newer than the data")
     p.add_argument("--no-open", action="store_true", help="only build if needed and print the page's path")
@@ -298,6 +321,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as err:
         _say(f"kg {args.command}: {err}")
         return 1
+    except KgError as err:
+        _say(f"kg {args.command}: {err}")
+        return err.exit_code
     except BrokenPipeError:
         return 1
     except KeyboardInterrupt:

@@ -55,10 +55,7 @@ NTRIPLES = "application/n-triples"
 SPARQL_JSON = "application/sparql-results+json"
 
 _SLUG = re.compile(SLUG)
-# An absolute IRI that can sit between < and > in SPARQL or N-Triples as is: no character that
-# ends an IRI, no white space or control character, no backslash (SPARQL reads \u escapes
-# anywhere in a query, before parsing).
-_SAFE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\x00-\x20\x7f]*")
+_SAFE_IRI = V.SAFE_IRI
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _BLANK_NODE = re.compile(rb"(?m)^_:|\s_:[^\s\"<>]+\s*\.\s*$")
 

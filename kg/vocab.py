@@ -7,11 +7,29 @@ work on any build. This module imports nothing of ours but the schema.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
+from kg.errors import UsageError
 from kg.schema import ENUMS
 
 DEFAULT_BASE = "https://evidence-kg.example/id/"
+
+SAFE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\x00-\x20\x7f]*")
+"""An absolute IRI that can sit between < and > in SPARQL or N-Triples as is: no character that ends an
+IRI, no white space or control character, no backslash (SPARQL reads \\u escapes anywhere in a query)."""
+
+
+def check_base(base: str) -> str:
+    """Return `base` if it is an absolute IRI entity IRIs can be made under; else UsageError (exit 2).
+
+    >>> check_base("https://example.org/id/")
+    'https://example.org/id/'
+    """
+    if not SAFE_IRI.fullmatch(base):
+        raise UsageError(f"the base {base!r} is not an absolute IRI (scheme:..., no spaces, quotes, <, >, "
+                         "{, }, |, ^, ` or backslashes), e.g. https://example.org/id/")
+    return base
 VOCAB = "https://evidence-kg.example/vocab#"
 CONCEPTS = "https://evidence-kg.example/vocab/"
 COLUMN = "https://evidence-kg.example/vocab/column/"
