@@ -83,7 +83,8 @@ def test_builds_killed_at_random_moments_leave_one_build_or_the_other(
     for i in range(KILLS):
         before = hashes(out)
         proc = kg_cmd("build", "--data", str(folders[i % 2]), "--out", str(out))
-        time.sleep(rng.uniform(0.0, duration * 1.1))
+        # Half the kills anywhere in a build, half in its last third, where the swap happens.
+        time.sleep(rng.uniform(0.0, duration * 1.1) if i % 4 < 2 else rng.uniform(duration * 0.7, duration * 1.1))
         proc.send_signal(signal.SIGKILL)
         proc.wait(30)
         mid_swap = atomic.journal_path(out).exists()
@@ -165,7 +166,7 @@ def test_a_failure_at_each_rename_rolls_the_build_back(
         build.write_outputs(kg.load(folders[0]), out)
         calls = [0]
 
-        def failing(a: object, b: object, at: int = k) -> None:
+        def failing(a: object, b: object, at: int = k, calls: list[int] = calls) -> None:
             calls[0] += 1
             if calls[0] == at:
                 raise OSError(28, "No space left on device")
