@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kg.errors import KgError
+from kg.limits import DEFAULT_QUERY_TIMEOUT
 from kg.problems import ValidationError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -127,14 +128,34 @@ def cmd_push(args: argparse.Namespace) -> int:
 
     gsp = remote.check_url(args.gsp, "the Graph Store URL")
     graph = remote.check_iri(args.named_graph or remote.default_graph(args.base), "the named graph")
-    credentials = remote.Credentials.from_env()
+    update = remote.check_url(args.update, "the SPARQL Update URL") if args.update else None
+    client = remote.Client(remote.Credentials.from_env(), timeout=args.timeout,
+                           allow_insecure_basic=args.allow_insecure_basic)
     evidence = kg.load(args.data, base=args.base)
     progress = (lambda sent, total: _say(f"sent {sent} of {total} triples")) if sys.stderr.isatty() else None
     _say(f"pushing into the named graph <{graph}> at {gsp}")
-    report = remote.push(evidence.ntriples, gsp, graph, batch_size=args.batch_size, credentials=credentials,
-                         progress=progress)
+    if update is None:
+        _say("no --update URL: the graph is replaced batch by batch, so readers can see part of it meanwhile")
+    report = remote.push(evidence.ntriples, gsp, graph, batch_size=args.batch_size, batch_bytes=args.batch_bytes,
+                         update_url=update, client=client, progress=progress, notice=_say)
     _say(f"pushed {report.triples} triples in {report.batches} request(s) into <{report.graph}>")
     return 0
+
+
+def _insecure_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--allow-insecure-basic", action="store_true",
+                        help="answer a basic-authentication challenge over plain http (sends the password "
+                             "readable on the way; refused by default)")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {text}")
+    return value
 
 
 def _param(text: str) -> tuple[str, str]:
@@ -193,8 +214,10 @@ def cmd_query(args: argparse.Namespace) -> int:
         if args.endpoint is not None:
             from kg import remote
 
+            client = remote.Client(remote.Credentials.from_env(), timeout=args.timeout,
+                                   allow_insecure_basic=args.allow_insecure_basic)
             answer = remote.query_endpoint(query, args.endpoint, params, named_graph=args.named_graph,
-                                           credentials=remote.Credentials.from_env())
+                                           client=client)
         else:
             if args.named_graph is not None:
                 raise UserError("--named-graph goes with --endpoint")
@@ -206,7 +229,8 @@ def cmd_query(args: argparse.Namespace) -> int:
                 graph = queries.QueryGraph(open_store(args.store), None, origin=str(args.store))
             else:
                 graph = kg.load(args.data).query_graph
-            answer = queries.run(query, graph, params, engine=args.engine)
+            answer = queries.run(query, graph, params, engine=args.engine, allow_service=args.allow_service,
+                                 timeout=args.timeout)
         text = results.format_results(answer, args.format, prefixes=vocab.prefixes())
     except (queries.QueryError, ValueError) as err:
         message = str(err)
@@ -257,8 +281,17 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
                    help="the server's Graph Store Protocol endpoint, e.g. http://host:8890/sparql-graph-crud-auth")
     p.add_argument("--named-graph", metavar="IRI", default=None,
                    help="the graph to replace (default: {base}graph, e.g. https://evidence-kg.example/id/graph)")
-    p.add_argument("--batch-size", metavar="N", type=_positive_int, default=50_000,
-                   help="triples per request (default: 50000)")
+    p.add_argument("--update", metavar="URL", default=None,
+                   help="the server's SPARQL 1.1 Update endpoint, e.g. http://host:8890/sparql-auth: load into a "
+                        "staging graph, then replace the graph in one step (COPY)")
+    p.add_argument("--batch-bytes", metavar="N", type=_positive_int, default=2_000_000,
+                   help="bytes of N-Triples per request (default: 2000000); a batch refused as too large is "
+                        "sent again in halves")
+    p.add_argument("--batch-size", metavar="N", type=_positive_int, default=None,
+                   help="also at most this many triples per request (default: no count limit)")
+    p.add_argument("--timeout", metavar="SECONDS", type=_seconds, default=300.0,
+                   help="the longest one request may take in all (default: 300)")
+    _insecure_arg(p)
     _data_arg(p)
     _base_arg(p)
     handlers["push"] = cmd_push
@@ -300,6 +333,13 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
                    help="table (default), or the W3C SPARQL 1.1 results formats csv, tsv, json")
     p.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph",
                    help="SPARQL engine (default: oxigraph)")
+    p.add_argument("--timeout", metavar="SECONDS", type=_seconds, default=DEFAULT_QUERY_TIMEOUT,
+                   help=f"stop the query after this long (default: {DEFAULT_QUERY_TIMEOUT:g}); with --endpoint, "
+                        "the whole of each request")
+    p.add_argument("--allow-service", action="store_true",
+                   help="let a local query call remote SPARQL services (SERVICE); refused by default, since it "
+                        "sends local data over the network")
+    _insecure_arg(p)
     handlers["query"] = cmd_query
 
     return parser, handlers

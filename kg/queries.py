@@ -32,8 +32,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from kg import rdf
+from kg import limits, rdf
 from kg import vocab as V
+from kg.errors import KgError
 from kg.model import Dataset
 from kg.results import ResultSet, Term
 
@@ -63,8 +64,8 @@ _TOKENS = re.compile(
 )
 
 
-class QueryError(Exception):
-    """A query that cannot be run as asked; the message says why, for a person."""
+class QueryError(KgError):
+    """A query that cannot be run as asked; the message says why, for a person (exit 1)."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,64 @@ class Query:
 def query_variables(text: str) -> frozenset[str]:
     """Names of the variables in a query (outside comments, strings and IRIs)."""
     return frozenset(m.group("var")[1:] for m in _TOKENS.finditer(text) if m.group("var"))
+
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_SERVICE = re.compile(r"(?<![\w:.\-\u00B7])SERVICE(?![\w:\-])(?P<silent>\s+SILENT(?![\w:\-]))?", re.IGNORECASE)
+
+
+def _unescaped(text: str) -> str:
+    """The text as a SPARQL parser reads it: \\u and \\U escapes are decoded anywhere, before parsing."""
+    if "\\" not in text:
+        return text
+    return _ESCAPE.sub(lambda m: chr(min(int(m.group(1) or m.group(2), 16), 0x10FFFF)), text)
+
+
+def _service_calls(text: str) -> list[re.Match[str]]:
+    """Each SERVICE keyword of a query (outside strings, IRIs, comments and variable names), in `_unescaped(text)`."""
+    decoded = _unescaped(text)
+    blank = _TOKENS.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), decoded)
+    return list(_SERVICE.finditer(blank))
+
+
+def uses_service(text: str) -> bool:
+    """Whether a query calls a remote SPARQL service (federation: SERVICE).
+
+    >>> uses_service("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    True
+    >>> uses_service('SELECT ?service { ?service <urn:p> "SERVICE" } # SERVICE')
+    False
+    """
+    return bool(_service_calls(text))
+
+
+def _without_service(text: str) -> str:
+    """The query with each `SERVICE [SILENT]` read as `GRAPH` (same grammar, same columns): checking its
+    syntax with Oxigraph would otherwise call the service, since Oxigraph starts evaluating at once."""
+    calls = _service_calls(text)
+    if not calls:
+        return text
+    out = _unescaped(text)
+    for m in reversed(calls):
+        out = out[: m.start()] + "GRAPH".ljust(m.end() - m.start()) + out[m.end():]
+    return out
+
+
+def refuse_service(query: Query) -> None:
+    """QueryError if a query to be run locally calls a remote service: nothing local reaches the network.
+
+    Checked before anything is evaluated; `kg query --allow-service` skips the check.
+    """
+    calls = _service_calls(query.text)
+    if not calls:
+        return
+    decoded = _unescaped(query.text)
+    at = calls[0].start()
+    line = decoded.count("\n", 0, at) + 1
+    column = at - (decoded.rfind("\n", 0, at) + 1) + 1
+    raise QueryError(f"{query.where}:{line}:{column}: the query calls a remote SPARQL service (SERVICE), which "
+                     "would send requests, with local data in them, over the network; a local query does not do "
+                     "that unless you give --allow-service (allow_service=True)")
 
 
 def parse_header(text: str) -> tuple[str | None, str, tuple[Param, ...]]:
@@ -167,8 +226,9 @@ def check_syntax(text: str, where: str) -> None:
     """
     import pyoxigraph as ox
 
+    text = _without_service(text)
     try:
-        ox.Store().query(text)  # parsed now; evaluated only when iterated
+        ox.Store().query(text)  # parsed now, evaluated on an empty store; SERVICE read as GRAPH
         return
     except SyntaxError as err:
         message = str(err)
@@ -470,16 +530,27 @@ def run(
     graph: QueryGraph | Dataset,
     params: Mapping[str, str] | None = None,
     engine: str = "oxigraph",
+    *,
+    allow_service: bool = False,
+    timeout: float | None = None,
 ) -> ResultSet:
-    """Run a query (a Query, a saved query's name or a .rq path) on a graph with parameters bound as IRIs."""
+    """Run a query (a Query, a saved query's name or a .rq path) on a graph with parameters bound as IRIs.
+
+    A query calling a remote service (SERVICE) is refused unless `allow_service`. With `timeout`
+    (seconds) the query runs in a worker thread: TimeLimitError at the deadline, and Ctrl-C
+    stops the wait at once (`kg.limits.bounded`).
+    """
     if engine not in ENGINES:
         raise QueryError(f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}")
     q = query if isinstance(query, Query) else load_query(query)
+    if not allow_service:
+        refuse_service(q)
     g = graph if isinstance(graph, QueryGraph) else QueryGraph.from_dataset(graph)
     bound = bind_params(q, g, params)
-    if engine == "rdflib":
-        return _run_rdflib(q, g, bound)
-    return _run_oxigraph(q, g, bound)
+    runner = _run_rdflib if engine == "rdflib" else _run_oxigraph
+    if timeout is None:
+        return runner(q, g, bound)
+    return limits.bounded(lambda: runner(q, g, bound), timeout, f"query {q.where}")
 
 
 # --------------------------------------------------------------------------- export
@@ -539,7 +610,9 @@ __all__ = [
     "parse_header",
     "parse_query",
     "query_variables",
+    "refuse_service",
     "run",
     "saved_queries",
     "saved_query",
+    "uses_service",
 ]
