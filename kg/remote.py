@@ -597,8 +597,9 @@ def push(
     With `update_url` (the server's SPARQL 1.1 Update endpoint) the replacement is atomic: the
     batches go into a new staging graph, then one `COPY <staging> TO <graph>` replaces the graph,
     so readers see the old graph or the new one, never part of either, and the staging graph is
-    deleted; a failure leaves the graph as it was and removes the staging graph. Without it, the first batch is a PUT (replacing the
-    graph) and each further batch a POST (appending), and a failure says how much the graph holds.
+    deleted; a failure leaves the graph as it was and removes the staging graph. Without it, the
+    first batch is a PUT (replacing the graph) and each further batch a POST (appending), and a
+    failure says how much the graph holds.
 
     `progress(sent, total)` is called after each request. Blank nodes are refused: a server reads
     each request on its own, so one blank node split across two batches would become two.
