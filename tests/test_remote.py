@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import http.client
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -946,3 +948,167 @@ def test_bulk_load_script_replaces_the_graph(virtuoso: Virtuoso, dba: None) -> N
     assert failed.returncode == 1 and "not loaded" in failed.stderr and "bad.nt" in failed.stderr
     usage = subprocess.run(["bash", str(BULK_LOAD)], capture_output=True, text=True, timeout=30)
     assert usage.returncode == 2 and "--help" in usage.stderr
+
+
+# --------------------------------------------------------------------------- atomic and default pushes on Virtuoso (issue 17)
+
+
+def _update_url(virtuoso: Virtuoso) -> str:
+    return f"{virtuoso.base}/sparql-auth"
+
+
+def _graphs_like(virtuoso: Virtuoso, prefix: str) -> list[str]:
+    """Named graphs on the server whose IRI starts with `prefix` (no default-graph restriction)."""
+    text = f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{prefix}")) }}'
+    body = urllib.parse.urlencode({"query": text}).encode()
+    answer = remote.Client().request("POST", virtuoso.sparql, body, {
+        "Content-Type": "application/x-www-form-urlencoded", "Accept": remote.SPARQL_JSON})
+    return sorted(t.value for (t,) in remote.parse_json_results(answer.body).rows if t is not None)
+
+
+@pytest.mark.slow
+def test_the_default_push_of_30k_statements_with_long_quotes_works_on_a_stock_virtuoso(
+        virtuoso: Virtuoso, dba: None, tmp_path: Path, script: Callable[[str], Any],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Defect 11: 30k statements with quotes of about 400 characters (about 374k triples) failed on the first
+    PUT with the old default (50 000 triples a batch, the body sent before the credentials were settled)."""
+    synth = script("synth")
+    tables = synth.generate(30_000, 11)
+    words = "the patient reported less pain and better function at follow-up; "
+    tables["evidence"]["quote"] = tables["evidence"]["id"].map(lambda i: (i + ": " + words * 7)[:400])
+    folder = synth.write(tmp_path / "data", tables)
+    nt = kg.load(folder).ntriples
+    triples = nt.count(b"\n")
+    assert triples > 300_000
+    graph = "urn:kgtest:defect11"
+    assert cli.main(["push", "--gsp", virtuoso.gsp, "--data", str(folder), "--named-graph", graph]) == 0, \
+        capsys.readouterr().err
+    assert virtuoso.count(graph) == triples
+    assert cli.main(["push", "--gsp", virtuoso.gsp, "--update", _update_url(virtuoso), "--data",
+                     str(FIXTURES / "minimal"), "--named-graph", graph]) == 0
+    assert virtuoso.count(graph) == kg.load(FIXTURES / "minimal").ntriples.count(b"\n")
+    assert _graphs_like(virtuoso, f"{graph}-kg-staging-") == []
+
+
+@pytest.mark.slow
+def test_a_push_killed_at_random_moments_leaves_the_old_graph_or_the_new_one(virtuoso: Virtuoso, dba: None) -> None:
+    graph = "urn:kgtest:killed"
+    sizes = {kg.load(FIXTURES / "minimal").ntriples.count(b"\n"), kg.load().ntriples.count(b"\n")}
+    creds = remote.Credentials.from_env()
+    remote.push(kg.load(FIXTURES / "minimal").ntriples, virtuoso.gsp, graph, update_url=_update_url(virtuoso),
+                credentials=creds)
+    rng = random.Random(5)
+    seen = set()
+    for i in range(8):
+        data = [] if i % 2 else ["--data", str(FIXTURES / "minimal")]
+        proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "push", "--gsp", virtuoso.gsp, "--update",
+                                 _update_url(virtuoso), "--named-graph", graph, "--batch-bytes", "20000", *data],
+                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(rng.uniform(0.3, 2.5))
+        proc.kill()
+        proc.wait(30)
+        time.sleep(0.5)  # let the server finish a request the client was killed in
+        count = virtuoso.count(graph)
+        assert count in sizes, f"kill {i}: the graph holds {count} triples, part of a graph"
+        seen.add(count)
+    leftovers = _graphs_like(virtuoso, f"{graph}-kg-staging-")  # a killed client cannot clean up after itself
+    for staging in leftovers:
+        remote.Client(creds).request("DELETE", remote._with_params(virtuoso.gsp, {"graph": staging}))
+
+
+@pytest.mark.slow
+def test_a_server_failing_at_each_request_of_a_push_leaves_the_old_graph_or_the_new_one(
+        virtuoso: Virtuoso, dba: None) -> None:
+    """A proxy in front of Virtuoso fails the n-th request of a push: refused (HTTP 500, not forwarded), or
+    forwarded with its reply lost; for every n the graph holds the old or the new graph, and the message says
+    which it may be."""
+    graph = "urn:kgtest:failing"
+    creds = remote.Credentials.from_env()
+    old, new = kg.load(FIXTURES / "minimal").ntriples, kg.load().ntriples
+    remote.push(old, virtuoso.gsp, graph, update_url=_update_url(virtuoso), credentials=creds)
+    state: dict[str, Any] = {"n": 0, "fail": 0, "how": "refuse"}
+    target = urllib.parse.urlsplit(virtuoso.base)
+
+    class Proxy(BaseHTTPRequestHandler):
+        def _handle(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else None
+            authorized = "Authorization" in self.headers
+            if authorized:
+                state["n"] += 1
+            failing = authorized and state["n"] == state["fail"]
+            if failing and state["how"] == "refuse":
+                self.send_response(500)
+                self.send_header("Content-Length", "9")
+                self.end_headers()
+                self.wfile.write(b"disk full")
+                return
+            conn = http.client.HTTPConnection(target.hostname, target.port, timeout=120)
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+            conn.request(self.command, self.path, body, headers)
+            answer = conn.getresponse()
+            data = answer.read()
+            if failing:  # forwarded and carried out, but the reply never arrives
+                self.close_connection = True
+                return
+            self.send_response(answer.status)
+            for k, v in answer.getheaders():
+                if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                    self.send_header(k, v)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_PUT = do_POST = do_GET = do_DELETE = do_HEAD = _handle
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    gsp, update = f"{base}/sparql-graph-crud-auth", f"{base}/sparql-auth"
+    sizes = {old.count(b"\n"), new.count(b"\n")}
+    outcomes = []
+    try:
+        for how in ("refuse", "lose the reply"):
+            n = 1
+            while True:
+                remote.push(old, virtuoso.gsp, graph, update_url=_update_url(virtuoso), credentials=creds)
+                state.update(n=0, fail=n, how=how)
+                try:
+                    report = remote.push(new, gsp, graph, update_url=update, batch_bytes=60_000,
+                                         client=remote.Client(creds))
+                except remote.RemoteError as err:
+                    text = str(err)
+                    count = virtuoso.count(graph)
+                    assert count in sizes, (how, n, count)
+                    if "is unchanged" in text:
+                        assert count == old.count(b"\n")
+                        assert "staging graph" in text and "was removed" in text
+                        assert _graphs_like(virtuoso, f"{graph}-kg-staging-") == [], (how, n, text)
+                    else:
+                        assert "did not confirm the COPY" in text and "either the graph it held before" in text
+                        for staging in _graphs_like(virtuoso, f"{graph}-kg-staging-"):  # left for the user
+                            assert staging in text
+                            remote.Client(creds).request("DELETE", remote._with_params(virtuoso.gsp,
+                                                                                       {"graph": staging}))
+                    outcomes.append((how, n, count))
+                    n += 1
+                    continue
+                # the n-th request was past the end, or was the removal of the staging graph after the COPY
+                assert virtuoso.count(graph) == new.count(b"\n")
+                left = _graphs_like(virtuoso, f"{graph}-kg-staging-")
+                if left:
+                    assert any("could not be removed" in note and left[0] in note for note in report.notes)
+                    remote.Client(creds).request("DELETE", remote._with_params(virtuoso.gsp, {"graph": left[0]}))
+                if state["n"] < n:
+                    break
+                n += 1
+            assert n > 3
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        state["fail"] = 0
+    for staging in _graphs_like(virtuoso, f"{graph}-kg-staging-"):
+        remote.Client(creds).request("DELETE", remote._with_params(virtuoso.gsp, {"graph": staging}))
