@@ -291,16 +291,18 @@ class Stage:
         return self.folder / "new"
 
     def swap_files(self, names: Sequence[str]) -> None:
-        """Put the staged files `names` into the target folder (made if absent), all or none."""
+        """Put the staged files `names` into the target folder (made if absent), all or none.
+
+        OSError (nothing changed) when a name is taken by something that is not a file."""
         target = self.target
         if target.exists() and not target.is_dir():
-            raise OutputError(f"{target}: exists and is not a folder")
+            raise NotADirectoryError(errno.ENOTDIR, f"{target} exists and is not a folder")
         for name in names:
             if not (self.folder / name).is_file():
-                raise OutputError(f"{self.folder / name}: was not written")
+                raise FileNotFoundError(errno.ENOENT, f"{self.folder / name} was not written")
             there = target / name
             if there.is_symlink() or (there.exists() and not there.is_file()):
-                raise OutputError(f"{there}: is not a file; move it away to build here")
+                raise IsADirectoryError(errno.EISDIR, f"{there} is not a file; move it away to write here")
         for name in names:
             fsync_path(self.folder / name)
         fsync_path(self.folder)

@@ -8,6 +8,7 @@ Exit codes: 0 success, 1 a failure (invalid data, unknown id, unwritable output)
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -346,6 +347,19 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    code = _main(argv)
+    from kg import limits
+
+    if argv is None and limits.abandoned():
+        # A query left running in a worker thread (Ctrl-C, --timeout): exit now, without the interpreter's
+        # clean-up, which would take seconds beside it.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     parser, handlers = make_parser()
     args = parser.parse_args(argv)
     if args.command is None:

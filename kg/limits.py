@@ -30,6 +30,14 @@ DEFAULT_QUERY_TIMEOUT = 300.0
 T = TypeVar("T")
 
 
+_abandoned: list[threading.Thread] = []
+
+
+def abandoned() -> bool:
+    """Whether work was left running in a worker thread (the process should then exit without cleaning up)."""
+    return any(worker.is_alive() for worker in _abandoned)
+
+
 class TimeLimitError(KgError):
     """Work stopped at its deadline (exit 1)."""
 
@@ -55,13 +63,24 @@ def bounded(work: Callable[[], T], seconds: float | None, what: str) -> T:
     worker = threading.Thread(target=run, name=f"kg: {what}", daemon=True)
     worker.start()
     deadline = None if seconds is None else time.monotonic() + seconds
-    while not done.wait(0.1):
-        if deadline is not None and time.monotonic() > deadline:
-            raise TimeLimitError(f"{what} did not finish within {seconds:g} s (give more with --timeout SECONDS)")
+    try:
+        while not done.wait(0.1):
+            if deadline is not None and time.monotonic() > deadline:
+                raise TimeLimitError(f"{what} did not finish within {seconds:g} s (give more with --timeout SECONDS)")
+    except BaseException:
+        _abandoned.append(worker)
+        raise
     if "error" in box:
         raise box["error"]  # type: ignore[misc]
     return box["value"]  # type: ignore[return-value]
 
 
-__all__ = ["DEFAULT_QUERY_TIMEOUT", "MAX_COLUMNS", "MAX_FIELD_CHARS", "SHOWN_CYCLE_MEMBERS", "TimeLimitError",
-           "bounded"]
+__all__ = [
+    "DEFAULT_QUERY_TIMEOUT",
+    "MAX_COLUMNS",
+    "MAX_FIELD_CHARS",
+    "SHOWN_CYCLE_MEMBERS",
+    "TimeLimitError",
+    "abandoned",
+    "bounded",
+]
