@@ -353,6 +353,8 @@ class QueryGraph:
                              "use .ttl, .nt, .jsonld or .rdf")
         if not p.is_file():
             raise QueryError(f"graph file {p} not found")
+        if fmt == ox.RdfFormat.RDF_XML:
+            _refuse_xml_entities(p)
         store = ox.Store()
         try:
             store.bulk_load(path=str(p), format=fmt)
@@ -385,6 +387,24 @@ class QueryGraph:
             solutions = self.store.query(text, substitutions={ox.Variable("id"): ox.Literal(ident)})
             found += [(k, s["entity"].value) for s in solutions if isinstance(s["entity"], ox.NamedNode)]
         return found
+
+
+def _refuse_xml_entities(path: Path) -> None:
+    """QueryError if an RDF/XML file declares XML entities: the parser would expand them, and a few hundred
+    bytes of nested ones ("billion laughs") ask for gigabytes. RDF/XML written by tools declares none."""
+    import mmap
+
+    try:
+        with open(path, "rb") as handle:
+            if path.stat().st_size == 0:
+                return
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                found = data.find(b"<!ENTITY")
+    except OSError as err:
+        raise QueryError(f"cannot read graph {path}: {err.strerror or err}") from None
+    if found != -1:
+        raise QueryError(f"cannot read graph {path}: it declares XML entities (<!ENTITY), which kg does not "
+                         "expand (a few nested ones can take gigabytes); write the graph without a DTD")
 
 
 # --------------------------------------------------------------------------- binding and running

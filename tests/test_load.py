@@ -106,3 +106,62 @@ def test_lines_match_what_an_editor_counts(rows: list[tuple[str, str]], newline:
     assert raw is not None
     assert raw.lines.tolist() == expected
     assert raw.frame["label"].tolist() == [b.strip() for _, b in rows]
+
+
+# --------------------------------------------------------------------------- bounded work (issue 17)
+
+
+def test_a_header_with_too_many_columns_is_one_problem_at_once(minimal: Path) -> None:
+    """A million columns made `kg validate` run for minutes at 16 GB; past the limit the file is not read."""
+    from kg.limits import MAX_COLUMNS
+
+    path = minimal / "conditions.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[0] += "".join(f",extra{i}" for i in range(200_000))
+    path.write_text("\n".join(lines), encoding="utf-8")
+    dataset, problems = read(minimal)
+    assert dataset is None
+    assert [str(p).replace(str(minimal) + "/", "") for p in problems] == [
+        f"conditions.csv:1: (header): 200,007 columns; a file may have at most {MAX_COLUMNS:,} "
+        "(the contract's are listed in docs)"]
+    lines[0] = lines[0].split(",extra")[0] + "".join(f",extra{i}" for i in range(MAX_COLUMNS - 7))
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert read(minimal)[1] == []  # at the limit it is read as usual
+
+
+def test_a_cell_over_the_field_limit_is_a_problem_and_one_at_it_builds(minimal: Path, tmp_path: Path) -> None:
+    """A 50 MB cell passed validation and then broke Oxigraph's writers (16 MiB lines): the limit is below
+    what every output can take, checked here with the characters that grow most when escaped."""
+    import kg
+    from kg import build
+    from kg.limits import MAX_FIELD_CHARS
+
+    path = minimal / "conditions.csv"
+    text = path.read_text(encoding="utf-8")
+    worst = ('"\\\x01\t' * (MAX_FIELD_CHARS // 4 + 1))[: MAX_FIELD_CHARS - 1] + "z"  # quotes, backslashes, controls
+    cell = '"' + worst.replace('"', '""') + '"'
+    path.write_text(text.replace("lower back,MESH:D001416,", f"lower back,MESH:D001416,{cell}"), encoding="utf-8")
+    paths = build.build(minimal, tmp_path / "out")
+    assert len(paths) == 6 and kg.load(minimal).conditions["description"].str.len().max() == MAX_FIELD_CHARS
+    longer = '"' + ("x" + worst).replace('"', '""') + '"'
+    path.write_text(text.replace("lower back,MESH:D001416,", f"lower back,MESH:D001416,{longer}"), encoding="utf-8")
+    dataset, problems = read(minimal)
+    assert dataset is None
+    assert [str(p).replace(str(minimal) + "/", "") for p in problems] == [
+        f"conditions.csv:2: description: {MAX_FIELD_CHARS + 1:,} characters; a cell may hold at most "
+        f"{MAX_FIELD_CHARS:,}"]
+
+
+def test_rows_with_several_fields_too_many_are_problems_not_pandas_warnings(minimal: Path) -> None:
+    import warnings
+
+    path = minimal / "conditions.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[1] += ",x,y,z"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # pandas' ParserWarning printed the file's lines on stderr
+        dataset, problems = read(minimal)
+    assert dataset is None
+    assert [str(p).replace(str(minimal) + "/", "") for p in problems] == [
+        "conditions.csv:2: (row): 10 fields, but the header has 7"]
