@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.load import read_csv_text, read_folder
@@ -165,3 +166,83 @@ def test_rows_with_several_fields_too_many_are_problems_not_pandas_warnings(mini
     assert dataset is None
     assert [str(p).replace(str(minimal) + "/", "") for p in problems] == [
         "conditions.csv:2: (row): 10 fields, but the header has 7"]
+
+
+# --------------------------------------------------------------------------- fuzzing (issue 17)
+
+_FUZZ_BYTES = st.binary(max_size=12) | st.sampled_from(
+    [b",", b'"', b'""', b"\n", b"\r\n", b"\r", b"\x00", b"|", b" | ", b"\xff", b"\xef\xbb\xbf", b"texts/",
+     b"../", "\u201c".encode(), b",,,,,,,,,,,,", b"-1", b"99999999999999999999", b"\t", b"\\", b"#"])
+
+
+@st.composite
+def mutated_folder(draw: st.DrawFn) -> list[tuple[str, bytes | None]]:
+    """Edits to the minimal fixture: (relative file, new bytes) or (file, None) to turn it into a folder."""
+    base = Path(__file__).resolve().parent / "data" / "minimal"
+    files = sorted(str(p.relative_to(base)) for p in base.rglob("*") if p.is_file())
+    edits: dict[str, bytes | None] = {}
+    for _ in range(draw(st.integers(1, 4))):
+        name = draw(st.sampled_from(files))
+        current = edits.get(name, (base / name).read_bytes())
+        if current is None:
+            continue
+        kind = draw(st.sampled_from(["insert", "delete", "replace", "lines", "truncate", "folder"]))
+        at = draw(st.integers(0, len(current)))
+        if kind == "insert":
+            current = current[:at] + draw(_FUZZ_BYTES) + current[at:]
+        elif kind == "delete":
+            current = current[:at] + current[at + draw(st.integers(1, 40)):]
+        elif kind == "replace":
+            current = current[:at] + draw(_FUZZ_BYTES) + current[at + draw(st.integers(1, 8)):]
+        elif kind == "lines":
+            lines = current.split(b"\n")
+            i, j = draw(st.integers(0, len(lines) - 1)), draw(st.integers(0, len(lines) - 1))
+            lines[i], lines[j] = lines[j], lines[i] + draw(st.sampled_from([b"", b"\n" + lines[i]]))
+            current = b"\n".join(lines)
+        elif kind == "truncate":
+            current = current[:at]
+        else:
+            edits[name] = None
+            continue
+        edits[name] = current
+    return sorted(edits.items())
+
+
+@settings(max_examples=int(os.environ.get("KG_FUZZ_EXAMPLES", "120")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_folder())
+def test_fuzzed_data_folders_give_only_the_projects_own_errors(edits: list[tuple[str, bytes | None]]) -> None:
+    """kg.load and `kg validate` on mutated copies of a data folder: a dataset, or ValidationError listing
+    problems; `kg validate` exits 0 or 1 and never prints a traceback or a Python warning."""
+    import contextlib
+    import shutil
+    import tempfile
+    import warnings
+
+    import kg
+    from kg import cli
+    from kg.problems import ValidationError
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "data"
+        shutil.copytree(Path(__file__).resolve().parent / "data" / "minimal", folder)
+        for name, content in edits:
+            path = folder / name
+            if content is None:
+                path.unlink()
+                path.mkdir()
+            else:
+                path.write_bytes(content)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            try:
+                graph = kg.load(folder)
+            except ValidationError as err:
+                assert err.problems and all(p.file.startswith(str(folder)) for p in err.problems)
+            else:
+                assert len(graph.evidence) >= 0
+            out, err_out = io.StringIO(), io.StringIO()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err_out):
+                code = cli.main(["validate", "--data", str(folder)])
+        assert code in (0, 1), err_out.getvalue()
+        assert "Traceback" not in err_out.getvalue() + out.getvalue()
