@@ -108,9 +108,11 @@ def cmd_view(args: argparse.Namespace) -> int:
     import webbrowser
 
     from kg.api import bundled_data_dir
+    from kg.atomic import recover
     from kg.build import build
 
     folder = Path(args.data or bundled_data_dir())
+    recover(args.out)  # a build a killed one left mid-swap is settled before its page is judged
     index = args.out / "index.html"
     newest = max((f.stat().st_mtime_ns for f in folder.rglob("*") if f.is_file()), default=0)
     if args.rebuild or not index.is_file() or index.stat().st_mtime_ns < newest:

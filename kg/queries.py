@@ -32,7 +32,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from kg import limits, rdf
+from kg import atomic, limits, rdf
 from kg import vocab as V
 from kg.errors import KgError
 from kg.model import Dataset
@@ -351,6 +351,7 @@ class QueryGraph:
         if fmt is None:
             raise QueryError(f"cannot read graph {p}: unknown graph format {p.suffix or '(no extension)'!r}; "
                              "use .ttl, .nt, .jsonld or .rdf")
+        atomic.recover(p.parent)  # a build folder a killed build left mid-swap is settled first
         if not p.is_file():
             raise QueryError(f"graph file {p} not found")
         if fmt == ox.RdfFormat.RDF_XML:
