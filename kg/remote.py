@@ -657,6 +657,8 @@ def _push_atomic(conn: Client, chunks: list[tuple[bytes, int]], gsp_url: str, up
                  notice: Callable[[str], None] | None) -> PushReport:
     staging = staging_graph(graph)
     loader = _Loader(conn, gsp_url, staging, total, progress, notice)
+    if notice is not None:
+        notice(f"loading into the staging graph <{staging}>, then replacing <{graph}> with it in one step")
 
     def drop_staging() -> tuple[bool, str]:
         try:
