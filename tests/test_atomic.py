@@ -342,3 +342,40 @@ def test_a_store_on_a_full_disk_says_why(tmp_path: Path) -> None:
         assert not (disk / "store").exists() and leftovers(disk) == []
     finally:
         subprocess.run(["umount", str(disk)], check=True)
+
+
+def test_every_output_is_fsynced_before_it_is_renamed_into_place(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk holds a file's data before any name points at it: a power cut cannot leave an empty output."""
+    out = tmp_path / "build"
+    build.build(FIXTURES / "minimal", out)  # a second build replaces existing files: the full swap
+    events: list[tuple[str, str]] = []
+    real_fsync, real_replace, real_open = os.fsync, os.replace, os.open
+    names: dict[int, str] = {}
+
+    def opened(path: object, flags: int, *args: object) -> int:
+        fd = real_open(path, flags, *args)  # type: ignore[arg-type]
+        names[fd] = str(path)
+        return fd
+
+    def fsync(fd: int) -> None:
+        events.append(("fsync", names.get(fd, "?")))
+        real_fsync(fd)
+
+    def replace(a: object, b: object) -> None:
+        events.append(("rename", str(a)))
+        real_replace(a, b)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(atomic.os, "open", opened)
+    monkeypatch.setattr(atomic.os, "fsync", fsync)
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    build.build(None, out)
+    moved_in = [(i, path) for i, (kind, path) in enumerate(events)
+                if kind == "rename" and ".kg-stage-" in path and Path(path).name in OUTPUTS
+                and Path(path).parent.name.startswith(".build.kg-stage-")]
+    assert sorted(Path(p).name for _, p in moved_in) == sorted(OUTPUTS)
+    for i, path in moved_in:
+        assert ("fsync", path) in events[:i], f"{path} renamed before it was fsync'd"
+    journal = next(i for i, (kind, path) in enumerate(events) if kind == "rename" and path.endswith(".kg-journal.tmp"))
+    assert journal < min(i for i, _ in moved_in)  # the journal is on disk before the first output moves
+    assert events[journal - 1][0] == "fsync"  # the journal's own data, just before its rename
