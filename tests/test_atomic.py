@@ -83,8 +83,12 @@ def test_builds_killed_at_random_moments_leave_one_build_or_the_other(
     for i in range(KILLS):
         before = hashes(out)
         proc = kg_cmd("build", "--data", str(folders[i % 2]), "--out", str(out))
-        # Half the kills anywhere in a build, half in its last third, where the swap happens.
-        time.sleep(rng.uniform(0.0, duration * 1.1) if i % 4 < 2 else rng.uniform(duration * 0.7, duration * 1.1))
+        if i % 3 == 2:  # a third of the kills during the swap: as soon as its journal is seen
+            deadline = time.monotonic() + duration * 3
+            while not atomic.journal_path(out).exists() and proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(rng.uniform(0, 0.002))
+        else:  # the others anywhere in a build
+            time.sleep(rng.uniform(0.0, duration * 1.1))
         proc.send_signal(signal.SIGKILL)
         proc.wait(30)
         mid_swap = atomic.journal_path(out).exists()
