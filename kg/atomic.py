@@ -86,6 +86,23 @@ def _usual_permissions(folder: Path) -> None:
     folder.chmod(0o777 & ~umask)
 
 
+@contextmanager
+def staged(target: Path, prefix: str) -> Iterator[Path]:
+    """A temporary folder beside `target` to write one file into and rename from; removed afterwards.
+
+    For a single file (`kg export`), where one rename is the whole swap; a build's several
+    files go through `writing` and its journal instead.
+    """
+    parent = target.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    _usual_permissions(folder)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 # --------------------------------------------------------------------------- the lock
 
 
@@ -364,4 +381,4 @@ def writing(target: str | Path, *, what: str = "kg build") -> Iterator[Stage]:
 
 
 __all__ = ["Busy", "Journal", "Stage", "fsync_path", "fsync_tree", "journal_path", "lock_path", "locked",
-           "recover", "writing"]
+           "recover", "staged", "writing"]

@@ -13,6 +13,8 @@ from kg import atomic
 from kg.errors import KgError
 
 if TYPE_CHECKING:
+    import pyoxigraph
+
     from kg.model import Dataset
 
 MARKER = "evidence-kg-store"
@@ -58,7 +60,7 @@ def write_store(nt: bytes | Path, path: str | Path) -> Path:
     return target
 
 
-def open_store(path: str | Path) -> Any:
+def open_store(path: str | Path) -> pyoxigraph.Store:
     """Open a store written by `write_store`, read-only (StoreError for anything else, corrupt ones included)."""
     import pyoxigraph as ox
 

@@ -15,21 +15,6 @@ from kg.schema import ENUMS
 
 DEFAULT_BASE = "https://evidence-kg.example/id/"
 
-SAFE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\x00-\x20\x7f]*")
-"""An absolute IRI that can sit between < and > in SPARQL or N-Triples as is: no character that ends an
-IRI, no white space or control character, no backslash (SPARQL reads \\u escapes anywhere in a query)."""
-
-
-def check_base(base: str) -> str:
-    """Return `base` if it is an absolute IRI entity IRIs can be made under; else UsageError (exit 2).
-
-    >>> check_base("https://example.org/id/")
-    'https://example.org/id/'
-    """
-    if not SAFE_IRI.fullmatch(base):
-        raise UsageError(f"the base {base!r} is not an absolute IRI (scheme:..., no spaces, quotes, <, >, "
-                         "{, }, |, ^, ` or backslashes), e.g. https://example.org/id/")
-    return base
 VOCAB = "https://evidence-kg.example/vocab#"
 CONCEPTS = "https://evidence-kg.example/vocab/"
 COLUMN = "https://evidence-kg.example/vocab/column/"
@@ -83,8 +68,30 @@ def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
     return out
 
 
-def entity_iri(base: str, kind: str, ident: str) -> str:
-    return f"{base}{kind}/{ident}"
+_SAFE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\x00-\x20\x7f]*")
+
+
+def is_safe_iri(text: str) -> bool:
+    """An absolute IRI that can sit between < and > in SPARQL or N-Triples as is: no character that
+    ends an IRI, no white space or control character, no backslash (SPARQL reads \\u escapes
+    anywhere in a query, before parsing).
+
+    >>> is_safe_iri("https://example.org/g"), is_safe_iri("https://x/a> } DROP ALL { <x")
+    (True, False)
+    """
+    return _SAFE_IRI.fullmatch(text) is not None
+
+
+def check_base(base: str) -> str:
+    """Return `base` if it is an absolute IRI entity IRIs can be made under; else UsageError (exit 2).
+
+    >>> check_base("https://example.org/id/")
+    'https://example.org/id/'
+    """
+    if not is_safe_iri(base):
+        raise UsageError(f"the base {base!r} is not an absolute IRI (scheme:..., no spaces, quotes, <, >, "
+                         "{, }, |, ^, ` or backslashes), e.g. https://example.org/id/")
+    return base
 
 
 def scheme_iri(key: str) -> str:

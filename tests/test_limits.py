@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from kg import build, cli, limits, queries, remote
+from kg import build, cli, engines, limits, queries, remote
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "data"
@@ -35,10 +35,10 @@ def start_query(rq: Path, *options: str) -> subprocess.Popen[bytes]:
     """`kg query RQ OPTIONS` as the console script runs it (main() reading sys.argv), in a child that says on
     stderr when the query itself starts (after loading); returned once it has said so. A child, not this
     process: a query abandoned at its deadline keeps a core busy until its process ends."""
-    code = ("import sys\nfrom kg import cli, limits, queries\nbounded = limits.bounded\n"
+    code = ("import sys\nfrom kg import cli, limits\nbounded = limits.bounded\n"
             "def started(*a, **k):\n    print('query running', file=sys.stderr, flush=True)\n"
             "    return bounded(*a, **k)\n"
-            "queries.limits.bounded = started\n"
+            "limits.bounded = started\n"
             f"sys.argv = ['kg', 'query', {str(rq)!r}, *{list(options)!r}]\nsys.exit(cli.main())\n")
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stderr is not None
@@ -160,5 +160,5 @@ def test_remote_queries_with_service_are_sent_as_they_are(counter: tuple[str, li
     text = service_queries("http://127.0.0.1:9/elsewhere")[1]
     rq = tmp_path / "fed.rq"
     rq.write_text(text, encoding="utf-8")
-    rs = remote.run_remote(str(rq), remote.Endpoint(url, "urn:g"))
+    rs = engines.run(str(rq), remote.Endpoint(url, "urn:g"))
     assert rs.rows == [] and len(seen) == 1 and seen[0].startswith("POST /sparql")
