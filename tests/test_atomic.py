@@ -163,11 +163,10 @@ def test_a_failure_at_each_rename_rolls_the_build_back(
         two_builds: tuple[list[Path], list[dict[str, str]]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folders, refs = two_builds
     real = os.replace
-    graph = kg.load(folders[1])
     k = 1
     while True:
         out = tmp_path / f"out{k}"
-        build.write_outputs(kg.load(folders[0]), out)
+        build.build(folders[0], out)
         calls = [0]
 
         def failing(a: object, b: object, at: int = k, calls: list[int] = calls) -> None:
@@ -178,7 +177,7 @@ def test_a_failure_at_each_rename_rolls_the_build_back(
 
         monkeypatch.setattr(atomic.os, "replace", failing)
         try:
-            build.write_outputs(graph, out)
+            build.build(folders[1], out)
         except BuildError as err:
             assert "No space left on device" in str(err)
             assert hashes(out) == refs[0], f"failure at rename {k}: not rolled back"
@@ -221,7 +220,7 @@ def test_two_builds_into_one_folder_at_once_one_runs_the_other_says_so(
 def test_a_second_writer_is_refused_while_the_lock_is_held(tmp_path: Path) -> None:
     out = tmp_path / "build"
     with atomic.locked(out), pytest.raises(atomic.Busy, match=r"another kg build is writing it \(process \d+\)"):
-        build.write_outputs(kg.load(FIXTURES / "minimal"), out)
+        build.build(FIXTURES / "minimal", out)
     assert not out.exists()
 
 
