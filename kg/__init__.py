@@ -6,8 +6,9 @@
 True
 """
 
-from kg.api import EvidenceGraph, load
+import kg.diff as _diff_package  # noqa: F401  (loaded first, so that the name `kg.diff` below stays the function)
+from kg.api import EvidenceGraph, diff, import_, load
 from kg.problems import Problem, ValidationError
 
 __version__ = "0.1.0"
-__all__ = ["EvidenceGraph", "Problem", "ValidationError", "__version__", "load"]
+__all__ = ["EvidenceGraph", "Problem", "ValidationError", "__version__", "diff", "import_", "load"]

@@ -87,6 +87,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
         f"{folder}: valid ({len(dataset.evidence)} statements, {len(dataset.treatments)} treatments, "
         f"{len(dataset.conditions)} conditions, {len(dataset.sources)} sources)"
     )
+    if args.check_build is not None:
+        from kg import provenance
+
+        stale = provenance.check_build(args.check_build, folder)
+        for reason in stale:
+            print(f"{args.check_build}: stale: {reason}")
+        _say(f"{args.check_build}: " + (f"stale against {folder}" if stale else f"up to date with {folder}"))
+        return 1 if stale else 0
     return 0
 
 
@@ -226,6 +234,41 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    import kg
+    from kg.errors import UsageError
+
+    try:
+        graph = kg.import_(args.format, args.files, out=args.out)
+    except UsageError:
+        raise
+    except KgError as err:
+        raise KgError(f"{err}; nothing was written") from None
+    d = graph.dataset
+    _say(f"wrote the four CSVs to {args.out}/: {len(d.evidence)} statements, "
+         f"{len(d.treatments)} treatments, {len(d.conditions)} conditions, {len(d.sources)} sources")
+    for kind, count in getattr(d, "skipped", {}).items():
+        _say(f"skipped {count} x {kind}")
+    return 0
+def cmd_diff(args: argparse.Namespace) -> int:
+    """Exit like diff(1): 0 nothing differs, 1 something does, 2 trouble (a side unreadable or invalid)."""
+    from kg.diff import diff, report
+    from kg.errors import KgError
+
+    try:
+        found = diff(args.old, args.new)
+        if args.out is not None:
+            report.write(found, args.format, args.out)
+            _say(f"wrote {args.out}")
+        else:
+            _write(report.render(found, args.format))
+    except KgError as err:
+        _say(f"kg diff: {err}")
+        return 2
+    _say(report.headline(found))
+    return 1 if found.different else 0
+
+
 def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     parser = argparse.ArgumentParser(
         prog="kg",
@@ -239,7 +282,12 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
     p = sub.add_parser("validate", help="check a data folder; print every problem as FILE:LINE: column: message")
     _data_arg(p)
+    p.add_argument("--check-build", metavar="DIR", type=Path, default=None,
+                   help="also say whether the build in DIR (or a store) is stale against the data folder "
+                        "(exit 1 when it is)")
     handlers["validate"] = cmd_validate
+
+    from kg import formats
 
     p = sub.add_parser("build", help="validate, then write graph.ttl/.jsonld/.nt/.graphml, summary.csv, index.html")
     _data_arg(p)
@@ -248,10 +296,8 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     _base_arg(p)
     p.add_argument("--store", metavar="PATH", type=Path, default=None, help="also write a persistent Oxigraph store")
     p.add_argument("--skip", metavar="FORMAT", action="append", default=[],
-                   help="leave this output out (repeatable): nt, ttl, jsonld, graphml, summary or page")
+                   help="leave this output out (repeatable): " + ", ".join(f.name for f in formats.build_outputs()))
     handlers["build"] = cmd_build
-
-    from kg import formats
 
     writable = [f for f in formats.formats() if f.write is not None]
     p = sub.add_parser(
@@ -344,6 +390,26 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
                         "sends local data over the network")
     _insecure_arg(p)
     handlers["query"] = cmd_query
+
+    p = sub.add_parser("import", help="read FHIR (R5 Bundle) or KGX (Biolink JSON lines) into the four contract CSVs")
+    p.add_argument("--format", required=True, metavar="NAME", help="fhir or kgx (any readable registered format)")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                   help="a FHIR Bundle .json; for kgx a folder with nodes.jsonl and edges.jsonl, or those files")
+    p.add_argument("--out", metavar="DIR", type=Path, required=True, help="data folder to write the CSVs into")
+    handlers["import"] = cmd_import
+    p = sub.add_parser(
+        "diff",
+        help="what changed between two versions of the evidence, and why verdicts moved",
+        description="Each side is a data folder, a build folder (its graph.nt), a store (kg build --store) or "
+                    "REV:PATH, a data folder in git (e.g. HEAD~1:data). Exit 0 when nothing differs, 1 when "
+                    "something does, 2 on trouble.",
+    )
+    p.add_argument("old", metavar="OLD", help="the earlier version")
+    p.add_argument("new", metavar="NEW", help="the later version")
+    p.add_argument("--format", choices=("table", "csv", "json", "markdown", "html"), default="table",
+                   help="table (default), csv, json, markdown (for a pull-request comment), html (an offline page)")
+    p.add_argument("--out", metavar="FILE", type=Path, default=None, help="write the report here instead of stdout")
+    handlers["diff"] = cmd_diff
 
     return parser, handlers
 

@@ -1,6 +1,6 @@
 """What kg bounds, in one place: sizes it reads, time it spends. `docs/security.md` lists the same numbers.
 
-The bounds on input are checked where a CSV is read (`kg.load`); the time bound is a
+The bounds on input are checked where a CSV is read (`kg.csvread`); the time bound is a
 worker thread the caller waits for and abandons on a deadline or Ctrl-C, so a runaway
 query cannot hold the command: engines do not look at signals while they compute.
 """

@@ -14,10 +14,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kg.csvread import RawTable
+from kg.hierarchy import Hierarchy
 from kg.limits import SHOWN_CYCLE_MEMBERS
-from kg.load import RawTable
 from kg.problems import Problem
-from kg.schema import PATTERN_HINTS, PATTERNS, TABLES, Column, Kind, Table, enum_values
+from kg.schema import PATTERN_HINTS, PATTERNS, TABLES, Kind, Table, enum_values
 
 
 def _pandera_schema(table: Table, present: list[str]):  # type: ignore[no-untyped-def]
@@ -138,8 +139,6 @@ def check_cycles(tables: dict[str, RawTable]) -> list[Problem]:
     The message stays short however long the cycle: a 5,000-row cycle printed on every row,
     whole, was 220 MB.
     """
-    from kg.hierarchy import Hierarchy
-
     problems: list[Problem] = []
     for raw in tables.values():
         if "parent" not in raw.frame or "id" not in raw.frame:
@@ -284,7 +283,3 @@ def sort_problems(problems: list[Problem]) -> list[Problem]:
 
     unique = list(dict.fromkeys(problems))
     return sorted(unique, key=key)
-
-
-def column_spec(table: str, name: str) -> Column:
-    return TABLES[table].column(name)
