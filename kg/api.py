@@ -271,9 +271,9 @@ def load(
     Raises `kg.ValidationError` listing every problem as `FILE:LINE: column: message`.
     """
     if store is not None:
-        from kg.store import read_dataset
+        from kg.from_rdf import read_store
 
-        opened, dataset = read_dataset(store)
+        opened, dataset = read_store(store)
         graph = EvidenceGraph(dataset, base=base)
         graph.__dict__["store"] = opened
         return graph

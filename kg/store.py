@@ -7,15 +7,13 @@ time, journalled, fsync'd); opened read-only, after settling a swap a killed wri
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kg import atomic
 from kg.errors import KgError
 
 if TYPE_CHECKING:
     import pyoxigraph
-
-    from kg.model import Dataset
 
 MARKER = "evidence-kg-store"
 
@@ -24,7 +22,7 @@ class StoreError(KgError):
     """The store path cannot be written or opened (exit 1)."""
 
 
-def _why(err: BaseException) -> str:
+def why(err: BaseException) -> str:
     """An OS or Oxigraph error as words (Oxigraph's OSErrors can have no strerror)."""
     text = getattr(err, "strerror", None) or str(err) or type(err).__name__
     return " ".join(str(text).split())
@@ -54,7 +52,7 @@ def write_store(nt: bytes | Path, path: str | Path) -> Path:
     except atomic.Busy:
         raise
     except (OSError, RuntimeError) as err:
-        raise StoreError(f"{target}: cannot write the store ({_why(err)})") from err
+        raise StoreError(f"{target}: cannot write the store ({why(err)})") from err
     except KgError as err:
         raise StoreError(f"{target}: cannot write the store ({err})") from err
     return target
@@ -73,7 +71,7 @@ def open_store(path: str | Path) -> pyoxigraph.Store:
         next(iter(store.quads_for_pattern(None, None, None)), None)  # a foreign or broken database fails here
         return store
     except (OSError, RuntimeError, ValueError, SyntaxError) as err:
-        raise StoreError(f"{target}: cannot open the store ({_why(err)}); "
+        raise StoreError(f"{target}: cannot open the store ({why(err)}); "
                          f"write it again with `kg build --store {target}`") from err
     except KgError as err:
         if isinstance(err, StoreError):
@@ -81,16 +79,4 @@ def open_store(path: str | Path) -> pyoxigraph.Store:
         raise StoreError(f"{target}: cannot open the store ({err})") from err
 
 
-def read_dataset(path: str | Path) -> tuple[Any, Dataset]:
-    """The opened store and the tables rebuilt from it; StoreError if it cannot be read through."""
-    from kg.from_rdf import tables_from_store
-
-    store = open_store(path)
-    try:
-        return store, tables_from_store(store, data_dir=None)
-    except (OSError, RuntimeError, ValueError) as err:
-        raise StoreError(f"{path}: cannot read the store ({_why(err)}); "
-                         f"write it again with `kg build --store {path}`") from err
-
-
-__all__ = ["MARKER", "StoreError", "open_store", "read_dataset", "write_store"]
+__all__ = ["MARKER", "StoreError", "open_store", "why", "write_store"]
