@@ -243,6 +243,27 @@ class EvidenceGraph:
         )
 
 
+def extract(
+    text: str, graph: EvidenceGraph | Dataset | str | Path | None = None, *, source: str,
+    min_confidence: float | None = None,
+) -> pd.DataFrame:
+    """Proposed evidence rows for a source's text: an evidence.csv table (plus `confidence`,
+    `char_start`, `char_end`, `condition_from`, `cues`), using the folder's treatments and
+    conditions as the lexicon. `graph` is an EvidenceGraph, a Dataset or a data folder
+    (default: the bundled data); see docs/extract.md."""
+    from kg.extract import DEFAULT_MIN_CONFIDENCE
+    from kg.extract import extract as run
+
+    if isinstance(graph, EvidenceGraph):
+        dataset = graph.dataset
+    elif isinstance(graph, Dataset):
+        dataset = graph
+    else:
+        dataset = read_valid(Path(graph) if graph is not None else bundled_data_dir())
+    floor = DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence
+    return run(dataset, text, source=source, min_confidence=floor)
+
+
 def diff(old: Any, new: Any) -> Diff:
     """What changed from `old` to `new`: entities, statements, verdicts (with their causes), conflicts.
 

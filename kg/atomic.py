@@ -103,6 +103,27 @@ def staged(target: Path, prefix: str) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def write_text_atomic(target: Path, text: str) -> None:
+    """Write `text` (UTF-8) to `target` through a temporary file beside it, fsync'd, and one rename, so a
+    reader sees the old file or the new one, never half of one; an OSError leaves nothing behind."""
+    target = Path(target)
+    parent = target.resolve().parent
+    handle, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 # --------------------------------------------------------------------------- the lock
 
 
@@ -381,4 +402,4 @@ def writing(target: str | Path, *, what: str = "kg build") -> Iterator[Stage]:
 
 
 __all__ = ["Busy", "Journal", "Stage", "fsync_path", "fsync_tree", "journal_path", "lock_path", "locked",
-           "recover", "staged", "writing"]
+           "recover", "staged", "write_text_atomic", "writing"]

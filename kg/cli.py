@@ -234,6 +234,44 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _confidence(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, not {value}")
+    return value
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from kg.api import bundled_data_dir
+    from kg.atomic import write_text_atomic
+    from kg.errors import OutputError
+    from kg.extract import DEFAULT_MIN_CONFIDENCE, extract, read_text, render, suggest_lexicon
+    from kg.model import read_valid
+
+    floor = DEFAULT_MIN_CONFIDENCE if args.min_confidence is None else args.min_confidence
+    text = read_text(args.text_file)
+    dataset = read_valid(args.data or bundled_data_dir())
+    frame = extract(dataset, text, source=args.source, min_confidence=floor)
+    outputs = [(args.out, render(frame, args.format))] if args.out else []
+    if args.suggest_lexicon is not None:
+        outputs.append((args.suggest_lexicon, render(suggest_lexicon(dataset, text), "csv")))
+    for path, content in outputs:
+        try:
+            write_text_atomic(path, content)
+        except OSError as err:
+            raise OutputError(f"{path}: cannot be written: {err.strerror or err}") from None
+    if args.out is None:
+        _write(render(frame, args.format))
+    else:
+        _say(f"wrote {len(frame)} proposed row(s) to {args.out}")
+    if args.suggest_lexicon is not None:
+        _say(f"wrote lexicon suggestions to {args.suggest_lexicon}")
+    return 0
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     import kg
     from kg.errors import UsageError
@@ -390,6 +428,25 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
                         "sends local data over the network")
     _insecure_arg(p)
     handlers["query"] = cmd_query
+
+    p = sub.add_parser(
+        "extract",
+        help="propose evidence rows (an evidence.csv) from a source's text; quotes are exact spans of the text",
+        description="The folder's treatments and conditions are the lexicon; cue rules decide effect, timeframe, "
+                    "recommendation and certainty (see docs/extract.md). Rows are proposals for a curator to check.",
+    )
+    p.add_argument("text_file", metavar="TEXT_FILE", type=Path, help="the source's plain text (UTF-8)")
+    _data_arg(p)
+    p.add_argument("--source", metavar="ID", required=True, help="the id, in sources.csv, the rows are attributed to")
+    p.add_argument("--out", metavar="FILE", type=Path, default=None,
+                   help="write here (atomically) instead of standard output")
+    p.add_argument("--format", choices=("csv", "json", "table"), default="table", help="output format (default: table)")
+    p.add_argument("--min-confidence", metavar="X", type=_confidence, default=None,
+                   help="leave out rows below this confidence, 0-1 (default: 0.35)")
+    p.add_argument("--suggest-lexicon", metavar="FILE", type=Path, default=None,
+                   help="also write candidate treatments.csv/conditions.csv rows for terms not in the lexicon")
+    handlers["extract"] = cmd_extract
+
 
     p = sub.add_parser("import", help="read FHIR (R5 Bundle) or KGX (Biolink JSON lines) into the four contract CSVs")
     p.add_argument("--format", required=True, metavar="NAME", help="fhir or kgx (any readable registered format)")

@@ -30,23 +30,30 @@ import numpy as np
 import pandas as pd
 
 from kg.errors import UnknownIdError
+from kg.hierarchy import Hierarchy
 from kg.model import Dataset, enum_dtype
-from kg.schema import Effect, Recommendation, Timeframe, enum_values
-
-VERDICTS: tuple[str, ...] = (
-    "conflicting",
-    "short_term_only",
-    "benefit_with_harms",
-    "benefit",
-    "harm",
-    "no_benefit",
-    "insufficient",
-    "comparison_only",
-    "mixed",
+from kg.schema import Effect, Timeframe, enum_values
+from kg.verdicts import (
+    CERTAIN,
+    DISAGREEMENTS,
+    FLAGS,
+    GRADE_TESTS,
+    GRADES,
+    RULES,
+    SIDES,
+    STRENGTHS,
+    TIERS,
+    VERDICTS,
+    Counts,
+    Disagreement,
+    Flag,
+    Side,
+    Tier,
+    Verdict,
+    independence_key,
 )
-"""Verdicts in rule order: the first rule that holds wins."""
 
-SUMMARY_COLUMNS: tuple[str, ...] = (
+CONTRACT_COLUMNS: tuple[str, ...] = (
     "treatment_id",
     "treatment",
     "condition_id",
@@ -59,6 +66,19 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "best_source_type",
     "headline",
 )
+"""The columns of contract section 3, in order."""
+
+STRENGTH_COLUMNS: tuple[str, ...] = (
+    "certainty",
+    "strength",
+    "agreeing_sources",
+    "disagreeing_sources",
+    "related_conflicts",
+    "why",
+)
+"""The columns added after the contract's (contract section 5): how far to trust the verdict."""
+
+SUMMARY_COLUMNS: tuple[str, ...] = CONTRACT_COLUMNS + STRENGTH_COLUMNS
 
 CONFLICT_COLUMNS: tuple[str, ...] = (
     "treatment_id",
@@ -74,7 +94,27 @@ CONFLICT_COLUMNS: tuple[str, ...] = (
     "timeframe_b",
 )
 
-CONFLICT_KINDS: tuple[str, ...] = ("effect", "recommendation")
+CONFLICT_KINDS: tuple[str, ...] = tuple(d.kind for d in DISAGREEMENTS)
+
+RELATED_CONFLICT_COLUMNS: tuple[str, ...] = (
+    "evidence_a",
+    "evidence_b",
+    "source_a",
+    "source_b",
+    "treatment_a",
+    "treatment_b",
+    "condition_a",
+    "condition_b",
+    "kind",
+    "value_a",
+    "value_b",
+    "timeframe_a",
+    "timeframe_b",
+    "relation",
+)
+
+RELATIONS: tuple[str, ...] = ("broader treatment", "broader condition", "broader treatment and condition")
+"""`relation` of a related conflict: which of the two differ (one statement's is an ancestor of the other's)."""
 
 STATEMENT_COLUMNS: tuple[str, ...] = (
     "evidence_id",
@@ -133,8 +173,7 @@ _N_EFFECTS = len(enum_values("effect"))
 _TIMEFRAMES = enum_values("timeframe")
 _UNSPECIFIED = _TIMEFRAMES.index(Timeframe.UNSPECIFIED)
 _RECOMMENDATIONS = enum_values("recommendation")
-_POSITIVE = [_RECOMMENDATIONS.index(Recommendation.RECOMMEND), _RECOMMENDATIONS.index(Recommendation.CONSIDER)]
-_AGAINST = _RECOMMENDATIONS.index(Recommendation.AGAINST)
+_CERTAINTIES = enum_values("certainty")
 
 
 @dataclass(frozen=True)
@@ -157,6 +196,8 @@ class _Coded:
     timeframe: np.ndarray
     recommendation: np.ndarray
     """-1 where not stated."""
+    certainty: np.ndarray
+    """-1 where not stated; 0 is the best (high)."""
     free: np.ndarray
     """True for statements without a comparator (the ones that count for the verdict)."""
 
@@ -183,6 +224,7 @@ def _code(ev: pd.DataFrame) -> _Coded:
         effect=np.asarray(ev["effect"].cat.codes, dtype=np.int64),
         timeframe=np.asarray(ev["timeframe"].cat.codes, dtype=np.int64),
         recommendation=np.asarray(ev["recommendation"].cat.codes, dtype=np.int64),
+        certainty=np.asarray(ev["certainty"].cat.codes, dtype=np.int64),
         free=np.asarray(ev["comparator"].isna(), dtype=bool),
     )
 
@@ -214,27 +256,56 @@ def _joined(cd: _Coded, x_rows: np.ndarray, y_rows: np.ndarray) -> tuple[np.ndar
     return x[keep], y[keep]
 
 
+def _values(cd: _Coded, field: str) -> np.ndarray:
+    """The integer codes of one enum field of the statements (-1 where not stated)."""
+    return {"effect": cd.effect, "recommendation": cd.recommendation}[field]
+
+
+def _sides_of(cd: _Coded, d: Disagreement, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Of `rows`, those saying one of `d`'s positive values and those saying a negative one."""
+    codes = _values(cd, d.field)[rows]
+    names = enum_values(d.field)
+    pos = rows[np.isin(codes, [names.index(v) for v in d.positive])]
+    neg = rows[np.isin(codes, [names.index(v) for v in d.negative])]
+    return pos, neg
+
+
+def _overlapping(cd: _Coded, d: Disagreement, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Which (x, y) disagree at overlapping timeframes, when the kind asks for it (`unspecified` overlaps all)."""
+    if not d.timeframes_overlap:
+        return np.ones(len(x), dtype=bool)
+    tx, ty = cd.timeframe[x], cd.timeframe[y]
+    return np.asarray((tx == ty) | (tx == _UNSPECIFIED) | (ty == _UNSPECIFIED), dtype=bool)
+
+
 def _find_conflicts(cd: _Coded) -> _Conflicts:
     rows = np.flatnonzero(cd.free)
-    eff = cd.effect[rows]
-    # effect: benefit against no_benefit at overlapping timeframes (`unspecified` overlaps every timeframe)
-    ex, ey = _joined(cd, rows[eff == EFFECTS.index(Effect.BENEFIT)], rows[eff == EFFECTS.index(Effect.NO_BENEFIT)])
-    tx, ty = cd.timeframe[ex], cd.timeframe[ey]
-    overlap = (tx == ty) | (tx == _UNSPECIFIED) | (ty == _UNSPECIFIED)
-    ex, ey = ex[overlap], ey[overlap]
-    # recommendation: recommend or consider against `against`
-    rec = cd.recommendation[rows]
-    rx, ry = _joined(cd, rows[np.isin(rec, _POSITIVE)], rows[rec == _AGAINST])
-
-    x = np.concatenate([ex, rx])
-    y = np.concatenate([ey, ry])
-    kind = np.concatenate([np.zeros(len(ex), dtype=np.int64), np.ones(len(rx), dtype=np.int64)])
+    xs, ys, kinds = [], [], []
+    for k, d in enumerate(DISAGREEMENTS):
+        x, y = _joined(cd, *_sides_of(cd, d, rows))
+        keep = _overlapping(cd, d, x, y)
+        xs.append(x[keep])
+        ys.append(y[keep])
+        kinds.append(np.full(int(keep.sum()), k, dtype=np.int64))
+    x = np.concatenate(xs)
+    y = np.concatenate(ys)
+    kind = np.concatenate(kinds)
     x_first = cd.rank[x] < cd.rank[y]
     a = np.where(x_first, x, y)
     b = np.where(x_first, y, x)
     pair = cd.pair[x]
     order = np.lexsort((cd.rank[b], cd.rank[a], kind, pair))
     return _Conflicts(pair[order], kind[order], x[order], y[order], a[order], b[order])
+
+
+def _value_text(cd: _Coded, kind: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The value each statement in `rows` disagrees by (its effect or its recommendation, per `kind`)."""
+    out = np.empty(len(rows), dtype=object)
+    for k, d in enumerate(DISAGREEMENTS):
+        names = np.asarray([*enum_values(d.field), ""], dtype=object)  # index -1: not stated
+        mine = kind == k
+        out[mine] = names[_values(cd, d.field)[rows[mine]]]
+    return out
 
 
 def _strings(values: np.ndarray) -> pd.Series:
@@ -251,13 +322,10 @@ def conflicts(dataset: Dataset) -> pd.DataFrame:
     cd = _code(ev)
     found = _find_conflicts(cd)
     ids = ev["id"].to_numpy(dtype=object)
-    effects = np.asarray(EFFECTS, dtype=object)
-    recs = np.asarray([*_RECOMMENDATIONS, ""], dtype=object)  # index -1: not stated
     timeframes = np.asarray(_TIMEFRAMES, dtype=object)
-    is_effect = found.kind == 0
 
     def value(rows: np.ndarray) -> np.ndarray:
-        return np.where(is_effect, effects[cd.effect[rows]], recs[cd.recommendation[rows]])
+        return _value_text(cd, found.kind, rows)
 
     out = pd.DataFrame({
         "treatment_id": _strings(cd.treatments[cd.pair_treatment[found.pair]]),
@@ -289,17 +357,110 @@ def narrower_treatments(dataset: Dataset, treatment: str) -> list[str]:
 
 
 def _narrower(table: pd.DataFrame, ident: str, kind: str) -> list[str]:
-    ids = table["id"].astype(str)
-    if not (ids == ident).any():
+    if not (table["id"].astype(str) == ident).any():
         raise UnknownIdError(kind, ident)
-    parents = table["parent"]
-    found = {ident}
-    frontier = {ident}
-    while frontier:  # one step per level of the hierarchy, not per row
-        children = set(ids[parents.isin(list(frontier)).fillna(False).to_numpy()])
-        frontier = children - found
-        found |= frontier
-    return sorted(found)
+    return Hierarchy.of(table).descendants(ident)
+
+
+# --------------------------------------------------------------------------- related conflicts
+
+
+def _up_pairs(table: pd.DataFrame, ids: np.ndarray) -> pd.DataFrame:
+    """(code, code of itself or an ancestor) for every id in `ids` (codes index `ids`; ancestors outside
+    `ids` are left out, as no statement can be about them)."""
+    h = Hierarchy.of(table)
+    anc = h.ancestor_pairs()
+    row_ids = h.ids.to_numpy(dtype=object)
+    lookup = pd.Index(ids)
+    below = lookup.get_indexer(row_ids[anc["row"].to_numpy()])
+    above = lookup.get_indexer(row_ids[anc["ancestor"].to_numpy()])
+    keep = (below >= 0) & (above >= 0)
+    own = np.arange(len(ids), dtype=np.int64)
+    return pd.DataFrame({"code": np.concatenate([own, below[keep]]),
+                         "up": np.concatenate([own, above[keep]])})
+
+
+def _find_related(dataset: Dataset, cd: _Coded) -> pd.DataFrame:
+    """Disagreeing statement pairs (x positive, y negative, as row positions) across the hierarchies:
+    treatments equal or one an ancestor of the other, conditions likewise, not both equal."""
+    ups = {"t": _up_pairs(dataset.treatments, cd.treatments), "c": _up_pairs(dataset.conditions, cd.conditions)}
+    rows = np.flatnonzero(cd.free)
+    found = []
+    for k, d in enumerate(DISAGREEMENTS):
+        x_rows, y_rows = _sides_of(cd, d, rows)
+        xs = pd.DataFrame({"x": x_rows, "t": cd.treatment[x_rows], "c": cd.condition[x_rows]})
+        ys = pd.DataFrame({"y": y_rows, "t": cd.treatment[y_rows], "c": cd.condition[y_rows]})
+        # one of each pair's treatments (and conditions) is at or above the other's: walk up from the
+        # lower one, four ways (x or y lower, for treatments and for conditions), then join on the meeting ids
+        for t_up, c_up in (("x", "x"), ("x", "y"), ("y", "x"), ("y", "y")):
+            left, right = xs, ys
+            for dim, who in (("t", t_up), ("c", c_up)):
+                up = ups[dim].rename(columns={"code": dim, "up": dim + "_up"})
+                if who == "x":
+                    left = left.merge(up, on=dim).drop(columns=dim).rename(columns={dim + "_up": dim})
+                else:
+                    right = right.merge(up, on=dim).drop(columns=dim).rename(columns={dim + "_up": dim})
+            both = left.merge(right, on=["t", "c"])
+            found.append(pd.DataFrame({"x": both["x"].to_numpy(dtype=np.int64),
+                                       "y": both["y"].to_numpy(dtype=np.int64), "kind": k}))
+    pairs = pd.concat(found, ignore_index=True).drop_duplicates()
+    x = pairs["x"].to_numpy(dtype=np.int64)
+    y = pairs["y"].to_numpy(dtype=np.int64)
+    kind = pairs["kind"].to_numpy(dtype=np.int64)
+    keep = (cd.source[x] != cd.source[y]) & (cd.pair[x] != cd.pair[y])
+    for k, d in enumerate(DISAGREEMENTS):
+        mine = kind == k
+        keep[mine] &= _overlapping(cd, d, x[mine], y[mine])
+    return pd.DataFrame({"x": x[keep], "y": y[keep], "kind": kind[keep]})
+
+
+def _related(dataset: Dataset) -> tuple[_Coded, pd.DataFrame]:
+    cd = _code(dataset.evidence)
+    found = _find_related(dataset, cd)
+    x = found["x"].to_numpy(dtype=np.int64)
+    y = found["y"].to_numpy(dtype=np.int64)
+    x_first = cd.rank[x] < cd.rank[y]
+    a = np.where(x_first, x, y)
+    b = np.where(x_first, y, x)
+    kind = found["kind"].to_numpy(dtype=np.int64)
+    order = np.lexsort((kind, cd.rank[b], cd.rank[a]))
+    return cd, pd.DataFrame({"a": a[order], "b": b[order], "kind": kind[order]})
+
+
+def related_conflicts(dataset: Dataset) -> pd.DataFrame:
+    """Disagreeing statements across the treatment and condition hierarchies (the `related-conflicts` query).
+
+    Two statements from different sources, neither with a comparator, that disagree by the
+    `conflicts` rules, whose treatments are equal or one is an ancestor of the other, whose
+    conditions are likewise, and which are not about the same pair (those are `conflicts`).
+    Columns are `RELATED_CONFLICT_COLUMNS`; `evidence_a` < `evidence_b`; rows sorted by
+    evidence_a, evidence_b, kind.
+    """
+    cd, found = _related(dataset)
+    a = found["a"].to_numpy(dtype=np.int64)
+    b = found["b"].to_numpy(dtype=np.int64)
+    kind = found["kind"].to_numpy(dtype=np.int64)
+    ids = dataset.evidence["id"].to_numpy(dtype=object)
+    timeframes = np.asarray(_TIMEFRAMES, dtype=object)
+    t_differ = cd.treatment[a] != cd.treatment[b]
+    c_differ = cd.condition[a] != cd.condition[b]
+    relation = np.asarray(RELATIONS, dtype=object)[np.where(t_differ & c_differ, 2, np.where(t_differ, 0, 1))]
+    return pd.DataFrame({
+        "evidence_a": _strings(ids[a]),
+        "evidence_b": _strings(ids[b]),
+        "source_a": _strings(cd.sources[cd.source[a]]),
+        "source_b": _strings(cd.sources[cd.source[b]]),
+        "treatment_a": _strings(cd.treatments[cd.treatment[a]]),
+        "treatment_b": _strings(cd.treatments[cd.treatment[b]]),
+        "condition_a": _strings(cd.conditions[cd.condition[a]]),
+        "condition_b": _strings(cd.conditions[cd.condition[b]]),
+        "kind": _strings(np.asarray(CONFLICT_KINDS, dtype=object)[kind]),
+        "value_a": _strings(_value_text(cd, kind, a)),
+        "value_b": _strings(_value_text(cd, kind, b)),
+        "timeframe_a": _strings(timeframes[cd.timeframe[a]]),
+        "timeframe_b": _strings(timeframes[cd.timeframe[b]]),
+        "relation": _strings(relation),
+    })[list(RELATED_CONFLICT_COLUMNS)]
 
 
 # --------------------------------------------------------------------------- summary
@@ -371,6 +532,210 @@ def _labels(table: pd.DataFrame) -> pd.Series:
     return pd.Series(table["label"].astype(str).to_numpy(), index=table["id"].astype(str).to_numpy())
 
 
+# --------------------------------------------------------------------------- strength
+
+
+@dataclass(frozen=True)
+class _Strength:
+    """Per pair: the strength code (0 strong .. 3 very weak), the best stated certainty code (-1: none),
+    the agreeing and disagreeing sources, and what the `why` sentence names about each side."""
+
+    strength: np.ndarray
+    certainty: np.ndarray
+    agreeing: np.ndarray
+    disagreeing: np.ndarray
+    agree_type: np.ndarray
+    agree_types: np.ndarray
+    disagree_type: np.ndarray
+    disagree_types: np.ndarray
+
+
+STRENGTH_DTYPE = pd.CategoricalDtype([str(x) for x in STRENGTHS], ordered=True)
+"""Strengths, strongest first (so `strong` < `moderate` in comparisons)."""
+_NONE = -1
+
+
+def _side_rows(cd: _Coded, side: Side) -> np.ndarray:
+    """Which statements belong to `side` (kg.verdicts.SIDES)."""
+    sd = SIDES[side]
+    if sd.comparison:
+        return ~cd.free
+    m = np.isin(cd.effect, [EFFECTS.index(e) for e in sd.effects]) & np.isin(
+        cd.timeframe, [_TIMEFRAMES.index(t) for t in sd.timeframes])
+    if sd.recommendations:
+        m |= np.isin(cd.recommendation, [_RECOMMENDATIONS.index(r) for r in sd.recommendations])
+    return np.asarray(m & cd.free, dtype=bool)
+
+
+def _grade(cd: _Coded, rows: np.ndarray, indep: np.ndarray, tier: np.ndarray, certain: np.ndarray) -> np.ndarray:
+    """The strength code of each pair's statements in `rows` (kg.verdicts.GRADES); _NONE where it has none."""
+    n_pairs, n_keys = cd.n_pairs, int(indep.max()) + 1 if len(indep) else 1
+
+    def distinct(m: np.ndarray) -> np.ndarray:
+        return _distinct_per_pair(cd.pair[m], indep[m], n_pairs, n_keys)
+
+    synthesis = rows & (tier == _TIER_CODE[Tier.SYNTHESIS])
+    research = synthesis | (rows & (tier == _TIER_CODE[Tier.STUDY]))
+    counts = Counts(
+        synthesis=distinct(synthesis),  # type: ignore[arg-type]
+        synthesis_certain=distinct(synthesis & certain),  # type: ignore[arg-type]
+        research=distinct(research),  # type: ignore[arg-type]
+        research_certain=distinct(research & certain),  # type: ignore[arg-type]
+        known=distinct(rows & (tier != _TIER_CODE[Tier.ANECDOTE])),  # type: ignore[arg-type]
+    )
+    code = np.select([np.asarray(GRADE_TESTS[g.strength](counts), dtype=bool) for g in GRADES[:-1]],
+                     [STRENGTHS.index(g.strength) for g in GRADES[:-1]], default=STRENGTHS.index(GRADES[-1].strength))
+    present = np.bincount(cd.pair[rows], minlength=n_pairs) > 0
+    return np.where(present, code, _NONE)
+
+
+_TIER_CODE = {t: i for i, t in enumerate(Tier)}
+
+
+def _strength(dataset: Dataset, cd: _Coded, verdict: np.ndarray, type_of_source: np.ndarray) -> _Strength:
+    """Strength, certainty and the agreeing/disagreeing sources per pair, by the sides each verdict names."""
+    n_pairs = cd.n_pairs
+    src = dataset.sources.set_index(dataset.sources["id"].astype(str))
+    publisher = (src["publisher"] if "publisher" in src else pd.Series(pd.NA, index=src.index)).reindex(
+        cd.sources.astype(str))
+    keys = [independence_key(str(i), None if pd.isna(p) else str(p)) for i, p in zip(cd.sources, publisher,
+                                                                                     strict=True)]
+    indep = np.asarray(pd.factorize(pd.Series(keys, dtype=object))[0], dtype=np.int64)[cd.source] if len(
+        keys) else np.zeros(0, dtype=np.int64)
+    type_names = enum_values("source_type")
+    tier_of_type = np.asarray([_TIER_CODE[TIERS[t]] for t in type_names], dtype=np.int64)  # type: ignore[index]
+    stype = type_of_source[cd.source]
+    tier = tier_of_type[stype]
+    certain = np.isin(cd.certainty, [_CERTAINTIES.index(c) for c in CERTAIN])
+
+    members: dict[Side, np.ndarray] = {}
+    grades: dict[Side, np.ndarray] = {}
+
+    def rows_of(side: Side) -> np.ndarray:
+        if side not in members:
+            members[side] = _side_rows(cd, side)
+        return members[side]
+
+    def grade_of(side: Side) -> np.ndarray:
+        if side not in grades:
+            grades[side] = _grade(cd, rows_of(side), indep, tier, certain)
+        return grades[side]
+
+    def union(sides: tuple[Side, ...]) -> np.ndarray:
+        m = np.zeros(len(cd.pair), dtype=bool)
+        for side in sides:
+            m |= rows_of(side)
+        return m
+
+    strength = np.full(n_pairs, STRENGTHS.index(STRENGTHS[-1]), dtype=np.int64)
+    behind = np.zeros(len(cd.pair), dtype=bool)
+    agree = np.zeros(len(cd.pair), dtype=bool)
+    disagree = np.zeros(len(cd.pair), dtype=bool)
+    stated_verdict = verdict[cd.pair]
+    anecdote = np.bincount(cd.pair[cd.free & (tier == _TIER_CODE[Tier.ANECDOTE])], minlength=n_pairs) > 0
+    for rule in RULES:
+        pairs = verdict == rule.verdict
+        if not pairs.any():
+            continue
+        if rule.strength_sides:
+            worst = np.full(n_pairs, _NONE, dtype=np.int64)
+            for side in rule.strength_sides:
+                worst = np.maximum(worst, grade_of(side))
+            code = np.where(worst == _NONE, STRENGTHS.index(STRENGTHS[-1]), worst)
+            sides = rule.strength_sides
+        else:  # a disagreement: at most weak, very weak when a blog or forum takes part
+            code = np.where(anecdote, STRENGTHS.index(STRENGTHS[-1]), STRENGTHS.index(STRENGTHS[-2]))
+            sides = rule.agree + rule.disagree
+        strength[pairs] = code[pairs]
+        mine = stated_verdict == rule.verdict
+        behind |= mine & union(sides)
+        agree |= mine & union(rule.agree)
+        disagree |= mine & union(rule.disagree)
+
+    certainty = np.full(n_pairs, len(_CERTAINTIES), dtype=np.int64)
+    stated = behind & (cd.certainty >= 0)
+    np.minimum.at(certainty, cd.pair[stated], cd.certainty[stated])
+    certainty = np.where(certainty == len(_CERTAINTIES), _NONE, certainty)
+
+    def per_side(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        count = _distinct_per_pair(cd.pair[m], cd.source[m], n_pairs, len(cd.sources))
+        best_type = np.full(n_pairs, len(type_names), dtype=np.int64)
+        np.minimum.at(best_type, cd.pair[m], stype[m])
+        types = _distinct_per_pair(cd.pair[m], stype[m], n_pairs, len(type_names))
+        return count, best_type, types
+
+    n_agree, agree_type, agree_types = per_side(agree)
+    n_disagree, disagree_type, disagree_types = per_side(disagree)
+    return _Strength(strength, certainty, n_agree, n_disagree, agree_type, agree_types, disagree_type,
+                     disagree_types)
+
+
+def _related_per_pair(dataset: Dataset, t_ids: np.ndarray, c_ids: np.ndarray) -> np.ndarray:
+    """How many related conflicts (across the hierarchies) each pair's statements take part in."""
+    cd, found = _related(dataset)
+    if not len(found):
+        return np.zeros(len(t_ids), dtype=np.int64)
+    row = np.arange(len(found))
+    sides = pd.DataFrame({
+        "t": np.concatenate([cd.treatments[cd.treatment[found[s].to_numpy()]] for s in ("a", "b")]),
+        "c": np.concatenate([cd.conditions[cd.condition[found[s].to_numpy()]] for s in ("a", "b")]),
+        "row": np.concatenate([row, row]),
+    }).drop_duplicates()
+    counts = sides.groupby(["t", "c"]).size()
+    wanted = pd.MultiIndex.from_arrays([pd.Index(t_ids, dtype=object), pd.Index(c_ids, dtype=object)])
+    return np.asarray(counts.reindex(wanted).fillna(0).to_numpy(), dtype=np.int64)
+
+
+_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_TYPE_WORDS: dict[str, tuple[str, str]] = {
+    "guideline": ("guideline", "guidelines"),
+    "systematic_review": ("systematic review", "systematic reviews"),
+    "trial": ("trial", "trials"),
+    "observational_study": ("observational study", "observational studies"),
+    "reference_article": ("reference article", "reference articles"),
+    "expert_opinion": ("expert opinion", "expert opinions"),
+    "patient_education": ("patient leaflet", "patient leaflets"),
+    "blog": ("blog", "blogs"),
+    "forum": ("forum", "forums"),
+}
+
+
+def _number(n: np.ndarray) -> np.ndarray:
+    words = np.asarray(_NUMBERS, dtype=object)
+    return np.where(n < len(_NUMBERS), words[np.minimum(n, len(_NUMBERS) - 1)], n.astype(str).astype(object))
+
+
+def _who(n: np.ndarray, best: np.ndarray, types: np.ndarray) -> np.ndarray:
+    """"one blog", "two guidelines", "three sources (the strongest a guideline)" per pair."""
+    names = enum_values("source_type")
+    one = np.asarray([_TYPE_WORDS[t][0] for t in names] + ["source"], dtype=object)[best]
+    many = np.asarray([_TYPE_WORDS[t][1] for t in names] + ["sources"], dtype=object)[best]
+    same = np.where(n == 1, one, many)
+    mixed = "sources (the strongest a " + one + ")"
+    return np.asarray(_number(n) + " " + np.where(types > 1, mixed, np.where(n == 0, "sources", same)), dtype=object)
+
+
+def _why(verdict: np.ndarray, st: _Strength, related: np.ndarray) -> np.ndarray:
+    """One plain sentence per pair: who says it, how sure they are, who disagrees, what conflicts around it."""
+    certainty_words = np.asarray([c.replace("_", " ") for c in _CERTAINTIES] + [""], dtype=object)
+    certainty = np.where(st.certainty >= 0, " (" + certainty_words[st.certainty] + " certainty)",
+                         ", no certainty stated")
+    agree = _who(st.agreeing, st.agree_type, st.agree_types)
+    against = _who(st.disagreeing, st.disagree_type, st.disagree_types)
+    two_sided = np.isin(verdict, [str(r.verdict) for r in RULES if r.verdict in (Verdict.CONFLICTING, Verdict.MIXED)])
+    prefix = np.select([verdict == Verdict.CONFLICTING, verdict == Verdict.MIXED, verdict == Verdict.COMPARISON_ONLY],
+                       ["sources disagree: ", "statements point different ways: ", "comparisons only: "], default="")
+    one_side = agree + np.where((st.agreeing > 1) & (verdict != Verdict.COMPARISON_ONLY), " agree", "")
+    dissent = np.where(st.disagreeing > 0,
+                       "; " + _number(st.disagreeing) + np.where(st.disagreeing == 1, " disagrees", " disagree"), "")
+    body = np.where(two_sided, agree + " for, " + against + " against" + certainty, one_side + certainty + dissent)
+    related_text = np.where(
+        related > 0,
+        "; " + _number(related) + np.where(related == 1, " conflict", " conflicts")
+        + " with statements on a broader or narrower treatment or condition", "")
+    return np.asarray(prefix + body + related_text, dtype=object)
+
+
 def summarise(dataset: Dataset, condition: str | None = None) -> pd.DataFrame:
     """One row per treatment-condition pair with at least one statement (contract section 3).
 
@@ -400,16 +765,7 @@ def summarise(dataset: Dataset, condition: str | None = None) -> pd.DataFrame:
     np.minimum.at(best_code, cd.pair, type_of_source[cd.source])
     best = pd.Categorical.from_codes(best_code, dtype=enum_dtype("source_type"))
 
-    # the verdict flags (statements without a comparator only)
-    b = _flag(flags, _TIMEFRAMES, Effect.BENEFIT)
-    n = _flag(flags, _TIMEFRAMES, Effect.NO_BENEFIT)
-    h = _flag(flags, _TIMEFRAMES, Effect.HARM)
-    i = _flag(flags, _TIMEFRAMES, Effect.INSUFFICIENT)
-    any_free = flags.any(axis=1)
-    b_early = _flag(flags, [Timeframe.SHORT_TERM, Timeframe.MEDIUM_TERM], Effect.BENEFIT)
-    n_long = _flag(flags, [Timeframe.LONG_TERM], Effect.NO_BENEFIT)
-
-    # conflicts, and how many distinct sources are on each side, per pair and kind
+    # the verdict: the first rule of kg.verdicts.RULES whose flags hold
     found = _find_conflicts(cd)
     tally: dict[tuple[str, str], np.ndarray] = {}
     for k, kind in enumerate(CONFLICT_KINDS):
@@ -417,23 +773,19 @@ def summarise(dataset: Dataset, condition: str | None = None) -> pd.DataFrame:
         for side, rows in (("for", found.x), ("against", found.y)):
             tally[(kind, side)] = _distinct_per_pair(found.pair[of_kind], cd.source[rows[of_kind]], n_pairs,
                                                      len(cd.sources))
-    conflicting = (tally[("effect", "for")] > 0) | (tally[("recommendation", "for")] > 0)
-
-    rules = [
-        conflicting,
-        b_early & n_long,
-        b & h & ~n,
-        b & ~n,
-        h & ~b,
-        n & ~b,
-        i & ~b & ~n & ~h,
-        ~any_free,
-    ]
-    verdict = np.select(rules, list(VERDICTS[:-1]), default=VERDICTS[-1])
+    conflicting = np.zeros(n_pairs, dtype=bool)
+    for kind in CONFLICT_KINDS:
+        conflicting |= tally[(kind, "for")] > 0
+    flag = _verdict_flags(flags, conflicting)
+    verdict = _verdicts(flag)
+    h = flag[Flag.HARM]
     headline = _headlines(verdict, flags, h, tally, _comparators(ev, cd, _labels(dataset.treatments)))
-
     t_ids = cd.treatments[cd.pair_treatment].astype(str)
     c_ids = cd.conditions[cd.pair_condition].astype(str)
+    strength = _strength(dataset, cd, verdict, type_of_source)
+    related = _related_per_pair(dataset, t_ids, c_ids)  # across the whole hierarchy, whatever the filter
+    why = _why(verdict, strength, related)
+
     out = pd.DataFrame(
         {
             "treatment_id": _strings(t_ids),
@@ -445,9 +797,40 @@ def summarise(dataset: Dataset, condition: str | None = None) -> pd.DataFrame:
             "sources": pd.Series(n_sources, dtype="int64"),
             "best_source_type": best,
             "headline": _strings(headline),
+            "certainty": pd.Categorical.from_codes(strength.certainty, dtype=enum_dtype("certainty")),
+            "strength": pd.Categorical.from_codes(strength.strength, dtype=STRENGTH_DTYPE),
+            "agreeing_sources": pd.Series(strength.agreeing, dtype="int64"),
+            "disagreeing_sources": pd.Series(strength.disagreeing, dtype="int64"),
+            "related_conflicts": pd.Series(related, dtype="int64"),
+            "why": _strings(why),
         }
     )
     return out[list(SUMMARY_COLUMNS)]
+
+
+def _verdict_flags(flags: np.ndarray, conflicting: np.ndarray) -> dict[Flag, np.ndarray]:
+    """Per pair, each `Flag` of kg.verdicts (statements without a comparator)."""
+    out: dict[Flag, np.ndarray] = {}
+    for f, fd in FLAGS.items():
+        if fd.effect is not None:
+            out[f] = _flag(flags, fd.timeframes, fd.effect)
+    out[Flag.CONFLICT] = conflicting
+    out[Flag.ASSESSED] = np.asarray(flags.any(axis=1), dtype=bool)
+    return out
+
+
+def _verdicts(flag: dict[Flag, np.ndarray]) -> np.ndarray:
+    """The first rule of the ladder that holds, per pair."""
+    n = len(flag[Flag.CONFLICT])
+    holds = []
+    for rule in RULES:
+        ok = np.ones(n, dtype=bool)
+        for f in rule.needs:
+            ok &= flag[f]
+        for f in rule.excludes:
+            ok &= ~flag[f]
+        holds.append(ok)
+    return np.asarray(np.select(holds, list(VERDICTS), default=""), dtype=object)
 
 
 def _headlines(

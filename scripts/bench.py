@@ -50,6 +50,8 @@ from kg.model import read
 from kg.queries import saved_query
 from kg.summary import summarise
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
@@ -287,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--page-nodes", type=int, default=20000, help="nodes of the page-generation graph (0: skip)")
     parser.add_argument("--keep", type=Path, default=None, help="keep the synthetic folders and builds here")
+    parser.add_argument("--extract-mb", type=float, default=1.0,
+                        help="text size for the kg extract section, in MB (0: skip; scripts/bench_extract.py)")
     parser.add_argument("--quote-length", type=int, default=0,
                         help="characters per synthetic quote (default: a short sentence; the issue's long-quote "
                              "figure uses 400)")
@@ -299,6 +303,11 @@ def main(argv: list[str] | None = None) -> int:
             bench(n, args.seed, workdir, args.quote_length)
         if args.page_nodes:
             page_nodes(workdir, args.page_nodes)
+    if args.extract_mb:
+        import bench_extract
+
+        print(flush=True)
+        bench_extract.run(ROOT / "data", ROOT / "data" / "texts" / "seed-back-hip-pain.txt", args.extract_mb)
     return 0
 
 

@@ -27,6 +27,7 @@ EXPECTED = [
     "02-sparql.ipynb",
     "03-network-analysis.ipynb",
     "04-interop.ipynb",
+    "05-extract.ipynb",
     "06-diff.ipynb",
 ]
 SECONDS = 60
@@ -249,6 +250,25 @@ def test_runs_cleanly_fast_and_writes_nothing_outside_tmp(
     assert seconds < SECONDS, f"{name} took {seconds:.0f} s"
     assert changed == {"added": [], "removed": [], "modified": [], "writes": []}, f"{name} wrote into the repository"
     assert left == [], f"{name} left files in its temporary folder"
+
+
+@pytest.mark.notebook
+@pytest.mark.slow
+def test_05_extract(executed: dict[str, tuple[Any, float, list[Path], dict[str, Any]]]) -> None:
+    import kg
+    from kg.extract import read_text
+
+    g = kg.load()
+    text = read_text(ROOT / "data" / "texts" / "seed-back-hip-pain.txt")
+    rows = kg.extract(text, g, source="encyclopedia-low-back-pain")
+    nb = executed["05-extract.ipynb"][0]
+    assert f"-> {len(rows)} proposed rows" in text_of(cell(nb, "rows = kg.extract("))
+    assert "verbatim quotes: 1.0" in text_of(cell(nb, "verbatim(rows, text)"))
+    counts = text_of(cell(nb, "value_counts()"))
+    for status in ("found", "missed", "added"):
+        assert status in counts
+    assert "treatment, condition, effect" in text_of(cell(nb, "scores(rows, g.evidence"))
+    assert "min_confidence" in text_of(cell(nb, "for floor in"))
 
 
 @pytest.mark.notebook

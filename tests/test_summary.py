@@ -71,10 +71,13 @@ def test_summary_csv_is_the_expected_file_byte_for_byte(name: str) -> None:
 
 
 def test_columns_are_exactly_the_contract_columns() -> None:
-    assert S.SUMMARY_COLUMNS == (
+    assert S.CONTRACT_COLUMNS == (
         "treatment_id", "treatment", "condition_id", "condition", "verdict", "short_term", "medium_term",
         "long_term", "sources", "best_source_type", "headline",
     )
+    # contract section 5: the strength columns come after the contract's, in this order
+    added = ("certainty", "strength", "agreeing_sources", "disagreeing_sources", "related_conflicts", "why")
+    assert list(S.SUMMARY_COLUMNS) == [*S.CONTRACT_COLUMNS, *added]
     assert S.CONFLICT_COLUMNS == (
         "treatment_id", "condition_id", "kind", "evidence_a", "evidence_b", "source_a", "source_b",
         "value_a", "value_b", "timeframe_a", "timeframe_b",

@@ -9,32 +9,15 @@ nobody knows, purples mean the sources disagree.
 from __future__ import annotations
 
 from kg.schema import Category, Certainty, Effect, Recommendation, SourceType, Timeframe
+from kg.verdicts import LEGEND, RULE, Verdict
 
 VERDICT_STYLE: dict[str, tuple[str, str, str]] = {
-    # verdict: (label, colour, description)
-    "benefit": ("Benefit", "#1a9850", "benefit, and no statement of no benefit"),
-    "short_term_only": ("Short-term only", "#91cf60", "benefit at short or medium term, no benefit at long term"),
-    "benefit_with_harms": ("Benefit with harms", "#d9a400", "benefit and harm, no statement of no benefit"),
-    "conflicting": ("Conflicting", "#7b3294", "sources disagree on benefit or on recommending it"),
-    "mixed": ("Mixed", "#c2a5cf", "statements point different ways"),
-    "harm": ("Harm", "#d73027", "harm, and no benefit"),
-    "no_benefit": ("No benefit", "#525252", "no benefit, and no statement of benefit"),
-    "insufficient": ("Insufficient evidence", "#bdbdbd", "only statements that the evidence is insufficient"),
-    "comparison_only": ("Comparison only", "#80cdc1", "every statement compares with another treatment"),
+    # verdict: (label, colour, description), from the one rule table in kg.verdicts
+    str(v): (RULE[v].label, RULE[v].colour, RULE[v].description) for v in LEGEND
 }
 """In the order the legend and the matrix sort use: helpful first, then unclear, then unhelpful."""
 
-VERDICT_SORT: tuple[str, ...] = (
-    "benefit",
-    "short_term_only",
-    "benefit_with_harms",
-    "conflicting",
-    "mixed",
-    "comparison_only",
-    "insufficient",
-    "no_benefit",
-    "harm",
-)
+VERDICT_SORT: tuple[str, ...] = tuple(str(v) for v in LEGEND)
 
 EFFECT_STYLE: dict[str, tuple[str, str]] = {
     Effect.BENEFIT: ("Benefit", "#1a9850"),
@@ -105,14 +88,17 @@ CITES_COLOUR = "#c9c3b3"
 
 
 def text_colour(background: str) -> str:
-    """Black or white, whichever reads better on `background` (#rrggbb)."""
+    """Black or white, whichever contrasts more with `background` (#rrggbb), by the WCAG contrast ratio."""
     r, g, b = (int(background[i : i + 2], 16) / 255 for i in (1, 3, 5))
 
     def lin(c: float) -> float:
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
     luminance = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
-    return "#111111" if luminance > 0.22 else "#ffffff"
+    dark = lin(0x11 / 255)  # #111111: a grey, the same in every channel
+    on_black = (luminance + 0.05) / (dark + 0.05)
+    on_white = 1.05 / (luminance + 0.05)
+    return "#111111" if on_black >= on_white else "#ffffff"
 
 
 def vocabulary() -> dict[str, list[dict[str, object]]]:
@@ -121,7 +107,7 @@ def vocabulary() -> dict[str, list[dict[str, object]]]:
         "verdicts": [
             {"value": v, "label": VERDICT_STYLE[v][0], "color": VERDICT_STYLE[v][1],
              "text": text_colour(VERDICT_STYLE[v][1]), "description": VERDICT_STYLE[v][2],
-             "dashed": v == "short_term_only"}
+             "dashed": RULE[Verdict(v)].dashed}
             for v in VERDICT_SORT
         ],
         "effects": [
