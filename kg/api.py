@@ -316,11 +316,10 @@ def load(
     Raises `kg.ValidationError` listing every problem as `FILE:LINE: column: message`.
     """
     if store is not None:
-        from kg.from_rdf import tables_from_store
-        from kg.store import open_store
+        from kg.from_rdf import read_store
 
-        opened = open_store(store)
-        graph = EvidenceGraph(tables_from_store(opened, data_dir=None), base=base)
+        opened, dataset = read_store(store)
+        graph = EvidenceGraph(dataset, base=base)
         graph.__dict__["store"] = opened
         return graph
     folder = Path(path) if path is not None else bundled_data_dir()

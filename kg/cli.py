@@ -8,12 +8,14 @@ Exit codes: 0 success, 1 a failure (invalid data, unknown id, unwritable output)
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.errors import KgError
+from kg.limits import DEFAULT_QUERY_TIMEOUT
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,7 +51,28 @@ def _data_arg(parser: argparse.ArgumentParser) -> None:
 def _base_arg(parser: argparse.ArgumentParser) -> None:
     from kg.vocab import DEFAULT_BASE
 
-    parser.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI for entities (default: {DEFAULT_BASE})")
+    parser.add_argument("--base", default=DEFAULT_BASE, type=_base,
+                        help=f"base IRI for entities (default: {DEFAULT_BASE})")
+
+
+def _base(text: str) -> str:
+    from kg.errors import UsageError
+    from kg.vocab import check_base
+
+    try:
+        return check_base(text)
+    except UsageError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _out_dir(text: str) -> Path:
+    from kg.build import check_out
+    from kg.errors import UsageError
+
+    try:
+        return check_out(text)
+    except UsageError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _positive_int(text: str) -> int:
@@ -108,11 +131,13 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_view(args: argparse.Namespace) -> int:
     import webbrowser
 
+    from kg.atomic import recover
     from kg.build import build, view_dir
     from kg.model import bundled_data_dir
 
     folder = Path(args.data or bundled_data_dir())
     out = args.out if args.out is not None else view_dir(folder)
+    recover(out)  # a build a killed one left mid-swap is settled before its page is judged
     index = out / "index.html"
     newest = max((f.stat().st_mtime_ns for f in folder.rglob("*") if f.is_file()), default=0)
     if args.rebuild or not index.is_file() or index.stat().st_mtime_ns < newest:
@@ -131,22 +156,43 @@ def cmd_push(args: argparse.Namespace) -> int:
 
     gsp = remote.check_url(args.gsp, "the Graph Store URL")
     graph = remote.check_iri(args.named_graph or remote.default_graph(args.base), "the named graph")
-    credentials = remote.Credentials.from_env()
+    update = remote.check_url(args.update, "the SPARQL Update URL") if args.update else None
+    client = remote.Client(remote.Credentials.from_env(), timeout=args.timeout,
+                           allow_insecure_basic=args.allow_insecure_basic)
     from kg.progress import Display, is_terminal, size
 
     evidence = kg.load(args.data, base=args.base)
     display = Display(is_terminal() and not args.quiet, rows_unit="triple")
     if not args.quiet:
         _say(f"pushing into the named graph <{graph}> at {gsp}")
+        if update is None:
+            _say("no --update URL: the graph is replaced batch by batch, so readers can see part of it meanwhile")
     nt = evidence.ntriples
     with display.shown("kg push"):
         display.step(f"{size(len(nt))} of N-Triples")
-        report = remote.push(nt, gsp, graph, batch_size=args.batch_size, credentials=credentials,
+        report = remote.push(nt, gsp, graph, batch_size=args.batch_size, batch_bytes=args.batch_bytes,
+                             update_url=update, client=client, notice=_say,
                              progress=lambda sent, total: display.rows(sent, total))
     if not args.quiet:
         _say(f"pushed {_plural(report.triples, 'triple')} ({size(len(nt))}) in {_plural(report.batches, 'request')} "
              f"into <{report.graph}> in {display.seconds:.1f} s")
     return 0
+
+
+def _insecure_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--allow-insecure-basic", action="store_true",
+                        help="answer a basic-authentication challenge over plain http (sends the password "
+                             "readable on the way; refused by default)")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {text}")
+    return value
 
 
 def _param(text: str) -> tuple[str, str]:
@@ -200,13 +246,15 @@ def cmd_query(args: argparse.Namespace) -> int:
             raise queries.QueryUsageError(f"parameter {key!r} given twice")
         params[key] = value
     query = queries.load_query(args.query)
-    credentials = None
+    credentials = client = None
     if args.endpoint is not None:
-        from kg.remote import Credentials
+        from kg.remote import Client, Credentials
 
         credentials = Credentials.from_env()
+        client = Client(credentials, timeout=args.timeout, allow_insecure_basic=args.allow_insecure_basic)
     engine = engines.open_engine(data=args.data, graph=args.graph, store=args.store, endpoint=args.endpoint,
-                                 engine=args.engine, named_graph=args.named_graph, credentials=credentials)
+                                 engine=args.engine, named_graph=args.named_graph, credentials=credentials,
+                                 allow_service=args.allow_service, timeout=args.timeout, client=client)
     answer = engines.run(query, engine, params)
     if args.columns is not None and answer.boolean is None:
         answer = _pick_results(answer, args)
@@ -486,7 +534,8 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
     p = sub.add_parser("build", help="validate, then write graph.ttl/.jsonld/.nt/.graphml, summary.csv, index.html")
     _data_arg(p)
-    p.add_argument("--out", metavar="DIR", type=Path, default=Path("build"), help="output folder (default: build/)")
+    p.add_argument("--out", metavar="DIR", type=_out_dir, default=Path("build"),
+                   help="output folder (default: build/); one build at a time per folder")
     _base_arg(p)
     p.add_argument("--store", metavar="PATH", type=Path, default=None, help="also write a persistent Oxigraph store")
     p.add_argument("--skip", metavar="FORMAT", action="append", default=[],
@@ -509,7 +558,7 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
     p = sub.add_parser("view", help="open the graph page (index.html) in a web browser, building it first if needed")
     _data_arg(p)
-    p.add_argument("--out", metavar="DIR", type=Path, default=None,
+    p.add_argument("--out", metavar="DIR", type=_out_dir, default=None,
                    help="build folder (default: the checkout's build/ for the bundled data, else a folder under "
                         "the system's temporary folder; never the current folder)")
     _base_arg(p)
@@ -525,8 +574,17 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
                    help="the server's Graph Store Protocol endpoint, e.g. http://host:8890/sparql-graph-crud-auth")
     p.add_argument("--named-graph", metavar="IRI", default=None,
                    help="the graph to replace (default: {base}graph, e.g. https://evidence-kg.example/id/graph)")
-    p.add_argument("--batch-size", metavar="N", type=_positive_int, default=50_000,
-                   help="triples per request (default: 50000)")
+    p.add_argument("--update", metavar="URL", default=None,
+                   help="the server's SPARQL 1.1 Update endpoint, e.g. http://host:8890/sparql-auth: load into a "
+                        "staging graph, then replace the graph in one step (COPY)")
+    p.add_argument("--batch-bytes", metavar="N", type=_positive_int, default=2_000_000,
+                   help="bytes of N-Triples per request (default: 2000000); a batch refused as too large is "
+                        "sent again in halves")
+    p.add_argument("--batch-size", metavar="N", type=_positive_int, default=None,
+                   help="also at most this many triples per request (default: no count limit)")
+    p.add_argument("--timeout", metavar="SECONDS", type=_seconds, default=300.0,
+                   help="the longest one request may take in all (default: 300)")
+    _insecure_arg(p)
     _data_arg(p)
     _base_arg(p)
     handlers["push"] = cmd_push
@@ -567,6 +625,13 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
                    help="table (default), or the W3C SPARQL 1.1 results formats csv, tsv, json")
     p.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph",
                    help="SPARQL engine (default: oxigraph)")
+    p.add_argument("--timeout", metavar="SECONDS", type=_seconds, default=DEFAULT_QUERY_TIMEOUT,
+                   help=f"stop the query after this long (default: {DEFAULT_QUERY_TIMEOUT:g}); with --endpoint, "
+                        "the whole of each request")
+    p.add_argument("--allow-service", action="store_true",
+                   help="let a local query call remote SPARQL services (SERVICE); refused by default, since it "
+                        "sends local data over the network")
+    _insecure_arg(p)
     handlers["query"] = cmd_query
 
     p = sub.add_parser(
@@ -626,6 +691,19 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    code = _main(argv)
+    from kg import limits
+
+    if argv is None and limits.abandoned():
+        # A query left running in a worker thread (Ctrl-C, --timeout): exit now, without the interpreter's
+        # clean-up, which would take seconds beside it.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     parser, handlers = make_parser()
     # Shell completion (bash, zsh, fish): after `eval "$(register-python-argcomplete kg)"`, the shell runs
     # kg with _ARGCOMPLETE set, and argcomplete answers from the parser and exits here.

@@ -236,6 +236,65 @@ def entity_lookup(kind: str, ident: str | None = None) -> str:
             f"?entity a <{V.CLASSES[kind][0]}> }} ORDER BY ?entity")
 
 
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_SERVICE = re.compile(r"(?<![\w:.\-\u00B7])SERVICE(?![\w:\-])(?P<silent>\s+SILENT(?![\w:\-]))?", re.IGNORECASE)
+_OPAQUE = frozenset({"iri", "long", "string", "comment", "var"})
+
+
+def _unescaped(text: str) -> str:
+    """The text as a SPARQL parser reads it: \\u and \\U escapes are decoded anywhere, before parsing."""
+    if "\\" not in text:
+        return text
+    return _ESCAPE.sub(lambda m: chr(min(int(m.group(1) or m.group(2), 16), 0x10FFFF)), text)
+
+
+def _service_calls(text: str) -> list[re.Match[str]]:
+    """Each SERVICE keyword of a query (outside strings, IRIs, comments and variable names), in `_unescaped(text)`."""
+    decoded = _unescaped(text)
+    blank = _LEXER.sub(lambda m: re.sub(r"[^\n]", " ", m.group()) if m.lastgroup in _OPAQUE else m.group(), decoded)
+    return list(_SERVICE.finditer(blank))
+
+
+def uses_service(text: str) -> bool:
+    """Whether a query calls a remote SPARQL service (federation: SERVICE).
+
+    >>> uses_service("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    True
+    >>> uses_service('SELECT ?service { ?service <urn:p> "SERVICE" } # SERVICE')
+    False
+    """
+    return bool(_service_calls(text))
+
+
+def _without_service(text: str) -> str:
+    """The query with each `SERVICE [SILENT]` read as `GRAPH` (same grammar, same columns): checking its
+    syntax with Oxigraph would otherwise call the service, since Oxigraph starts evaluating at once."""
+    calls = _service_calls(text)
+    if not calls:
+        return text
+    out = _unescaped(text)
+    for m in reversed(calls):
+        out = out[: m.start()] + "GRAPH".ljust(m.end() - m.start()) + out[m.end():]
+    return out
+
+
+def refuse_service(query: Query) -> None:
+    """QueryError if a query to be run locally calls a remote service: nothing local reaches the network.
+
+    Local engines call this before evaluating (unless allowed: `kg query --allow-service`).
+    """
+    calls = _service_calls(query.text)
+    if not calls:
+        return
+    decoded = _unescaped(query.text)
+    at = calls[0].start()
+    line = decoded.count("\n", 0, at) + 1
+    column = at - (decoded.rfind("\n", 0, at) + 1) + 1
+    raise QueryError(f"{query.where}:{line}:{column}: the query calls a remote SPARQL service (SERVICE), which "
+                     "would send requests, with local data in them, over the network; a local query does not do "
+                     "that unless you give --allow-service (allow_service=True)")
+
+
 def parse_header(text: str) -> tuple[str | None, str, tuple[Param, ...]]:
     """(name, description, params) from the leading comment lines of a query."""
     name: str | None = None
@@ -297,8 +356,9 @@ def check_syntax(text: str, where: str) -> None:
     """
     import pyoxigraph as ox
 
+    text = _without_service(text)
     try:
-        ox.Store().query(text)  # parsed now; evaluated only when iterated
+        ox.Store().query(text)  # parsed now, evaluated on an empty store; SERVICE read as GRAPH
         return
     except SyntaxError as err:
         message = str(err)
@@ -549,7 +609,9 @@ __all__ = [
     "parse_query",
     "query_form",
     "query_variables",
+    "refuse_service",
     "saved_queries",
     "saved_query",
     "tokens",
+    "uses_service",
 ]

@@ -395,3 +395,24 @@ def test_statement_queries_read_well_with_labels_and_comparators(graph: E.Oxigra
             assert r["comparator"] == (None if expected is None else treatments[expected])
             seen_comparator |= expected is not None
     assert seen_comparator, "the fixture has statements with a comparator in these queries"
+
+
+def test_rdf_xml_declaring_entities_is_refused_before_parsing(tmp_path: Path) -> None:
+    from kg.engines import OxigraphEngine
+
+    """A 770-byte "billion laughs" made Oxigraph try to allocate 3.4 GB and abort with a Rust backtrace."""
+    entities = ['<!ENTITY a "' + "a" * 50 + '">'] + [
+        f'<!ENTITY {c} "' + f"&{p};" * 10 + '">' for p, c in zip("abcdefgh", "bcdefghi", strict=True)]
+    doc = ('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n' + "\n".join(entities) + "\n]>\n"
+           '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">\n'
+           '<rdf:Description rdf:about="http://example.org/s"><ex:p>&i;</ex:p></rdf:Description>\n</rdf:RDF>\n')
+    assert len(doc) < 1000
+    for name in ("lol.rdf", "lol.owl"):
+        path = tmp_path / name
+        path.write_text(doc, encoding="utf-8")
+        with pytest.raises(Q.QueryError, match=r"declares XML entities \(<!ENTITY\), which kg does not expand"):
+            OxigraphEngine.from_file(path)
+    plain = tmp_path / "plain.rdf"  # RDF/XML without a DTD reads as before
+    plain.write_text(doc.split("]>\n", 1)[1].replace("&i;", "laugh"), encoding="utf-8")
+    rows = OxigraphEngine.from_file(plain).store.query("SELECT ?o WHERE { ?s ?p ?o }")
+    assert [r["o"].value for r in rows] == ["laugh"]

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from kg.extract.rules import Rules
+from kg.hierarchy import Hierarchy
 
 DASHES = ("-", "\u2013", "\u2014", "\u2010", "\u2011")
 
@@ -32,7 +33,7 @@ class Lexicon:
     terms: dict[str, str]
     """variant -> id"""
     tiers: dict[str, int]
-    """variant -> 0 for a written label or synonym, 1 for a generated variant"""
+    """variant -> 0 for a written label or synonym, 1 for a generated variant, 2 for a '<body site> pain' name"""
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -144,11 +145,39 @@ def _gerund_variants(term: str) -> set[str]:
     first = words[0].lower()
     if len(words) < 2 or not first.endswith("ing") or len(first) < 6:
         return set()
-    stem = first[:-3]
+    return {" ".join([s, *words[1:]]) for s in _verb_stems(first)}
+
+
+def _verb_stems(gerund: str) -> set[str]:
+    """'strengthening' -> 'strengthen', 'relieving' -> 'relieve', 'sitting' -> 'sit' (and harmless misses)."""
+    stem = gerund[:-3]
     stems = {stem, stem + "e"}
     if len(stem) > 2 and stem[-1] == stem[-2]:
         stems.add(stem[:-1])
-    return {" ".join([s, *words[1:]]) for s in stems}
+    return stems
+
+
+def _is_gerund(word: str) -> bool:
+    return word.isalpha() and word.endswith("ing") and len(word) >= 6
+
+
+def _inner_gerund_variants(term: str, objects: list[str]) -> set[str]:
+    """A gerund inside a label: dropped ('hip strengthening exercises' -> 'hip exercises'), acting on the
+    word before it ('strengthening your hips'), and 'noun-verbing head' as 'head to verb noun'
+    ('pain-relieving medications' -> 'medications to relieve pain')."""
+    words = term.lower().split(" ")
+    out: set[str] = set()
+    for i, word in enumerate(words):
+        parts = word.split("-")
+        if len(parts) == 2 and parts[0].isalpha() and _is_gerund(parts[1]) and i + 1 < len(words):
+            head = " ".join(words[i + 1:])
+            out |= {f"{head} to {stem} {parts[0]}" for stem in _verb_stems(parts[1])}
+        if 0 < i < len(words) - 1 and _is_gerund(word):
+            out.add(" ".join(words[:i] + words[i + 1:]))
+            if i == 1 and words[0].isalpha():
+                objects_ = [words[0], *_plural_forms(words[0])]
+                out |= {" ".join(x for x in (word, det, obj) if x) for det in ["", *objects] for obj in objects_}
+    return out
 
 
 def _part_variants(term: str, prepositions: list[str]) -> set[str]:
@@ -173,6 +202,7 @@ def variants(term: str, rules: Rules) -> set[str]:
     base = {term.lower()}
     base |= {v.lower() for v in _part_variants(term, spelling["prepositions"])}
     base |= {v.lower() for v in _gerund_variants(term)}
+    base |= _inner_gerund_variants(term, spelling["gerund_objects"])
     grown = set(base)
     for v in list(base):
         grown |= _head_variants(v, spelling["drug_heads"])
@@ -187,6 +217,53 @@ def variants(term: str, rules: Rules) -> set[str]:
     grown = {v.lower() for v in grown if v.strip()}
     grown.discard(term.lower())
     return grown
+
+
+SITE_SPLIT = re.compile(r",|;|&|\band\b|\bor\b")
+
+
+def site_terms(frame: pd.DataFrame, rules: Rules, written: pd.DataFrame | None = None) -> dict[str, str]:
+    """'<site> pain' for conditions defined as pain (label, synonyms or description) at a body site:
+    'leg pain' names sciatica when its body_site is 'lower back and leg'. A phrase several conditions
+    share goes to the one that is an ancestor of all the others; without one it names none."""
+    if "body_site" not in frame or frame.empty:
+        return {}
+    symptoms = [str(s).lower() for s in rules.spelling["site_symptoms"]]
+    terms = written_terms(frame) if written is None else written
+    names = terms.groupby("id")["term"].apply(lambda t: " ".join(t.astype(str))).to_dict()
+    description = frame["description"].astype("string").fillna("") if "description" in frame else None
+    named: dict[str, set[str]] = {}
+    for n, (ident, site) in enumerate(zip(frame["id"].astype(str), frame["body_site"].astype("string"), strict=True)):
+        if pd.isna(site) or not str(site).strip():
+            continue
+        words = set(re.findall(r"[a-z]+", (names.get(ident, "") + " "
+                                          + (str(description.iloc[n]) if description is not None else "")).lower()))
+        said = [s for s in symptoms if s in words]
+        if not said:
+            continue
+        for part in SITE_SPLIT.split(re.sub(r"\([^)]*\)", " ", str(site).lower())):
+            part = " ".join(part.split())
+            if not part or len(part.split(" ")) > 2:
+                continue
+            for symptom in said:
+                phrase = f"{part} {symptom}"
+                for v in {phrase, *variants(phrase, rules), *(f"{symptom} in the {p}" for p in
+                                                              {part, *_number_variants(part)})}:
+                    named.setdefault(v, set()).add(ident)
+    if not named:
+        return {}
+    hierarchy = Hierarchy.of(frame)
+    shared = {i for ids in named.values() if len(ids) > 1 for i in ids}
+    above = {i: set(hierarchy.ancestors(i)) for i in sorted(shared)}
+    out: dict[str, str] = {}
+    for phrase, ids in named.items():
+        if len(ids) == 1:
+            out[phrase] = next(iter(ids))
+            continue
+        top = [i for i in ids if all(o == i or i in above[o] for o in ids)]
+        if len(top) == 1:
+            out[phrase] = top[0]
+    return out
 
 
 def build(frame: pd.DataFrame, kind: str, rules: Rules) -> Lexicon:
@@ -210,6 +287,10 @@ def build(frame: pd.DataFrame, kind: str, rules: Rules) -> Lexicon:
             continue
         terms[text] = next(iter(ids))
         tiers[text] = 1
+    for text, ident in site_terms(frame, rules, written).items():
+        if text not in terms and text not in generated and len(text) >= 3:
+            terms[text] = ident
+            tiers[text] = 2
     return Lexicon(kind, terms, tiers)
 
 
