@@ -77,7 +77,7 @@ STRENGTH_COLUMNS: tuple[str, ...] = (
 )
 """The columns added after the contract's (contract section 5): how far to trust the verdict."""
 
-SUMMARY_COLUMNS: tuple[str, ...] = CONTRACT_COLUMNS + STRENGTH_COLUMNS
+SUMMARY_COLUMNS: tuple[str, ...] = (*CONTRACT_COLUMNS, *STRENGTH_COLUMNS)
 
 CONFLICT_COLUMNS: tuple[str, ...] = (
     "treatment_id",
@@ -373,9 +373,20 @@ def _narrower(table: pd.DataFrame, ident: str, kind: str) -> list[str]:
 # --------------------------------------------------------------------------- related conflicts
 
 
-def _up_pairs(table: pd.DataFrame, ids: np.ndarray) -> pd.DataFrame:
+def _equal_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (i, j) with a[i] == b[j]: an equi-join of two integer arrays, sorted by i."""
+    order = np.argsort(b, kind="stable")
+    sb = b[order]
+    lo = np.searchsorted(sb, a, "left")
+    counts = np.searchsorted(sb, a, "right") - lo
+    li = np.repeat(np.arange(len(a), dtype=np.int64), counts)
+    offsets = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    return li, order[np.repeat(lo, counts) + offsets]
+
+
+def _up_pairs(table: pd.DataFrame, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(code, code of itself or an ancestor) for every id in `ids` (codes index `ids`; ancestors outside
-    `ids` are left out, as no statement can be about them)."""
+    `ids` are left out, as no statement is about them)."""
     h = Hierarchy.of(table)
     anc = h.ancestor_pairs()
     row_ids = h.ids.to_numpy(dtype=object)
@@ -384,53 +395,61 @@ def _up_pairs(table: pd.DataFrame, ids: np.ndarray) -> pd.DataFrame:
     above = lookup.get_indexer(row_ids[anc["ancestor"].to_numpy()])
     keep = (below >= 0) & (above >= 0)
     own = np.arange(len(ids), dtype=np.int64)
-    return pd.DataFrame({"code": np.concatenate([own, below[keep]]),
-                         "up": np.concatenate([own, above[keep]])})
+    return np.concatenate([own, below[keep]]), np.concatenate([own, above[keep]])
 
 
-def _find_related(dataset: Dataset, cd: _Coded) -> pd.DataFrame:
-    """Disagreeing statement pairs (x positive, y negative, as row positions) across the hierarchies:
-    treatments equal or one an ancestor of the other, conditions likewise, not both equal."""
+def _find_related(dataset: Dataset, cd: _Coded) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Disagreeing statement pairs (x positive, y negative, as row positions, and the kind) across the
+    hierarchies: treatments equal or one an ancestor of the other, conditions likewise, not both equal."""
     ups = {"t": _up_pairs(dataset.treatments, cd.treatments), "c": _up_pairs(dataset.conditions, cd.conditions)}
-    rows = np.flatnonzero(cd.free)
-    found = []
+    codes = {"t": cd.treatment, "c": cd.condition}
+    n_c = max(len(cd.conditions), 1)
+
+    def walk(rows: np.ndarray, up_t: bool, up_c: bool) -> tuple[np.ndarray, np.ndarray]:
+        """`rows`, repeated once per (treatment, condition) at or above theirs in the dimensions asked for,
+        with that meeting point as one integer key."""
+        place = {dim: codes[dim][rows] for dim in ("t", "c")}
+        for dim, up in (("t", up_t), ("c", up_c)):
+            if up:
+                li, ri = _equal_pairs(place[dim], ups[dim][0])
+                rows = rows[li]
+                place = {k: v[li] for k, v in place.items()}
+                place[dim] = ups[dim][1][ri]
+        return rows, place["t"] * n_c + place["c"]
+
+    free = np.flatnonzero(cd.free)
+    xs, ys, kinds = [], [], []
     for k, d in enumerate(DISAGREEMENTS):
-        x_rows, y_rows = _sides_of(cd, d, rows)
-        xs = pd.DataFrame({"x": x_rows, "t": cd.treatment[x_rows], "c": cd.condition[x_rows]})
-        ys = pd.DataFrame({"y": y_rows, "t": cd.treatment[y_rows], "c": cd.condition[y_rows]})
-        # one of each pair's treatments (and conditions) is at or above the other's: walk up from the
-        # lower one, four ways (x or y lower, for treatments and for conditions), then join on the meeting ids
-        for t_up, c_up in (("x", "x"), ("x", "y"), ("y", "x"), ("y", "y")):
-            left, right = xs, ys
-            for dim, who in (("t", t_up), ("c", c_up)):
-                up = ups[dim].rename(columns={"code": dim, "up": dim + "_up"})
-                if who == "x":
-                    left = left.merge(up, on=dim).drop(columns=dim).rename(columns={dim + "_up": dim})
-                else:
-                    right = right.merge(up, on=dim).drop(columns=dim).rename(columns={dim + "_up": dim})
-            both = left.merge(right, on=["t", "c"])
-            found.append(pd.DataFrame({"x": both["x"].to_numpy(dtype=np.int64),
-                                       "y": both["y"].to_numpy(dtype=np.int64), "kind": k}))
-    pairs = pd.concat(found, ignore_index=True).drop_duplicates()
-    x = pairs["x"].to_numpy(dtype=np.int64)
-    y = pairs["y"].to_numpy(dtype=np.int64)
-    kind = pairs["kind"].to_numpy(dtype=np.int64)
+        x_rows, y_rows = _sides_of(cd, d, free)
+        # one of the two treatments is at or above the other, and so is one of the conditions:
+        # walk up from the lower one, four ways, and meet there
+        for up_t in (True, False):
+            for up_c in (True, False):
+                x_at, x_key = walk(x_rows, up_t, up_c)
+                y_at, y_key = walk(y_rows, not up_t, not up_c)
+                li, ri = _equal_pairs(x_key, y_key)
+                xs.append(x_at[li])
+                ys.append(y_at[ri])
+                kinds.append(np.full(len(li), k, dtype=np.int64))
+    x = np.concatenate(xs)
+    y = np.concatenate(ys)
+    kind = np.concatenate(kinds)
+    n = max(len(cd.pair), 1)
+    _, first = np.unique((kind * n + x) * n + y, return_index=True)
+    x, y, kind = x[first], y[first], kind[first]
     keep = (cd.source[x] != cd.source[y]) & (cd.pair[x] != cd.pair[y])
     for k, d in enumerate(DISAGREEMENTS):
         mine = kind == k
         keep[mine] &= _overlapping(cd, d, x[mine], y[mine])
-    return pd.DataFrame({"x": x[keep], "y": y[keep], "kind": kind[keep]})
+    return x[keep], y[keep], kind[keep]
 
 
 def _related(dataset: Dataset) -> tuple[_Coded, pd.DataFrame]:
     cd = _code(dataset.evidence)
-    found = _find_related(dataset, cd)
-    x = found["x"].to_numpy(dtype=np.int64)
-    y = found["y"].to_numpy(dtype=np.int64)
+    x, y, kind = _find_related(dataset, cd)
     x_first = cd.rank[x] < cd.rank[y]
     a = np.where(x_first, x, y)
     b = np.where(x_first, y, x)
-    kind = found["kind"].to_numpy(dtype=np.int64)
     order = np.lexsort((kind, cd.rank[b], cd.rank[a]))
     return cd, pd.DataFrame({"a": a[order], "b": b[order], "kind": kind[order]})
 
