@@ -59,8 +59,8 @@ class EvidenceGraph:
 
     @cached_property
     def ntriples(self) -> bytes:
-        """The graph as N-Triples bytes, in a deterministic order."""
-        return rdf.ntriples(self.dataset, self.base)
+        """The graph as N-Triples bytes, in a deterministic order (pair summaries included)."""
+        return rdf.ntriples(self.dataset, self.base, summary=self._summary)
 
     @cached_property
     def store(self) -> pyoxigraph.Store:
@@ -82,11 +82,29 @@ class EvidenceGraph:
 
         return network.to_networkx(self.dataset)
 
-    def summary(self, condition: str | None = None) -> pd.DataFrame:
-        """One row per treatment-condition pair with its verdict (narrower conditions included)."""
+    @cached_property
+    def _summary(self) -> pd.DataFrame:
         from kg import summary
 
-        return summary.summarise(self.dataset, condition=condition)
+        return summary.summarise(self.dataset)
+
+    def summary(self, condition: str | None = None, *, min_strength: str | None = None) -> pd.DataFrame:
+        """One row per treatment-condition pair with its verdict and strength (narrower conditions included).
+
+        `min_strength` (`strong`, `moderate`, `weak` or `very_weak`) keeps the pairs whose evidence is at
+        least that strong; another value raises `kg.errors.UsageError`.
+        """
+        from kg import summary
+
+        frame = self._summary.copy() if condition is None else summary.summarise(self.dataset, condition=condition)
+        return frame if min_strength is None else summary.at_least(frame, min_strength)
+
+    def related_conflicts(self) -> pd.DataFrame:
+        """Statements from different sources that disagree across the treatment or condition hierarchy
+        (one about a broader treatment or condition than the other): the `related-conflicts` query's rows."""
+        from kg import summary
+
+        return summary.related_conflicts(self.dataset)
 
     def conflicts(self) -> pd.DataFrame:
         """Pairs of statements from different sources that disagree."""

@@ -78,7 +78,7 @@ def write_outputs(
         with staged(out, ".build-") as tmp:
             if progress:
                 progress("graph.nt")
-            rdf.write_ntriples(graph.dataset, tmp / "graph.nt", graph.base)
+            rdf.write_ntriples(graph.dataset, tmp / "graph.nt", graph.base, summary=graph.summary())
             # Oxigraph writes Turtle and JSON-LD on the other core while this process does the rest.
             serialiser = export.start(tmp / "graph.nt", tmp / "graph.ttl", tmp / "graph.jsonld", graph.base)
             try:

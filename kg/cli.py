@@ -127,13 +127,20 @@ def _write(text: str) -> None:
     sys.stdout.flush()
 
 
+def summary_strengths() -> list[str]:
+    """The strength levels, strongest first (for `kg summary --min-strength`)."""
+    from kg.verdicts import STRENGTHS
+
+    return [str(x) for x in STRENGTHS]
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     import kg
     from kg import summary
 
     graph = kg.load(args.data)
     try:
-        frame = graph.summary(args.condition)
+        frame = graph.summary(args.condition, min_strength=args.min_strength)
     except summary.UnknownIdError as err:
         raise UserError(str(err)) from None
     writers = {"table": summary.to_table, "csv": summary.to_csv, "json": summary.to_json}
@@ -244,6 +251,8 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     _data_arg(p)
     p.add_argument("--condition", metavar="ID", default=None,
                    help="only the pairs of this condition and of the conditions under it")
+    p.add_argument("--min-strength", metavar="LEVEL", default=None, choices=summary_strengths(),
+                   help="only pairs whose evidence is at least this strong: " + ", ".join(summary_strengths()))
     p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
     handlers["summary"] = cmd_summary
 

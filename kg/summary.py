@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kg.errors import UsageError
 from kg.hierarchy import Hierarchy
 from kg.model import Dataset, enum_dtype
 from kg.schema import Effect, Timeframe, enum_values
@@ -913,6 +914,15 @@ def _headlines(
         "mixed": mixed + with_harms,
     }
     return np.select([verdict == v for v in VERDICTS], [phrases[v] for v in VERDICTS], default="")
+
+
+def at_least(frame: pd.DataFrame, strength: str) -> pd.DataFrame:
+    """The summary rows whose strength is `strength` or stronger (UsageError for an unknown level)."""
+    levels = [str(x) for x in STRENGTHS]
+    if strength not in levels:
+        raise UsageError(f"unknown strength {strength!r}; use one of: {', '.join(levels)}")
+    keep = frame["strength"].astype(STRENGTH_DTYPE).cat.codes <= levels.index(strength)
+    return frame[keep.to_numpy()].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- statements behind a pair
