@@ -386,7 +386,7 @@ def _equal_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _up_pairs(table: pd.DataFrame, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(code, code of itself or an ancestor) for every id in `ids` (codes index `ids`; ancestors outside
+    """(code, code of a strict ancestor) for every id in `ids` (codes index `ids`; ancestors outside
     `ids` are left out, as no statement is about them)."""
     h = Hierarchy.of(table)
     anc = h.ancestor_pairs()
@@ -395,39 +395,43 @@ def _up_pairs(table: pd.DataFrame, ids: np.ndarray) -> tuple[np.ndarray, np.ndar
     below = lookup.get_indexer(row_ids[anc["row"].to_numpy()])
     above = lookup.get_indexer(row_ids[anc["ancestor"].to_numpy()])
     keep = (below >= 0) & (above >= 0)
-    own = np.arange(len(ids), dtype=np.int64)
-    return np.concatenate([own, below[keep]]), np.concatenate([own, above[keep]])
+    return below[keep], above[keep]
 
 
 def _find_related(dataset: Dataset, cd: _Coded) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Disagreeing statement pairs (x positive, y negative, as row positions, and the kind) across the
     hierarchies: treatments equal or one an ancestor of the other, conditions likewise, not both equal."""
-    ups = {"t": _up_pairs(dataset.treatments, cd.treatments), "c": _up_pairs(dataset.conditions, cd.conditions)}
+    strict = {"t": _up_pairs(dataset.treatments, cd.treatments), "c": _up_pairs(dataset.conditions, cd.conditions)}
+    own = {"t": np.arange(len(cd.treatments), dtype=np.int64), "c": np.arange(len(cd.conditions), dtype=np.int64)}
+    # x walks up to itself or an ancestor, y only to a strict ancestor: each (x, y) meets in exactly one way
+    ups = {(dim, True): (np.concatenate([own[dim], strict[dim][0]]), np.concatenate([own[dim], strict[dim][1]]))
+           for dim in ("t", "c")}
+    ups.update({(dim, False): strict[dim] for dim in ("t", "c")})
     codes = {"t": cd.treatment, "c": cd.condition}
     n_c = max(len(cd.conditions), 1)
 
-    def walk(rows: np.ndarray, up_t: bool, up_c: bool) -> tuple[np.ndarray, np.ndarray]:
-        """`rows`, repeated once per (treatment, condition) at or above theirs in the dimensions asked for,
-        with that meeting point as one integer key."""
+    def walk(rows: np.ndarray, up_t: bool | None, up_c: bool | None) -> tuple[np.ndarray, np.ndarray]:
+        """`rows`, repeated once per (treatment, condition) above theirs (None: stay), with that meeting
+        point as one integer key."""
         place = {dim: codes[dim][rows] for dim in ("t", "c")}
         for dim, up in (("t", up_t), ("c", up_c)):
-            if up:
-                li, ri = _equal_pairs(place[dim], ups[dim][0])
+            if up is not None:
+                li, ri = _equal_pairs(place[dim], ups[(dim, up)][0])
                 rows = rows[li]
                 place = {k: v[li] for k, v in place.items()}
-                place[dim] = ups[dim][1][ri]
+                place[dim] = ups[(dim, up)][1][ri]
         return rows, place["t"] * n_c + place["c"]
 
     free = np.flatnonzero(cd.free)
     xs, ys, kinds = [], [], []
     for k, d in enumerate(DISAGREEMENTS):
         x_rows, y_rows = _sides_of(cd, d, free)
-        # one of the two treatments is at or above the other, and so is one of the conditions:
-        # walk up from the lower one, four ways, and meet there
-        for up_t in (True, False):
-            for up_c in (True, False):
-                x_at, x_key = walk(x_rows, up_t, up_c)
-                y_at, y_key = walk(y_rows, not up_t, not up_c)
+        # per dimension, either x's is at or below y's (x walks up, itself included) or y's is strictly
+        # below x's (y walks up): four ways to meet, each (x, y) in exactly one
+        for x_up_t in (True, False):
+            for x_up_c in (True, False):
+                x_at, x_key = walk(x_rows, True if x_up_t else None, True if x_up_c else None)
+                y_at, y_key = walk(y_rows, None if x_up_t else False, None if x_up_c else False)
                 li, ri = _equal_pairs(x_key, y_key)
                 xs.append(x_at[li])
                 ys.append(y_at[ri])
@@ -435,9 +439,6 @@ def _find_related(dataset: Dataset, cd: _Coded) -> tuple[np.ndarray, np.ndarray,
     x = np.concatenate(xs)
     y = np.concatenate(ys)
     kind = np.concatenate(kinds)
-    n = max(len(cd.pair), 1)
-    _, first = np.unique((kind * n + x) * n + y, return_index=True)
-    x, y, kind = x[first], y[first], kind[first]
     keep = (cd.source[x] != cd.source[y]) & (cd.pair[x] != cd.pair[y])
     for k, d in enumerate(DISAGREEMENTS):
         mine = kind == k
@@ -445,8 +446,9 @@ def _find_related(dataset: Dataset, cd: _Coded) -> tuple[np.ndarray, np.ndarray,
     return x[keep], y[keep], kind[keep]
 
 
-def _related(dataset: Dataset) -> tuple[_Coded, pd.DataFrame]:
-    cd = _code(dataset.evidence)
+def _related(dataset: Dataset, cd: _Coded | None = None) -> tuple[_Coded, pd.DataFrame]:
+    """Related conflicts as row positions `a` < `b` (by id) and kind, sorted; `cd` is the whole evidence coded."""
+    cd = _code(dataset.evidence) if cd is None else cd
     x, y, kind = _find_related(dataset, cd)
     x_first = cd.rank[x] < cd.rank[y]
     a = np.where(x_first, x, y)
@@ -698,20 +700,21 @@ def _strength(dataset: Dataset, cd: _Coded, verdict: np.ndarray, type_of_source:
                      disagree_types)
 
 
-def _related_per_pair(dataset: Dataset, t_ids: np.ndarray, c_ids: np.ndarray) -> np.ndarray:
-    """How many related conflicts (across the hierarchies) each pair's statements take part in."""
-    cd, found = _related(dataset)
-    if not len(found):
-        return np.zeros(len(t_ids), dtype=np.int64)
-    row = np.arange(len(found))
-    sides = pd.DataFrame({
-        "t": np.concatenate([cd.treatments[cd.treatment[found[s].to_numpy()]] for s in ("a", "b")]),
-        "c": np.concatenate([cd.conditions[cd.condition[found[s].to_numpy()]] for s in ("a", "b")]),
-        "row": np.concatenate([row, row]),
-    }).drop_duplicates()
-    counts = sides.groupby(["t", "c"]).size()
+def _related_per_pair(dataset: Dataset, cd: _Coded, whole: bool, t_ids: np.ndarray, c_ids: np.ndarray
+                      ) -> np.ndarray:
+    """How many related conflicts (across the hierarchies) each pair's statements take part in, counted on
+    the whole dataset; `whole` says `cd` codes all of it (else it is coded again)."""
+    full = cd if whole else _code(dataset.evidence)
+    _, found = _related(dataset, full)
+    a = full.pair[found["a"].to_numpy(dtype=np.int64)]
+    b = full.pair[found["b"].to_numpy(dtype=np.int64)]  # never a's pair: both count it once
+    counts = np.bincount(a, minlength=full.n_pairs) + np.bincount(b, minlength=full.n_pairs)
+    if whole:
+        return np.asarray(counts, dtype=np.int64)
+    keys = pd.MultiIndex.from_arrays([full.treatments[full.pair_treatment].astype(str),
+                                      full.conditions[full.pair_condition].astype(str)])
     wanted = pd.MultiIndex.from_arrays([pd.Index(t_ids, dtype=object), pd.Index(c_ids, dtype=object)])
-    return np.asarray(counts.reindex(wanted).fillna(0).to_numpy(), dtype=np.int64)
+    return np.asarray(counts[keys.get_indexer(wanted)], dtype=np.int64)
 
 
 _NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -811,7 +814,7 @@ def summarise(dataset: Dataset, condition: str | None = None) -> pd.DataFrame:
     t_ids = cd.treatments[cd.pair_treatment].astype(str)
     c_ids = cd.conditions[cd.pair_condition].astype(str)
     strength = _strength(dataset, cd, verdict, type_of_source)
-    related = _related_per_pair(dataset, t_ids, c_ids)  # across the whole hierarchy, whatever the filter
+    related = _related_per_pair(dataset, cd, condition is None, t_ids, c_ids)  # whole dataset, whatever the filter
     why = _why(verdict, strength, related)
 
     out = pd.DataFrame(

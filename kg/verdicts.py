@@ -3,7 +3,7 @@
 Everything that needs a verdict's rule, label, colour or place in the legend reads it from
 here: the pandas summary evaluates `RULES` (vectorised), the page and the notebooks take
 labels and colours from it, `docs/summary-rules.md` and the generated regions of the saved
-queries are written from it (`python -m kg.verdicts --write`; a test fails when they are
+queries are written from it (`python scripts/generate_rules.py`; a test fails when they are
 stale). The contract (section 3) fixes the verdicts and their order; the labels are ours.
 
 A rule's condition is a conjunction over per-pair *flags* (`Flag`): every flag in `needs`
@@ -431,8 +431,22 @@ def sparql_disagreement(kind: str, x: str, y: str, tx: str = "", ty: str = "", s
         one = f"({one}) || (?{x} IN ({neg}) && ?{y} IN ({pos}))"
     lines = [f"FILTER ({one})"]
     if d.timeframes_overlap:
-        lines.append(f"FILTER (?{tx} = ?{ty} || ?{tx} = timeframe:unspecified || ?{ty} = timeframe:unspecified)")
+        lines.append(sparql_overlap(tx, ty))
     return "\n".join(lines)
+
+
+def sparql_side(kind: str, side: str, var: str) -> str:
+    """The FILTER that says `?var` (an IRI of the field's concepts) is on one side of a disagreement."""
+    d = next(d for d in DISAGREEMENTS if d.kind == kind)
+    values = d.positive if side == "positive" else d.negative
+    return f"FILTER (?{var} IN ({_sparql_values(values, d.field)}))"
+
+
+def sparql_overlap(tx: str, ty: str, notation: bool = False) -> str:
+    """The FILTER that says two timeframes overlap (`unspecified` overlaps every one): on the timeframe
+    IRIs, or with `notation` on their skos:notation strings."""
+    unspecified = f'"{Timeframe.UNSPECIFIED}"' if notation else f"timeframe:{Timeframe.UNSPECIFIED}"
+    return f"FILTER (?{tx} = ?{ty} || ?{tx} = {unspecified} || ?{ty} = {unspecified})"
 
 
 GENERATED = re.compile(r"(?P<head>^(?P<indent>[ \t]*)(?:#|<!--) BEGIN generated: (?P<what>[^\n]*?)(?: -->)?\n)"
@@ -441,12 +455,17 @@ GENERATED = re.compile(r"(?P<head>^(?P<indent>[ \t]*)(?:#|<!--) BEGIN generated:
 
 
 def generate(what: str) -> str:
-    """The text of one generated region: `verdict-table`, ..., or `disagreement KIND X Y [TX TY] [symmetric]`."""
+    """The text of one generated region: `verdict-table`, ..., `disagreement KIND X Y [TX TY] [symmetric]`,
+    `positive KIND VAR`, `negative KIND VAR` or `overlap TX TY [notation]`."""
     words = what.split()
     tables = {"verdict-table": verdict_table, "strength-table": strength_table, "grade-table": grade_table,
               "tier-table": tier_table, "legend-table": legend_table}
     if words[0] in tables:
         return tables[words[0]]()
+    if words[0] in ("positive", "negative"):
+        return sparql_side(words[1], words[0], words[2])
+    if words[0] == "overlap":
+        return sparql_overlap(words[1], words[2], notation=words[-1] == "notation")
     if words[0] == "disagreement":
         symmetric = words[-1] == "symmetric"
         args = (words[1:-1] if symmetric else words[1:]) + ["", ""]
@@ -476,7 +495,8 @@ def generated_files() -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
-    """`python -m kg.verdicts --check` (exit 1 when a generated region is stale) or `--write`."""
+    """`--check` (exit 1 when a generated region is stale) or `--write` (rewrite them); see
+    scripts/generate_rules.py."""
     stale = []
     for path in generated_files():
         text = path.read_text(encoding="utf-8")
@@ -489,6 +509,3 @@ def main(argv: list[str]) -> int:
         print(f"{'rewrote' if '--write' in argv else 'stale'}: {path}", file=sys.stderr)
     return 1 if stale and "--write" not in argv else 0
 
-
-if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))

@@ -814,3 +814,167 @@ def test_property_summary_does_not_depend_on_row_order() -> None:
         assert S.to_csv(S.related_conflicts(a)) == S.to_csv(S.related_conflicts(b))
 
     check()
+
+
+# --------------------------------------------------------------------------- related conflicts
+#
+# kg.summary.related_conflicts() and the `related-conflicts` saved query (Oxigraph and rdflib)
+# give the same rows, and they are the rows a plain reading of the definition gives, pair of
+# statements by pair of statements.
+
+
+def oracle_related(dataset: Dataset) -> list[tuple[str, ...]]:
+    from itertools import combinations
+
+    def chain(table: pd.DataFrame, ident: str) -> set[str]:
+        parents = {str(i): (None if pd.isna(p) else str(p)) for i, p in zip(table["id"], table["parent"],
+                                                                             strict=True)}
+        out = {ident}
+        while parents.get(ident):
+            ident = parents[ident]  # type: ignore[assignment]
+            out.add(ident)
+        return out
+
+    def related(table: pd.DataFrame, a: str, b: str) -> bool:
+        return a in chain(table, b) or b in chain(table, a)
+
+    rows = [{k: (None if pd.isna(v) else str(v)) for k, v in r.items()} for r in dataset.evidence.to_dict("records")]
+    out = set()
+    for p, q in combinations(rows, 2):
+        if p["source"] == q["source"] or p["comparator"] or q["comparator"]:
+            continue
+        if (p["treatment"], p["condition"]) == (q["treatment"], q["condition"]):
+            continue
+        if not (related(dataset.treatments, p["treatment"], q["treatment"])  # type: ignore[arg-type]
+                and related(dataset.conditions, p["condition"], q["condition"])):  # type: ignore[arg-type]
+            continue
+        a, b = sorted([p, q], key=lambda r: str(r["id"]))
+        t_differ, c_differ = a["treatment"] != b["treatment"], a["condition"] != b["condition"]
+        relation = ("broader treatment and condition" if t_differ and c_differ
+                    else "broader treatment" if t_differ else "broader condition")
+        base = (a["id"], b["id"], a["source"], b["source"], a["treatment"], b["treatment"], a["condition"],
+                b["condition"])
+        if {a["effect"], b["effect"]} == {"benefit", "no_benefit"} and (
+                a["timeframe"] == b["timeframe"] or "unspecified" in (a["timeframe"], b["timeframe"])):
+            out.add((*base, "effect", a["effect"], b["effect"], a["timeframe"], b["timeframe"], relation))
+        recs = {a["recommendation"], b["recommendation"]}
+        if "against" in recs and recs & {"recommend", "consider"}:
+            out.add((*base, "recommendation", a["recommendation"], b["recommendation"], a["timeframe"],
+                     b["timeframe"], relation))
+    return sorted(out, key=lambda r: (r[0], r[1], r[8]))  # type: ignore[arg-type,return-value]
+
+
+def sparql_on(dataset: Dataset, name: str, engine: str) -> pd.DataFrame:
+    from kg import queries, results
+
+    frame = results.to_dataframe(queries.run(name, queries.QueryGraph.from_dataset(dataset), engine=engine))
+    return frame.astype(object).where(frame.notna(), "").astype(str)
+
+
+def assert_related_conflicts_agree(dataset: Dataset, engines: tuple[str, ...] = ("oxigraph", "rdflib")) -> None:
+    mine = as_text(S.related_conflicts(dataset))
+    assert list(mine.columns) == list(S.RELATED_CONFLICT_COLUMNS)
+    for engine in engines:
+        pd.testing.assert_frame_equal(mine, sparql_on(dataset, "related-conflicts", engine)[
+            list(S.RELATED_CONFLICT_COLUMNS)], obj=engine)
+    # the summary counts each related conflict once for each of its two pairs
+    frame = S.summarise(dataset)
+    counted = pd.concat([mine[["treatment_a", "condition_a"]].set_axis(["t", "c"], axis=1),
+                         mine[["treatment_b", "condition_b"]].set_axis(["t", "c"], axis=1)]).value_counts()
+    for r in frame.itertuples(index=False):
+        assert r.related_conflicts == counted.get((r.treatment_id, r.condition_id), 0)
+
+
+@pytest.mark.parametrize("name", [*FOLDERS, "queries", "strength-guidelines"])
+def test_related_conflicts_agree_on_fixtures(name: str) -> None:
+    assert_related_conflicts_agree(read_valid(DATA / name))
+
+
+@pytest.mark.skipif(not (BUNDLED / "evidence.csv").is_file(), reason="no bundled data")
+def test_related_conflicts_agree_on_bundled_data() -> None:
+    dataset = read_valid(BUNDLED)
+    assert [tuple(r) for r in as_text(S.related_conflicts(dataset)).itertuples(index=False)] == oracle_related(
+        dataset)
+    assert_related_conflicts_agree(dataset)
+
+
+def test_related_conflicts_agree_on_synthetic_data(script: Callable[[str], Any]) -> None:
+    dataset = script("synth").dataset(1500, seed=5)
+    assert len(S.related_conflicts(dataset)) > 10  # the generator's hierarchies do make some
+    assert_related_conflicts_agree(dataset, engines=("oxigraph",))
+
+
+def test_property_related_conflicts_follow_the_definition_on_every_engine() -> None:
+    from hypothesis import given, settings
+
+    @settings(max_examples=25, deadline=None)
+    @given(_pool_statements(max_size=8))
+    def check(statements: list[dict[str, str]]) -> None:
+        dataset = pool_dataset(statements)
+        got = as_text(S.related_conflicts(dataset))
+        assert [tuple(r) for r in got.itertuples(index=False)] == oracle_related(dataset)
+        assert_related_conflicts_agree(dataset)
+
+    check()
+
+
+def test_a_summary_for_one_condition_counts_related_conflicts_across_the_whole_hierarchy() -> None:
+    dataset = read_valid(DATA / "strength-guidelines")
+    whole = S.summarise(dataset)
+    part = S.summarise(dataset, condition="sciatica")
+    merged = part.merge(whole, on=["treatment_id", "condition_id"], suffixes=("", "_whole"))
+    assert len(merged) == len(part) > 0
+    assert (merged["related_conflicts"] == merged["related_conflicts_whole"]).all()
+    assert (merged["strength"].astype(str) == merged["strength_whole"].astype(str)).all()
+
+
+# --------------------------------------------------------------------------- the held-out guideline fixture
+
+HELD_OUT = DATA / "strength-guidelines"
+
+
+def test_held_out_guidelines_get_the_hand_worked_summary_byte_for_byte() -> None:
+    text = S.to_csv(S.summarise(read_valid(HELD_OUT)))
+    assert text == (HELD_OUT / "expected-summary.csv").read_text(encoding="utf-8")
+
+
+def test_held_out_guidelines_get_the_hand_worked_related_conflicts() -> None:
+    got = as_text(S.related_conflicts(read_valid(HELD_OUT)))
+    pd.testing.assert_frame_equal(got, expected("strength-guidelines", "related-conflicts"))
+
+
+def test_held_out_strengths_rank_agreement_of_two_guidelines_above_a_single_one() -> None:
+    frame = S.summarise(read_valid(HELD_OUT))
+    strength = {(r.treatment_id, r.condition_id): str(r.strength) for r in frame.itertuples(index=False)}
+    assert strength[("exercise", "chronic-low-back-pain")] == "strong"  # two guidelines, certainty stated
+    assert strength[("anticonvulsants", "low-back-pain")] == "moderate"  # one guideline, moderate certainty
+    assert strength[("gabapentin", "chronic-low-back-pain")] == "weak"  # one guideline, low certainty
+    assert strength[("spinal-manipulation", "sciatica")] == "very_weak"  # a blog
+
+
+def test_min_strength_keeps_the_pairs_at_least_that_strong() -> None:
+    frame = S.summarise(read_valid(HELD_OUT))
+    assert list(S.at_least(frame, "strong")["treatment_id"]) == ["exercise", "opioids"]
+    moderate = S.at_least(frame, "moderate")
+    assert set(moderate["strength"].astype(str)) == {"strong", "moderate"} and len(moderate) == 3
+    assert len(S.at_least(frame, "very_weak")) == len(frame)
+    from kg.errors import UsageError
+
+    with pytest.raises(UsageError, match="unknown strength 'solid'"):
+        S.at_least(frame, "solid")
+
+
+@pytest.mark.skipif(not (BUNDLED / "evidence.csv").is_file(), reason="no bundled data")
+def test_bundled_blog_only_pairs_sit_at_the_lowest_grade() -> None:
+    dataset = read_valid(BUNDLED)
+    frame = S.summarise(dataset)
+    kinds = dataset.sources.set_index("id")["type"].astype(str)
+    by_pair = dataset.evidence.assign(kind=dataset.evidence["source"].map(kinds)).groupby(
+        ["treatment", "condition"])["kind"].agg(set)
+    anecdotal = {pair for pair, kinds_of in by_pair.items() if kinds_of <= {"blog", "forum"}}
+    assert anecdotal  # the bundled data has blog-only pairs (e.g. cycling for hip pain)
+    for r in frame.itertuples(index=False):
+        if (r.treatment_id, r.condition_id) in anecdotal:
+            assert str(r.strength) == "very_weak", r
+        else:
+            assert str(r.strength) != "very_weak" or r.verdict == "conflicting", r
