@@ -367,3 +367,37 @@ def test_result_sets_are_engine_neutral(graph: Q.QueryGraph) -> None:
     cond = rs.column("condition")[0]
     assert cond is not None and cond.kind == "uri"
     assert cond.value == "https://evidence-kg.example/id/condition/sciatica"
+
+
+# --------------------------------------------------------------------------- pair summaries (issue 11)
+
+
+@pytest.mark.parametrize("folder", ["strength-guidelines", "summary-rules", "queries", "summary-precedence"])
+@pytest.mark.parametrize("engine", Q.ENGINES)
+def test_well_supported_no_long_term_benefit_is_the_summary_filtered(folder: str, engine: str) -> None:
+    from kg import summary
+
+    dataset = read_valid(DATA / folder)
+    rows = run(Q.QueryGraph.from_dataset(dataset), "well-supported-no-long-term-benefit", engine)
+    frame = summary.at_least(summary.summarise(dataset), "moderate")
+    long_term = frame["long_term"].fillna("").str.split("|")
+    wanted = frame[long_term.map(lambda effects: "no_benefit" in effects and "benefit" not in effects).to_numpy()]
+    assert {(r["treatment_id"], r["condition_id"], r["strength"]) for r in rows} == set(
+        zip(wanted["treatment_id"], wanted["condition_id"], wanted["strength"].astype(str), strict=True))
+
+
+def test_well_supported_no_long_term_benefit_on_the_held_out_guidelines() -> None:
+    rows = run(Q.QueryGraph.from_dataset(read_valid(DATA / "strength-guidelines")),
+               "well-supported-no-long-term-benefit")
+    # opioids: strong, no benefit at long term; exercise for chronic low back pain has long-term benefit
+    assert [(r["treatment_id"], r["strength"], r["verdict"]) for r in rows] == [("opioids", "strong", "harm")]
+
+
+def test_treatments_by_category_reads_verdict_and_strength_from_the_pair_nodes(graph: Q.QueryGraph) -> None:
+    from kg import summary
+
+    rows = run(graph, "treatments-by-category")
+    frame = summary.summarise(read_valid(FIXTURE))
+    assert {(r["treatment_id"], r["condition_id"]): r["strength"] for r in rows} == dict(
+        zip(zip(frame["treatment_id"], frame["condition_id"], strict=True), frame["strength"].astype(str),
+            strict=True))
