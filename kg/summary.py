@@ -375,11 +375,20 @@ def _narrower(table: pd.DataFrame, ident: str, kind: str) -> list[str]:
 
 
 def _equal_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every (i, j) with a[i] == b[j]: an equi-join of two integer arrays, sorted by i."""
+    """Every (i, j) with a[i] == b[j] (non-negative integers): an equi-join, sorted by i."""
+    empty = np.zeros(0, dtype=np.int64)
+    if not len(a) or not len(b):
+        return empty, empty
     order = np.argsort(b, kind="stable")
-    sb = b[order]
-    lo = np.searchsorted(sb, a, "left")
-    counts = np.searchsorted(sb, a, "right") - lo
+    top = int(max(a.max(), b.max())) + 1
+    if top <= 8 * (len(a) + len(b)) + 4096:  # dense keys: a table of where each key's run starts
+        counts_b = np.bincount(b, minlength=top)
+        lo = (np.cumsum(counts_b) - counts_b)[a]
+        counts = counts_b[a]
+    else:
+        sb = b[order]
+        lo = np.searchsorted(sb, a, "left")
+        counts = np.searchsorted(sb, a, "right") - lo
     li = np.repeat(np.arange(len(a), dtype=np.int64), counts)
     offsets = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
     return li, order[np.repeat(lo, counts) + offsets]
@@ -597,12 +606,28 @@ def _side_rows(cd: _Coded, side: Side) -> np.ndarray:
     return np.asarray(m & cd.free, dtype=bool)
 
 
-def _grade(cd: _Coded, rows: np.ndarray, indep: np.ndarray, tier: np.ndarray, certain: np.ndarray) -> np.ndarray:
-    """The strength code of each pair's statements in `rows` (kg.verdicts.GRADES); _NONE where it has none."""
-    n_pairs, n_keys = cd.n_pairs, int(indep.max()) + 1 if len(indep) else 1
+class _Distinct:
+    """Counts distinct values per pair among any subset of the statements, without sorting each time:
+    each statement's (pair, value) is numbered once, and a subset marks the numbers it holds."""
 
-    def distinct(m: np.ndarray) -> np.ndarray:
-        return _distinct_per_pair(cd.pair[m], indep[m], n_pairs, n_keys)
+    def __init__(self, pair: np.ndarray, value: np.ndarray, n_pairs: int):
+        combos, self.combo = np.unique(pair * (int(value.max()) + 1 if len(value) else 1) + value,
+                                       return_inverse=True)
+        self.combo = np.asarray(self.combo, dtype=np.int64).reshape(-1)
+        self.combo_pair = np.asarray(pair[np.unique(self.combo, return_index=True)[1]], dtype=np.int64)
+        self.n_pairs = n_pairs
+        del combos
+
+    def __call__(self, m: np.ndarray) -> np.ndarray:
+        held = np.zeros(len(self.combo_pair), dtype=bool)
+        held[self.combo[m]] = True
+        return np.bincount(self.combo_pair[held], minlength=self.n_pairs)
+
+
+def _grade(cd: _Coded, rows: np.ndarray, distinct: _Distinct, tier: np.ndarray, certain: np.ndarray) -> np.ndarray:
+    """The strength code of each pair's statements in `rows` (kg.verdicts.GRADES); _NONE where it has none.
+    `distinct` counts independent sources."""
+    n_pairs = cd.n_pairs
 
     synthesis = rows & (tier == _TIER_CODE[Tier.SYNTHESIS])
     research = synthesis | (rows & (tier == _TIER_CODE[Tier.STUDY]))
@@ -637,6 +662,7 @@ def _strength(dataset: Dataset, cd: _Coded, verdict: np.ndarray, type_of_source:
     stype = type_of_source[cd.source]
     tier = tier_of_type[stype]
     certain = np.isin(cd.certainty, [_CERTAINTIES.index(c) for c in CERTAIN])
+    independent = _Distinct(cd.pair, indep, n_pairs)
 
     members: dict[Side, np.ndarray] = {}
     grades: dict[Side, np.ndarray] = {}
@@ -648,7 +674,7 @@ def _strength(dataset: Dataset, cd: _Coded, verdict: np.ndarray, type_of_source:
 
     def grade_of(side: Side) -> np.ndarray:
         if side not in grades:
-            grades[side] = _grade(cd, rows_of(side), indep, tier, certain)
+            grades[side] = _grade(cd, rows_of(side), independent, tier, certain)
         return grades[side]
 
     def union(sides: tuple[Side, ...]) -> np.ndarray:
@@ -687,11 +713,14 @@ def _strength(dataset: Dataset, cd: _Coded, verdict: np.ndarray, type_of_source:
     np.minimum.at(certainty, cd.pair[stated], cd.certainty[stated])
     certainty = np.where(certainty == len(_CERTAINTIES), _NONE, certainty)
 
+    of_source = _Distinct(cd.pair, cd.source, n_pairs)
+    of_type = _Distinct(cd.pair, stype, n_pairs)
+
     def per_side(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        count = _distinct_per_pair(cd.pair[m], cd.source[m], n_pairs, len(cd.sources))
+        count = of_source(m)
         best_type = np.full(n_pairs, len(type_names), dtype=np.int64)
         np.minimum.at(best_type, cd.pair[m], stype[m])
-        types = _distinct_per_pair(cd.pair[m], stype[m], n_pairs, len(type_names))
+        types = of_type(m)
         return count, best_type, types
 
     n_agree, agree_type, agree_types = per_side(agree)
@@ -747,7 +776,27 @@ def _who(n: np.ndarray, best: np.ndarray, types: np.ndarray) -> np.ndarray:
 
 
 def _why(verdict: np.ndarray, st: _Strength, related: np.ndarray) -> np.ndarray:
-    """One plain sentence per pair: who says it, how sure they are, who disagrees, what conflicts around it."""
+    """One plain sentence per pair: who says it, how sure they are, who disagrees, what conflicts around it.
+
+    Pairs share few distinct sentences: each is written once and looked up (string work on every pair
+    would cost more than the rest of the summary)."""
+    inputs = pd.DataFrame({
+        "verdict": pd.Categorical(verdict, categories=list(VERDICTS)).codes, "certainty": st.certainty,
+        "agreeing": st.agreeing, "agree_type": st.agree_type, "agree_types": np.minimum(st.agree_types, 2),
+        "disagreeing": st.disagreeing, "disagree_type": st.disagree_type,
+        "disagree_types": np.minimum(st.disagree_types, 2), "related": related,
+    })
+    group = inputs.groupby(list(inputs.columns), sort=False).ngroup().to_numpy()
+    first = np.unique(group, return_index=True)[1]
+    u = inputs.iloc[first]
+    one = _Strength(np.zeros(len(u), dtype=np.int64), u["certainty"].to_numpy(), u["agreeing"].to_numpy(),
+                    u["disagreeing"].to_numpy(), u["agree_type"].to_numpy(), u["agree_types"].to_numpy(),
+                    u["disagree_type"].to_numpy(), u["disagree_types"].to_numpy())
+    texts = _why_each(np.asarray(VERDICTS, dtype=object)[u["verdict"].to_numpy()], one, u["related"].to_numpy())
+    return np.asarray(texts[group], dtype=object)
+
+
+def _why_each(verdict: np.ndarray, st: _Strength, related: np.ndarray) -> np.ndarray:
     certainty_words = np.asarray([c.replace("_", " ") for c in _CERTAINTIES] + [""], dtype=object)
     certainty = np.where(st.certainty >= 0, " (" + certainty_words[st.certainty] + " certainty)",
                          ", no certainty stated")
