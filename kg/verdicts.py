@@ -64,6 +64,12 @@ class FlagDef:
     """How the docs say it."""
     effect: Effect | None = None
     timeframes: tuple[Timeframe, ...] = tuple(Timeframe)
+    absent: str = ""
+    """How the docs say it does not hold (default: "no " + text)."""
+
+    @property
+    def negated(self) -> str:
+        return self.absent or "no " + self.text
 
 
 FLAGS: dict[Flag, FlagDef] = {
@@ -77,7 +83,7 @@ FLAGS: dict[Flag, FlagDef] = {
         FlagDef(Flag.NO_BENEFIT_LONG, "no_benefit at long_term", Effect.NO_BENEFIT, (Timeframe.LONG_TERM,)),
         FlagDef(Flag.HARM, "harm", Effect.HARM),
         FlagDef(Flag.INSUFFICIENT, "insufficient", Effect.INSUFFICIENT),
-        FlagDef(Flag.ASSESSED, "some statement without a comparator"),
+        FlagDef(Flag.ASSESSED, "some statement without a comparator", absent="every statement has a comparator"),
     )
 }
 
@@ -181,7 +187,9 @@ RULES: tuple[Rule, ...] = (
     Rule(Verdict.SHORT_TERM_ONLY, (Flag.BENEFIT_EARLY, Flag.NO_BENEFIT_LONG), (), "Benefit fades by the long term",
          "#91cf60", "benefit at short or medium term, no benefit at long term (over a year)", 1,
          "`summary-rules`: discectomy / sciatica — one trial: benefit medium_term (\"better at one year\"), "
-         "no_benefit long_term (\"no difference at four to ten years\")",
+         "no_benefit long_term (\"no difference at four to ten years\"); epidural steroids / sciatica — a review: "
+         "benefit short_term, a guideline: no_benefit long_term (different sources, but the timeframes do not "
+         "overlap, so no conflict)",
          (Side.BENEFIT_EARLY, Side.NO_BENEFIT_LONG, Side.HARM), (Side.BENEFIT_EARLY, Side.NO_BENEFIT_LONG),
          (Side.BENEFIT_LONG, Side.NO_BENEFIT_EARLY), dashed=True),
     Rule(Verdict.BENEFIT_WITH_HARMS, (Flag.BENEFIT, Flag.HARM), (Flag.NO_BENEFIT,), "Benefit with harms", "#d9a400",
@@ -365,15 +373,8 @@ def verdict_table() -> str:
     lines = ["| # | verdict | badge | holds when | worked example (folder: treatment / condition) |",
              "|---|---|---|---|---|"]
     for n, rule in enumerate(RULES, 1):
-        parts = [FLAGS[f].text for f in rule.needs] + [f"no {FLAGS[f].text}" for f in rule.excludes]
-        if rule.verdict is Verdict.INSUFFICIENT:
-            holds = "every statement says insufficient"
-        elif rule.verdict is Verdict.COMPARISON_ONLY:
-            holds = "every statement has a comparator"
-        elif not parts:
-            holds = "anything else"
-        else:
-            holds = ", ".join(parts)
+        parts = [FLAGS[f].text for f in rule.needs] + [FLAGS[f].negated for f in rule.excludes]
+        holds = ", ".join(parts) if parts else "anything else"
         lines.append(f"| {n} | `{rule.verdict}` | {rule.label} | {holds} | {rule.example} |")
     return "\n".join(lines)
 
