@@ -1,31 +1,27 @@
-"""`kg.load()` -> EvidenceGraph: the one object notebooks, the CLI and the build use."""
+"""`kg.load()` -> EvidenceGraph: the facade for people (notebooks, scripts, the CLI).
+
+Nothing inside the package imports this module (the CLI and `kg/__init__.py` aside): the
+stages take a `Dataset` (and `base`), and this facade passes them what they need, with
+the summary computed once per graph.
+"""
 
 from __future__ import annotations
 
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from kg import rdf, vocab
-from kg.model import Dataset, read_valid
+from kg.model import Dataset, bundled_data_dir, read_valid
 
 if TYPE_CHECKING:
     import networkx as nx
     import pyoxigraph
     import rdflib
 
-    from kg import notebook, queries, results
-
-
-def bundled_data_dir() -> Path:
-    """The curated data folder: `data/` of a source checkout, else the copy inside the package."""
-    checkout = Path(__file__).resolve().parent.parent / "data"
-    if (checkout / "evidence.csv").is_file():
-        return checkout
-    return Path(str(resources.files("kg").joinpath("data")))
+    from kg import engines, notebook, queries, results
 
 
 class EvidenceGraph:
@@ -40,6 +36,7 @@ class EvidenceGraph:
     def __init__(self, dataset: Dataset, *, base: str = vocab.DEFAULT_BASE):
         self.dataset = dataset
         self.base = base
+        self._engines: dict[str, engines.Engine] = {}
 
     @property
     def sources(self) -> pd.DataFrame:
@@ -116,22 +113,34 @@ class EvidenceGraph:
         """The self-contained interactive page (index.html) as a string."""
         from kg.render import page
 
-        return page.render_page(self, **options)
+        return page.render_page(self.dataset, summary=self._summary, **options)
 
     def page_bytes(self, **options: Any) -> bytes:
         """`page_html` as UTF-8 bytes, without a text copy of a large page."""
         from kg.render import page
 
-        return page.render_page_bytes(self, **options)
+        return page.render_page_bytes(self.dataset, summary=self._summary, **options)
+
+    def export(self, name: str, path: str | Path, **options: Any) -> Path | None:
+        """Write the registered format `name` (see `kg.formats.formats()`: nt, ttl, jsonld, graphml,
+        summary, page, ...) to `path` ("-": standard output), atomically; the path written.
+
+        Options go to the format's writer (e.g. page options for "page").
+        """
+        from kg.build import export
+
+        return export(self.dataset, name, path, base=self.base, **options)
 
     # --- exploring in Jupyter (display logic lives in kg/notebook.py) ---------------------------
 
-    @cached_property
-    def query_graph(self) -> queries.QueryGraph:
-        """The graph as saved queries see it: this graph's Oxigraph store, and an rdflib copy made on demand."""
-        from kg import queries
+    def engine(self, engine: str = "oxigraph") -> engines.Engine:
+        """The query engine ("oxigraph" or "rdflib") over this graph's triples, made once each."""
+        from kg import engines
 
-        return queries.QueryGraph(self.store, self.ntriples, origin=str(self.dataset.data_dir or "graph"))
+        if engine not in self._engines:
+            self._engines[engine] = engines.open_engine(store=self.store, ntriples=self.__dict__.get("ntriples"),
+                                                        engine=engine)
+        return self._engines[engine]
 
     def results(
         self, name_or_sparql: str | Path | queries.Query, *, engine: str = "oxigraph", **params: str
@@ -139,8 +148,8 @@ class EvidenceGraph:
         """Run a saved query (by name), a `.rq` file or SPARQL text; the W3C-ready `kg.results.ResultSet`.
 
         Parameters are ids, bound as the RDF terms of those entities (never pasted into the text);
-        an unknown id, or a missing or unknown parameter, raises `kg.queries.QueryError` naming it.
-        `engine` is "oxigraph" (default) or "rdflib".
+        an unknown id, or a missing or unknown parameter, raises `kg.queries.QueryError` (a `kg.errors.KgError`)
+        naming it. `engine` is "oxigraph" (default) or "rdflib".
 
         >>> import kg
         >>> from kg import results
@@ -148,9 +157,9 @@ class EvidenceGraph:
         >>> print(results.to_csv(rs).splitlines()[0])
         evidence_id,treatment_id,condition_id,effect,timeframe,summary,source
         """
-        from kg import notebook
+        from kg import engines, queries
 
-        return notebook.run_query(self, name_or_sparql, params, engine=engine)
+        return engines.run(name_or_sparql, self.engine(queries.check_engine(engine)), params)
 
     def query(
         self, name_or_sparql: str | Path | queries.Query, *, engine: str = "oxigraph", **params: str
@@ -178,7 +187,7 @@ class EvidenceGraph:
     ) -> pd.DataFrame:
         """The statements about a condition and/or treatment (narrower ones included), with labels and quotes.
 
-        Raises `kg.summary.UnknownIdError` (a ValueError) naming an id that does not exist.
+        Raises `kg.errors.UnknownIdError` (a ValueError) naming an id that does not exist.
 
         >>> import kg
         >>> g = kg.load()
@@ -208,7 +217,8 @@ class EvidenceGraph:
         """
         from kg import notebook
 
-        return notebook.show(self, condition=condition, treatment=treatment, height=height, **options)
+        return notebook.show(self.dataset, condition=condition, treatment=treatment, height=height,
+                             summary=self._summary, **options)
 
     def matrix(
         self, condition: str | None = None, treatment: str | None = None, *, height: int = 650, **options: Any
@@ -224,13 +234,14 @@ class EvidenceGraph:
         """
         from kg import notebook
 
-        return notebook.matrix(self, condition=condition, treatment=treatment, height=height, **options)
+        return notebook.matrix(self.dataset, condition=condition, treatment=treatment, height=height,
+                               summary=self._summary, **options)
 
     def _repr_html_(self) -> str:
         """A compact overview for Jupyter: counts, verdicts per pair, effects per statement (escaped)."""
         from kg import notebook
 
-        return notebook.overview_html(self)
+        return notebook.overview_html(self.dataset, self._summary)
 
     def __repr__(self) -> str:
         d = self.dataset

@@ -1,40 +1,43 @@
-"""One atomic build: validate, write every output into a temporary folder beside
-the target, then move the files into place. Invalid input writes nothing."""
+"""One atomic build: validate, write every registered build output into a temporary folder
+beside the target, then move the files into place. Invalid input writes nothing.
+
+The outputs are the formats of `kg.formats` marked `build_output`, in registry order;
+those that can be written in the background (Turtle and JSON-LD, by child processes
+reading the N-Triples file) are started first, and the others are written meanwhile.
+`export` writes any one registered format the same way, atomically.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import shutil
+import sys
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from kg import export, network, rdf, vocab
-from kg.api import EvidenceGraph
+from kg import formats, vocab
 from kg.atomic import staged
+from kg.errors import OutputError, UsageError
+from kg.formats import Context, Format, Pending
+from kg.model import Dataset, bundled_data_dir, read_valid
 from kg.problems import ValidationError
-from kg.render import page
 
-OUTPUTS: tuple[str, ...] = (
-    "graph.ttl",
-    "graph.jsonld",
-    "graph.nt",
-    "graph.graphml",
-    "summary.csv",
-    "index.html",
-)
+OUTPUTS: tuple[str, ...] = tuple(f.filename for f in formats.build_outputs())
+"""The files `kg build` writes by default (the contract's six)."""
 
 
-class BuildError(Exception):
+class BuildError(OutputError):
     """The build could not write its outputs (not a data problem)."""
 
 
-def _writers(graph: EvidenceGraph) -> dict[str, Callable[[Path], object]]:
-    """The outputs written in this process (N-Triples first; Turtle and JSON-LD by a child process)."""
-    return {
-        "graph.graphml": lambda path: network.write_graphml(graph.dataset, path),
-        "summary.csv": lambda path: path.write_bytes(
-            graph.summary().to_csv(index=False, lineterminator="\n").encode("utf-8")),
-        "index.html": lambda path: page.write_page(graph, path),
-    }
+def outputs(skip: Iterable[str] = ()) -> list[Format]:
+    """The build outputs without the formats named in `skip` (a usage error for a name that is not one)."""
+    chosen = formats.build_outputs()
+    names = [f.name for f in chosen]
+    unknown = [name for name in skip if name not in names]
+    if unknown:
+        raise UsageError(f"--skip {unknown[0]}: not a build output; choose from: {', '.join(names)}")
+    return [f for f in chosen if f.name not in set(skip)]
 
 
 def build(
@@ -44,61 +47,101 @@ def build(
     base: str = vocab.DEFAULT_BASE,
     store: str | Path | None = None,
     progress: Callable[[str], None] | None = None,
+    skip: Sequence[str] = (),
 ) -> list[Path]:
-    """Validate `data_dir` and write the six outputs into `out_dir`; return their paths.
+    """Validate `data_dir` and write the build outputs into `out_dir`; return their paths.
 
-    N-Triples are written first; two child processes turn them into Turtle and JSON-LD while
-    this one writes GraphML, the summary and the page.
-
-    With `store`, also write a persistent Oxigraph store there (replacing an earlier one).
-    Raises ValidationError (nothing written) or BuildError.
+    `skip` names formats to leave out (e.g. `["page"]`). With `store`, also write a persistent
+    Oxigraph store there (replacing an earlier one). Raises ValidationError (nothing written)
+    or BuildError.
     """
-    from kg.api import load
-    from kg.store import StoreError, write_store
+    chosen = outputs(skip)
+    dataset = read_valid(data_dir if data_dir is not None else bundled_data_dir())
+    with Context(dataset, base) as ctx:
+        paths = write_outputs(ctx, out_dir, chosen, progress=progress)
+        if store is not None:
+            from kg.store import write_store
 
-    graph = load(data_dir, base=base)
-    paths = write_outputs(graph, out_dir, progress=progress)
-    if store is not None:
-        if progress:
-            progress("store")
-        try:
-            write_store(Path(out_dir) / "graph.nt", store)
-        except StoreError as err:
-            raise BuildError(str(err)) from err
+            if progress:
+                progress("store")
+            write_store(ctx.ntriples_file(), store)
     return paths
 
 
+def _write_all(ctx: Context, folder: Path, chosen: Sequence[Format], progress: Callable[[str], None] | None) -> None:
+    """Write `chosen` into `folder`: background formats start as soon as what they read exists."""
+    pending: list[Pending] = []
+    background: list[str] = []
+    try:
+        for fmt in chosen:
+            if fmt.start is not None:
+                pending.append(fmt.start(ctx, folder / fmt.filename))
+                background.append(fmt.filename)
+                continue
+            if progress:
+                progress(fmt.filename)
+            assert fmt.write is not None
+            fmt.write(ctx, folder / fmt.filename)
+        if progress and background:
+            progress(", ".join(background))
+        for job in pending:
+            job.wait()
+    finally:
+        for job in pending:
+            job.stop()
+
+
 def write_outputs(
-    graph: EvidenceGraph, out_dir: str | Path, *, progress: Callable[[str], None] | None = None
+    ctx: Context,
+    out_dir: str | Path,
+    chosen: Sequence[Format] | None = None,
+    *,
+    progress: Callable[[str], None] | None = None,
 ) -> list[Path]:
+    """Write `chosen` (default: every build output) for `ctx` into `out_dir`, replacing those files only."""
+    chosen = formats.build_outputs() if chosen is None else chosen
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise BuildError(f"{out}: exists and is not a folder")
     try:
         with staged(out, ".build-") as tmp:
-            if progress:
-                progress("graph.nt")
-            rdf.write_ntriples(graph.dataset, tmp / "graph.nt", graph.base, summary=graph.summary())
-            # Oxigraph writes Turtle and JSON-LD on the other core while this process does the rest.
-            serialiser = export.start(tmp / "graph.nt", tmp / "graph.ttl", tmp / "graph.jsonld", graph.base)
-            try:
-                for name, write in _writers(graph).items():
-                    if progress:
-                        progress(name)
-                    write(tmp / name)
-                if progress:
-                    progress("graph.ttl, graph.jsonld")
-                serialiser.wait()
-            finally:
-                serialiser.stop()
+            _write_all(ctx, tmp, chosen, progress)
             if not out.exists():
                 os.replace(tmp, out)
             else:
-                for name in OUTPUTS:
-                    os.replace(tmp / name, out / name)
+                for fmt in chosen:
+                    os.replace(tmp / fmt.filename, out / fmt.filename)
+            if ctx.ntriples_path is not None and ctx.ntriples_path.parent == tmp:
+                ctx.ntriples_path = out / ctx.ntriples_path.name  # moved with the rest
     except OSError as err:
         raise BuildError(f"{out}: cannot write the build ({err.strerror or err})") from err
-    return [out / name for name in OUTPUTS]
+    return [out / fmt.filename for fmt in chosen]
 
 
-__all__ = ["OUTPUTS", "BuildError", "ValidationError", "build", "write_outputs"]
+def export(dataset: Dataset, name: str, out: str | Path | None = None, *, base: str = vocab.DEFAULT_BASE,
+           **options: object) -> Path | None:
+    """Write the registered format `name` of `dataset` to `out` (default: its file name; "-": standard
+    output, for a format that is one file), atomically. The path written, or None for standard output."""
+    fmt = formats.get(name, writable=True)
+    assert fmt.write is not None
+    target = Path(fmt.filename) if out is None else Path(out)
+    with Context(dataset, base, dict(options)) as ctx:
+        if str(out) == "-":
+            path = ctx.scratch() / fmt.filename
+            fmt.write(ctx, path)
+            with open(path, "rb") as source:
+                shutil.copyfileobj(source, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+            return None
+        if target.is_dir():
+            raise OutputError(f"{target}: is a folder; give the file to write (e.g. {target / fmt.filename})")
+        try:
+            with staged(target, ".export-") as tmp:
+                fmt.write(ctx, tmp / target.name)
+                os.replace(tmp / target.name, target)
+        except OSError as err:
+            raise OutputError(f"{target}: cannot write it ({err.strerror or err})") from err
+    return target
+
+
+__all__ = ["OUTPUTS", "BuildError", "ValidationError", "build", "export", "outputs", "write_outputs"]

@@ -12,13 +12,12 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from kg.problems import ValidationError
+from kg.errors import KgError
 
 Handler = Callable[[argparse.Namespace], int]
 
-
-class UserError(Exception):
-    """A failure caused by the user's input: printed as a message, exit 1."""
+UserError = KgError
+"""The old name of a failure caused by the user's input (exit 1): `kg.errors.KgError`."""
 
 
 def _say(message: str) -> None:
@@ -52,8 +51,7 @@ def _positive_int(text: str) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from kg.api import bundled_data_dir
-    from kg.model import read
+    from kg.model import bundled_data_dir, read
 
     folder = args.data or bundled_data_dir()
     dataset, problems = read(folder)
@@ -73,7 +71,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from kg.build import build
 
     progress = (lambda name: _say(f"writing {name}")) if sys.stderr.isatty() else None
-    paths = build(args.data, args.out, base=args.base, store=args.store, progress=progress)
+    paths = build(args.data, args.out, base=args.base, store=args.store, progress=progress, skip=args.skip)
     _say(f"built {len(paths)} files in {args.out}/: " + ", ".join(p.name for p in paths))
     if args.store is not None:
         _say(f"wrote the Oxigraph store {args.store}/ (query it with `kg query NAME --store {args.store}`)")
@@ -83,8 +81,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_view(args: argparse.Namespace) -> int:
     import webbrowser
 
-    from kg.api import bundled_data_dir
     from kg.build import build
+    from kg.model import bundled_data_dir
 
     folder = Path(args.data or bundled_data_dir())
     index = args.out / "index.html"
@@ -138,11 +136,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     import kg
     from kg import summary
 
-    graph = kg.load(args.data)
-    try:
-        frame = graph.summary(args.condition, min_strength=args.min_strength)
-    except summary.UnknownIdError as err:
-        raise UserError(str(err)) from None
+    frame = kg.load(args.data).summary(args.condition, min_strength=args.min_strength)
     writers = {"table": summary.to_table, "csv": summary.to_csv, "json": summary.to_json}
     _write(writers[args.format](frame))
     return 0
@@ -151,54 +145,44 @@ def cmd_summary(args: argparse.Namespace) -> int:
 def cmd_queries(args: argparse.Namespace) -> int:
     from kg import queries, results
 
-    try:
-        if args.export is not None:
-            paths = queries.export_queries(args.export)
-            _say(f"wrote {len(paths)} queries to {args.export}/: " + ", ".join(p.name for p in paths))
-            return 0
-        saved = queries.saved_queries()
-    except queries.QueryError as err:
-        raise UserError(str(err)) from None
+    if args.export is not None:
+        paths = queries.export_queries(args.export)
+        _say(f"wrote {len(paths)} queries to {args.export}/: " + ", ".join(p.name for p in paths))
+        return 0
+    saved = queries.saved_queries()
     rows = [[q.name, ", ".join(p.describe() for p in q.params), q.description] for q in saved]
     _write(results.format_table(["name", "parameters", "description"], rows, max_width=200))
     return 0
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    import kg
-    from kg import queries, results, vocab
+    from kg import engines, queries, results, vocab
 
     params: dict[str, str] = {}
     for key, value in args.param:
         if key in params:
-            raise UserError(f"parameter {key!r} given twice")
+            raise queries.QueryUsageError(f"parameter {key!r} given twice")
         params[key] = value
-    try:
-        query = queries.load_query(args.query)
-        if args.endpoint is not None:
-            from kg import remote
+    query = queries.load_query(args.query)
+    credentials = None
+    if args.endpoint is not None:
+        from kg.remote import Credentials
 
-            answer = remote.query_endpoint(query, args.endpoint, params, named_graph=args.named_graph,
-                                           credentials=remote.Credentials.from_env())
-        else:
-            if args.named_graph is not None:
-                raise UserError("--named-graph goes with --endpoint")
-            if args.graph is not None:
-                graph = queries.QueryGraph.from_file(args.graph)
-            elif args.store is not None:
-                from kg.store import open_store
+        credentials = Credentials.from_env()
+    engine = engines.open_engine(data=args.data, graph=args.graph, store=args.store, endpoint=args.endpoint,
+                                 engine=args.engine, named_graph=args.named_graph, credentials=credentials)
+    answer = engines.run(query, engine, params)
+    _write(results.format_results(answer, args.format, prefixes=vocab.prefixes()))
+    return 0
 
-                graph = queries.QueryGraph(open_store(args.store), None, origin=str(args.store))
-            else:
-                graph = kg.load(args.data).query_graph
-            answer = queries.run(query, graph, params, engine=args.engine)
-        text = results.format_results(answer, args.format, prefixes=vocab.prefixes())
-    except (queries.QueryError, ValueError) as err:
-        message = str(err)
-        if "needs parameter" in message:
-            message += "; give it with --param KEY=ID"
-        raise UserError(message) from None
-    _write(text)
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kg.build import export
+    from kg.model import bundled_data_dir, read_valid
+
+    written = export(read_valid(args.data or bundled_data_dir()), args.format, args.out, base=args.base)
+    if written is not None:
+        _say(f"wrote {written}")
     return 0
 
 
@@ -222,7 +206,25 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     p.add_argument("--out", metavar="DIR", type=Path, default=Path("build"), help="output folder (default: build/)")
     _base_arg(p)
     p.add_argument("--store", metavar="PATH", type=Path, default=None, help="also write a persistent Oxigraph store")
+    p.add_argument("--skip", metavar="FORMAT", action="append", default=[],
+                   help="leave this output out (repeatable): nt, ttl, jsonld, graphml, summary or page")
     handlers["build"] = cmd_build
+
+    from kg import formats
+
+    writable = [f for f in formats.formats() if f.write is not None]
+    p = sub.add_parser(
+        "export",
+        help="validate, then write one format of the graph to a file (or to standard output)",
+        description="Formats: " + "; ".join(f"{f.name} ({f.filename}): {f.description}" for f in writable) + ".",
+    )
+    p.add_argument("--format", metavar="NAME", required=True, choices=[f.name for f in writable],
+                   help="the format to write: " + ", ".join(f.name for f in writable))
+    _data_arg(p)
+    p.add_argument("--out", metavar="PATH", default=None,
+                   help="file to write (default: the format's file name in the current folder; - for standard output)")
+    _base_arg(p)
+    handlers["export"] = cmd_export
 
     p = sub.add_parser("view", help="open the graph page (index.html) in a web browser, building it first if needed")
     _data_arg(p)
@@ -299,27 +301,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return handlers[args.command](args)
-    except ValidationError as err:
-        for problem in err.problems:
-            _say(str(problem))
-        _say(f"{len(err.problems)} problem(s): nothing was written")
-        return 1
-    except UserError as err:
-        _say(f"kg {args.command}: {err}")
-        return 1
+    except KgError as err:
+        _say(err.report(args.command))
+        return err.exit_code
     except BrokenPipeError:
         return 1
     except KeyboardInterrupt:
         return 130
-    except Exception as err:
-        from kg.build import BuildError
-        from kg.remote import RemoteError
-        from kg.store import StoreError
-
-        if isinstance(err, BuildError | StoreError | RemoteError | OSError):
-            _say(f"kg {args.command}: {err}")
-            return 1
-        raise
+    except OSError as err:  # a file or folder the library did not expect to fail (disk full, permissions)
+        _say(f"kg {args.command}: {err}")
+        return 1
 
 
 if __name__ == "__main__":

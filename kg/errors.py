@@ -19,6 +19,10 @@ class KgError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def report(self, command: str) -> str:
+        """What the CLI prints on standard error for this failure of `kg COMMAND`."""
+        return f"kg {command}: {self.message}"
+
 
 class UsageError(KgError):
     """The command was asked for wrongly (a missing or unknown parameter, a bad option value): exit 2."""

@@ -2,9 +2,9 @@
 
 Both keep the N-Triples order (triples stay grouped by subject, and the output
 is identical for identical input). From files they are streamed, holding no
-graph in memory; a build writes them in two child processes (`start`) that run
-`kg/_serialise.py` as a script, beside its own work on GraphML, the summary and
-the page.
+graph in memory; the `ttl` and `jsonld` formats write them in child processes
+(`start`) that run `kg/_serialise.py` as a script, so a build goes on with GraphML,
+the summary and the page meanwhile.
 """
 
 from __future__ import annotations
@@ -61,17 +61,15 @@ class Serialiser:
                 process.communicate()
 
 
-def start(nt: Path, ttl: Path, jsonld_path: Path, base: str = vocab.DEFAULT_BASE) -> Serialiser:
-    """Start writing `ttl` and `jsonld_path` from the N-Triples file `nt`, each in a child process.
+def start(kind: str, nt: Path, out: Path, base: str = vocab.DEFAULT_BASE) -> Serialiser:
+    """Start writing `out` ("turtle" or "jsonld") from the N-Triples file `nt` in a child process.
 
-    The children run `_serialise.py` in isolated mode (`-I`: no script folder, user site or
-    PYTHON* variables on the path), so they import pyoxigraph and nothing of the package.
+    The child runs `_serialise.py` in isolated mode (`-I`: no script folder, user site or
+    PYTHON* variables on the path), so it imports pyoxigraph and nothing of the package.
     """
+    if kind not in _serialise.WRITERS:
+        raise ValueError(f"unknown serialisation {kind!r}")
     script = Path(_serialise.__file__)
-    prefixes = json.dumps(vocab.prefixes(base))
-    processes = []
-    for kind, out in (("turtle", ttl), ("jsonld", jsonld_path)):
-        command = [sys.executable, "-I", str(script), kind, str(nt), str(out), prefixes]
-        processes.append(subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                          stderr=subprocess.PIPE))
-    return Serialiser(processes)
+    command = [sys.executable, "-I", str(script), kind, str(nt), str(out), json.dumps(vocab.prefixes(base))]
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return Serialiser([process])

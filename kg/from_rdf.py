@@ -7,11 +7,14 @@ CSVs. Driven by the same `MAPPING` that wrote the triples.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from kg import vocab as V
+from kg.errors import InputError
 from kg.model import Dataset, typed_frame
 from kg.rdf import CLASSES, MAPPING, Obj
 from kg.schema import TABLES
@@ -83,3 +86,22 @@ def tables_from_store(store: Any, data_dir: Any = None) -> Dataset:
         frames[name] = typed_frame(table, raw, header + table_extras)
         extras[name] = table_extras
     return Dataset.from_frames(frames, data_dir, extras)
+
+
+_FILE_FORMATS = {"nt": "N_TRIPLES", "ttl": "TURTLE", "jsonld": "JSON_LD"}
+
+
+def read_graph_files(paths: Sequence[Path], fmt: str) -> Dataset:
+    """The dataset held by graph files in one RDF format ("nt", "ttl" or "jsonld"), read together.
+
+    An unreadable file is an InputError naming it (and Oxigraph's line and column).
+    """
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    for path in paths:
+        try:
+            store.bulk_load(path=str(path), format=getattr(ox.RdfFormat, _FILE_FORMATS[fmt]))
+        except (SyntaxError, ValueError, OSError) as err:
+            raise InputError(f"{path}: cannot read it as {fmt}: {err}") from None
+    return tables_from_store(store)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -99,6 +100,14 @@ def row_batches(frame: pd.DataFrame, rows: int = BATCH_ROWS) -> Iterator[tuple[i
         yield start, frame.iloc[start : start + rows]
 
 
+def bundled_data_dir() -> Path:
+    """The curated data folder: `data/` of a source checkout, else the copy inside the package."""
+    checkout = Path(__file__).resolve().parent.parent / "data"
+    if (checkout / "evidence.csv").is_file():
+        return checkout
+    return Path(str(resources.files("kg").joinpath("data")))
+
+
 def read(data_dir: str | Path) -> tuple[Dataset | None, list[Problem]]:
     """Read and validate a data folder: the dataset, or every problem found."""
     folder = Path(data_dir)
@@ -123,4 +132,5 @@ def read_valid(data_dir: str | Path) -> Dataset:
     return dataset
 
 
-__all__ = ["BATCH_ROWS", "ENUMS", "Dataset", "enum_dtype", "read", "read_valid", "row_batches", "typed_frame"]
+__all__ = ["BATCH_ROWS", "ENUMS", "Dataset", "bundled_data_dir", "enum_dtype", "read", "read_valid", "row_batches",
+           "typed_frame"]

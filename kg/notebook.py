@@ -25,20 +25,18 @@ from __future__ import annotations
 
 import dataclasses
 import html
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
-from kg.model import Dataset
+from kg.errors import UnknownIdError
+from kg.model import Dataset, bundled_data_dir
+from kg.render import page
 from kg.render.style import VERDICT_SORT, VERDICT_STYLE
-from kg.summary import UnknownIdError, narrower_conditions, narrower_treatments
-
-if TYPE_CHECKING:
-    from kg.api import EvidenceGraph
-    from kg.queries import Query
-    from kg.results import ResultSet
+from kg.results import ResultSet, to_dataframe
+from kg.summary import narrower_conditions, narrower_treatments
 
 SANDBOX = "allow-scripts allow-popups allow-popups-to-escape-sandbox allow-downloads"
 """What the embedded page may do: run its own scripts and open links in a new tab; nothing else."""
@@ -131,37 +129,11 @@ def statements(
     return rows
 
 
-# --- queries -----------------------------------------------------------------------------------
-
-
-def as_query(name_or_sparql: str | Path | Query) -> Query:
-    """A Query from a saved query's name, a `.rq` path, or SPARQL text (anything holding a `{`).
-
-    >>> as_query("conflicts").saved, as_query("SELECT * WHERE { ?s ?p ?o }").name
-    (True, 'query')
-    """
-    from kg import queries
-
-    if isinstance(name_or_sparql, queries.Query):
-        return name_or_sparql
-    if isinstance(name_or_sparql, str) and "{" in name_or_sparql:
-        return queries.parse_query(name_or_sparql, name="query")
-    return queries.load_query(name_or_sparql)
-
-
-def run_query(
-    graph: EvidenceGraph, name_or_sparql: str | Path | Query, params: Mapping[str, str], *, engine: str = "oxigraph"
-) -> ResultSet:
-    """Run a query on `graph` with its parameters bound as RDF terms (see `kg.queries.run`)."""
-    from kg import queries
-
-    return queries.run(as_query(name_or_sparql), graph.query_graph, dict(params), engine=engine)
+# --- query results ------------------------------------------------------------------------------
 
 
 def to_frame(results: ResultSet) -> pd.DataFrame:
     """A result set as a DataFrame (`kg.results.to_dataframe`); an ASK answer as one `boolean` cell."""
-    from kg.results import to_dataframe
-
     if results.boolean is not None:
         return pd.DataFrame({"boolean": pd.Series([results.boolean], dtype="boolean")})
     return to_dataframe(results)
@@ -204,12 +176,12 @@ class InlinePage:
         return f"<InlinePage {self.title!r}: {len(self.html):,} characters, shown inline in Jupyter>"
 
 
-def _title(condition: str | None, treatment: str | None, graph: EvidenceGraph, what: str) -> str:
+def _title(condition: str | None, treatment: str | None, dataset: Dataset, what: str) -> str:
     parts: list[str] = []
     if condition is not None:
-        parts.append(_label(graph.conditions, condition))
+        parts.append(_label(dataset.conditions, condition))
     if treatment is not None:
-        parts.append(_label(graph.treatments, treatment))
+        parts.append(_label(dataset.treatments, treatment))
     return f"{what}: " + " and ".join(parts) if parts else what
 
 
@@ -218,53 +190,56 @@ def _label(frame: pd.DataFrame, ident: str) -> str:
     return str(match.iloc[0]) if len(match) else ident
 
 
-def focused(graph: EvidenceGraph, *, condition: str | None = None, treatment: str | None = None) -> EvidenceGraph:
-    """`graph` itself, or a new EvidenceGraph of `subset(...)` when a filter is given."""
-    if condition is None and treatment is None:
-        return graph
-    from kg.api import EvidenceGraph
-
-    return EvidenceGraph(subset(graph.dataset, condition=condition, treatment=treatment), base=graph.base)
-
-
 def _page(
-    graph: EvidenceGraph, what: str, condition: str | None, treatment: str | None, height: int, options: dict[str, Any]
+    dataset: Dataset,
+    what: str,
+    condition: str | None,
+    treatment: str | None,
+    height: int,
+    summary: pd.DataFrame | None,
+    options: dict[str, Any],
 ) -> InlinePage:
-    part = focused(graph, condition=condition, treatment=treatment)
-    title = str(options.setdefault("title", _title(condition, treatment, graph, what)))
-    return InlinePage(part.page_html(**options), height=height, title=title)
+    if condition is None and treatment is None:
+        part = dataset
+    else:
+        part, summary = subset(dataset, condition=condition, treatment=treatment), None
+    title = str(options.setdefault("title", _title(condition, treatment, dataset, what)))
+    return InlinePage(page.render_page(part, summary=summary, **options), height=height, title=title)
 
 
 def show(
-    graph: EvidenceGraph,
+    dataset: Dataset,
     *,
     condition: str | None = None,
     treatment: str | None = None,
     height: int = DEFAULT_HEIGHT,
+    summary: pd.DataFrame | None = None,
     **options: Any,
 ) -> InlinePage:
     """The interactive graph page for inline display, optionally focused on a condition and/or treatment.
 
-    A focus keeps the statements about it (narrower ones included, see `subset`); other keyword
-    options go to `kg.render.page.render_page` (e.g. `verdicts=["benefit"]`, `focus="treatment:traction"`
+    A focus keeps the statements about it (narrower ones included, see `subset`); `summary` is
+    the whole dataset's summary when the caller has it; other keyword options go to
+    `kg.render.page.render_page` (e.g. `verdicts=["benefit"]`, `focus="treatment:traction"`
     to select a node and open its panel).
     """
-    return _page(graph, "Evidence graph", condition, treatment, height, dict(options))
+    return _page(dataset, "Evidence graph", condition, treatment, height, summary, dict(options))
 
 
 def matrix(
-    graph: EvidenceGraph,
+    dataset: Dataset,
     *,
     condition: str | None = None,
     treatment: str | None = None,
     height: int = DEFAULT_HEIGHT,
+    summary: pd.DataFrame | None = None,
     **options: Any,
 ) -> InlinePage:
     """The evidence matrix (treatments x conditions, cells coloured by verdict) for inline display.
 
     It is the same self-contained page as `show`, opened on its matrix tab.
     """
-    return _page(graph, "Evidence matrix", condition, treatment, height, {**options, "tab": "matrix"})
+    return _page(dataset, "Evidence matrix", condition, treatment, height, summary, {**options, "tab": "matrix"})
 
 
 # --- the overview (EvidenceGraph._repr_html_) --------------------------------------------------
@@ -293,18 +268,22 @@ def _bar(counts: pd.Series, colours: dict[str, str] | None = None) -> str:
     return '<table style="border-collapse:collapse;font-size:12px">' + "".join(cells) + "</table>"
 
 
-def overview_html(graph: EvidenceGraph) -> str:
+def overview_html(dataset: Dataset, summary: pd.DataFrame | None = None) -> str:
     """A compact HTML overview: counts, verdicts of the treatment-condition pairs, effects, top conditions.
 
-    Every piece of text from the data is html-escaped.
+    `summary` is the dataset's summary when the caller has it. Every piece of text from the
+    data is html-escaped.
 
     >>> import kg
-    >>> out = overview_html(kg.load())
+    >>> out = overview_html(kg.load().dataset)
     >>> "63</b> statements" in out and "verdict" in out
     True
     """
-    d = graph.dataset
-    summary = graph.summary()
+    d = dataset
+    if summary is None:
+        from kg.summary import summarise
+
+        summary = summarise(d)
     verdicts = summary["verdict"].astype("string").value_counts(sort=False)
     verdicts = verdicts.reindex([v for v in VERDICT_COLOURS if v in verdicts.index])
     effects = d.evidence["effect"].value_counts(sort=False)
@@ -321,8 +300,6 @@ def overview_html(graph: EvidenceGraph) -> str:
         top_list += f", … {len(tops) - 8} more"
     where = ""
     if d.data_dir is not None:
-        from kg.api import bundled_data_dir
-
         bundled = Path(d.data_dir).resolve() == bundled_data_dir().resolve()
         where = " from the bundled data" if bundled else f" from <code>{_e(d.data_dir)}</code>"
     counts = (

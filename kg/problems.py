@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kg.errors import InputError
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -24,10 +26,15 @@ class Problem:
         return f"{self.file}:{self.line}: {self.column}: {self.message}"
 
 
-class ValidationError(Exception):
-    """Raised when a data folder is not valid; carries every problem."""
+class ValidationError(InputError):
+    """Raised when a data folder is not valid; carries every problem (exit 1)."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         lines = "\n".join(str(p) for p in self.problems)
         super().__init__(f"{len(self.problems)} problem(s) in the data:\n{lines}")
+
+    def report(self, command: str) -> str:
+        """Every problem on its own line, as `kg validate` prints them, then what it means."""
+        lines = [str(p) for p in self.problems]
+        return "\n".join([*lines, f"{len(self.problems)} problem(s): nothing was written"])

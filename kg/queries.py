@@ -1,4 +1,4 @@
-"""Saved SPARQL queries and user query files: find them, bind their parameters, run them.
+"""Saved SPARQL queries and user query files: find them, read them, bind their parameters.
 
 A query is a `.rq` file whose leading comment lines form a header::
 
@@ -9,18 +9,23 @@ A query is a `.rq` file whose leading comment lines form a header::
 The saved queries live in `kg/queries/`. A parameter is a variable of the
 same name. Its value is an id: it is looked up in the graph (the entity whose
 `dcterms:identifier` is the id and whose kind matches the parameter's type)
-and bound as that entity's IRI — through Oxigraph's `substitutions` or
-rdflib's `initBindings` — never pasted into the query text. A file without
+and bound as that entity's IRI — through Oxigraph's `substitutions`,
+rdflib's `initBindings` or, for a remote endpoint, a `VALUES` clause holding
+only a checked IRI — never pasted into the query text as typed. A file without
 `# param:` lines takes any of its variables as a parameter; a variable named
 like a kind (`condition`, `treatment`, `source`, `evidence`) looks up that
-kind, any other name every kind.
+kind, any other name every kind. The engines that run a bound query are in
+`kg.engines`.
+
+This module is the one home of SPARQL lexing (`tokens`): variables, the query
+form, the WHERE clause and the `VALUES` binding all read the same tokens.
 
 Oxigraph follows SPARQL-dev SEP-0007, under which a substituted variable must
 be in the SELECT clause; every saved query selects its parameters.
 
-Problems a user can cause (unknown query or id, missing or unknown
-parameter, a syntax error in a file) raise `QueryError` with a message meant
-to be printed as is.
+Problems a user can cause raise `QueryError` (exit 1) with a message meant to be
+printed as is; a missing, unknown or repeated parameter, or an unknown engine,
+is a `QueryUsageError` (exit 2); an id that names nothing an `UnknownEntityError`.
 """
 
 from __future__ import annotations
@@ -30,12 +35,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
-from kg import rdf
 from kg import vocab as V
-from kg.model import Dataset
-from kg.results import ResultSet, Term
+from kg.errors import KgError, UnknownIdError, UsageError
+from kg.schema import SLUG
 
 ENGINES: tuple[str, ...] = ("oxigraph", "rdflib")
 PARAM_KINDS: tuple[str, ...] = ("condition", "treatment", "source", "evidence")
@@ -52,19 +56,44 @@ _HEADER_LINE = re.compile(r"^#\s*(name|description|param)\s*:\s*(.*?)\s*$", re.I
 _PARAM_SPEC = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:\(\s*(?P<kind>[A-Za-z]+)(?:\s+id)?\s*\))?\s*(?::\s*(?P<text>.*))?$"
 )
-# Tokens that may hold '?', '$' or '#' without being variables or comments.
-_TOKENS = re.compile(
-    r"""(?P<iri><[^<>"{}|^`\\\s]*>)"""
+# The SPARQL lexer: the tokens that may hold '?', '$', '#', braces or keywords without being
+# variables, comments, groups or keywords (IRIs, strings, comments), then the tokens that matter.
+_LEXER = re.compile(
+    r"""(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)"""
     r"""|(?P<long>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\")"""
     r"""|(?P<string>'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")"""
     r"""|(?P<comment>\#[^\n]*)"""
-    r"""|(?P<var>[?$][A-Za-z_0-9][A-Za-z_0-9\u00B7]*)""",
+    r"""|(?P<var>[?$][A-Za-z_0-9][A-Za-z_0-9\u00B7]*)"""
+    r"""|(?P<open>\{)|(?P<close>\})|(?P<lparen>\()|(?P<rparen>\))"""
+    r"""|(?P<word>[A-Za-z][A-Za-z0-9_-]*:?)""",
     re.DOTALL,
 )
+_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SLUG = re.compile(SLUG)
 
 
-class QueryError(Exception):
-    """A query that cannot be run as asked; the message says why, for a person."""
+class QueryError(KgError):
+    """A query that cannot be run as asked; the message says why, for a person (exit 1)."""
+
+
+class QueryUsageError(QueryError, UsageError):
+    """A query asked for wrongly: a missing, unknown or repeated parameter, an unknown engine (exit 2)."""
+
+
+class MissingParameterError(QueryUsageError):
+    """A parameter the query needs was not given (exit 2); the CLI says how to give it."""
+
+    def __init__(self, message: str, name: str):
+        super().__init__(message)
+        self.name = name
+
+    def report(self, command: str) -> str:
+        return f"{super().report(command)}; give it with --param {self.name}=ID"
+
+
+class UnknownEntityError(QueryError, UnknownIdError):
+    """A parameter's id that names no entity of its kind in the graph (exit 1)."""
 
 
 @dataclass(frozen=True)
@@ -101,9 +130,101 @@ class Query:
 # --------------------------------------------------------------------------- reading queries
 
 
+def tokens(text: str) -> list[re.Match[str]]:
+    """The SPARQL tokens of `text` that matter for reading its shape; `lastgroup` says which kind.
+
+    >>> [t.lastgroup for t in tokens('SELECT ?x WHERE { ?x <urn:a#b> "?y #z" } # ?c')]
+    ['word', 'var', 'word', 'open', 'var', 'iri', 'string', 'close', 'comment']
+    """
+    return list(_LEXER.finditer(text))
+
+
 def query_variables(text: str) -> frozenset[str]:
     """Names of the variables in a query (outside comments, strings and IRIs)."""
-    return frozenset(m.group("var")[1:] for m in _TOKENS.finditer(text) if m.group("var"))
+    return frozenset(t.group()[1:] for t in tokens(text) if t.lastgroup == "var")
+
+
+def _form_and_where(toks: list[re.Match[str]]) -> tuple[str | None, int | None]:
+    """The query form (SELECT, ASK, ...) and the index of the WHERE clause's opening brace."""
+    form: str | None = None
+    parens = 0
+    for i, tok in enumerate(toks):
+        kind = tok.lastgroup
+        if kind == "lparen":
+            parens += 1
+        elif kind == "rparen":
+            parens = max(parens - 1, 0)
+        elif kind == "word" and form is None and parens == 0 and tok.group().upper() in _FORMS:
+            form = tok.group().upper()
+        elif kind == "open" and parens == 0:
+            return form, i
+    return form, None
+
+
+def query_form(text: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE (None if none is found).
+
+    >>> query_form("PREFIX select: <urn:x#> ASK { ?s select:p ?o }")
+    'ASK'
+    """
+    return _form_and_where(tokens(text))[0]
+
+
+def bind_values(text: str, bindings: Mapping[str, str]) -> str:
+    """Add `VALUES ?name { <iri> }` for each binding just inside the query's WHERE clause.
+
+    For engines that take no initial bindings (a remote endpoint). The IRIs must be safe
+    between < and > (`vocab.is_safe_iri`); the names must be variable names. Placed first in
+    the WHERE group, the VALUES block joins every solution of the group, as Oxigraph's
+    substitutions and rdflib's initBindings do for the saved queries (each selects its parameters).
+
+    >>> bind_values("SELECT ?c WHERE { ?c ?p ?o }", {"c": "https://example.org/c"})
+    'SELECT ?c WHERE { VALUES ?c { <https://example.org/c> } ?c ?p ?o }'
+    """
+    if not bindings:
+        return text
+    for name, iri in bindings.items():
+        if not _VARIABLE.fullmatch(name):
+            raise QueryError(f"{name!r} is not a variable name")
+        if not V.is_safe_iri(iri):
+            raise QueryError(f"the IRI bound to ?{name}, {iri!r}, is not an absolute IRI (scheme:..., no spaces, "
+                             "quotes, <, >, {, }, |, ^, ` or backslashes)")
+    values = " ".join(f"VALUES ?{name} {{ <{iri}> }}" for name, iri in bindings.items())
+    toks = tokens(text)
+    form, where = _form_and_where(toks)
+    if form not in ("SELECT", "ASK"):
+        raise QueryError("only SELECT and ASK queries can be run on an endpoint")
+    if where is None:
+        raise QueryError("cannot find the query's WHERE clause")
+    after = toks[where].end()
+    following = next((t for t in toks[where + 1:] if t.lastgroup != "comment"), None)
+    if following is None or following.group().upper() != "SELECT":
+        return f"{text[:after]} {values}{text[after:]}"
+    # WHERE { SELECT ... }: a sub-select cannot share its group, so it is wrapped in one.
+    depth = 0
+    for tok in toks[where:]:
+        if tok.lastgroup == "open":
+            depth += 1
+        elif tok.lastgroup == "close":
+            depth -= 1
+            if depth == 0:
+                close = tok.start()
+                return f"{text[:after]} {values} {{{text[after:close]}}} {text[close:]}"
+    raise QueryError("the query's WHERE clause has no closing brace")
+
+
+def entity_lookup(kind: str, ident: str | None = None) -> str:
+    """The SELECT that finds the entities of `kind` whose dcterms:identifier is `?id`, as `?entity`.
+
+    Local engines bind `?id` as a literal; with `ident` (which must be a slug, so it cannot
+    leave the string) it is written into the text, for engines that take no bindings.
+    """
+    if ident is not None and not _SLUG.fullmatch(ident):
+        raise ValueError(f"not a slug: {ident!r}")
+    value, selected = ("?id", "?entity ?id") if ident is None else (f'"{ident}"', "?entity")
+    # A substituted variable must be selected (SEP-0007), hence ?id in the projection.
+    return (f"SELECT DISTINCT {selected} WHERE {{ ?entity <{V.DCTERMS}identifier> {value} . "
+            f"{_KIND_PATTERNS[kind]} }} ORDER BY ?entity")
 
 
 def parse_header(text: str) -> tuple[str | None, str, tuple[Param, ...]]:
@@ -259,78 +380,18 @@ def load_query(name_or_file: str | Path) -> Query:
     return saved_query(text)
 
 
-# --------------------------------------------------------------------------- the graph
-
-
-class QueryGraph:
-    """The triples a query runs on, held by Oxigraph; an rdflib copy is made on first use."""
-
-    def __init__(self, store: Any, ntriples: bytes | None = None, origin: str = "graph"):
-        self.store = store
-        self._ntriples = ntriples
-        self._rdflib: Any = None
-        self.origin = origin
-
-    @classmethod
-    def from_dataset(cls, dataset: Dataset, base: str = V.DEFAULT_BASE) -> QueryGraph:
-        nt = rdf.ntriples(dataset, base)
-        return cls(rdf.to_oxigraph(nt), nt, origin=str(dataset.data_dir or "data"))
-
-    @classmethod
-    def from_ntriples(cls, nt: bytes) -> QueryGraph:
-        return cls(rdf.to_oxigraph(nt), nt)
-
-    @classmethod
-    def from_file(cls, path: str | Path) -> QueryGraph:
-        """A built graph file: Turtle (.ttl), N-Triples (.nt), JSON-LD (.jsonld) or RDF/XML (.rdf, .owl)."""
-        import pyoxigraph as ox
-
-        p = Path(path)
-        ext = p.suffix.lstrip(".").lower()
-        fmt = {"owl": ox.RdfFormat.RDF_XML, "json": ox.RdfFormat.JSON_LD}.get(ext) or ox.RdfFormat.from_extension(ext)
-        if fmt is None:
-            raise QueryError(f"cannot read graph {p}: unknown graph format {p.suffix or '(no extension)'!r}; "
-                             "use .ttl, .nt, .jsonld or .rdf")
-        if not p.is_file():
-            raise QueryError(f"graph file {p} not found")
-        store = ox.Store()
-        try:
-            store.bulk_load(path=str(p), format=fmt)
-        except (SyntaxError, ValueError, OSError) as err:
-            raise QueryError(f"cannot read graph {p}: {err}") from None
-        return cls(store, None, origin=str(p))
-
-    @property
-    def ntriples(self) -> bytes:
-        import pyoxigraph as ox
-
-        if self._ntriples is None:
-            self._ntriples = self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
-        return self._ntriples
-
-    @property
-    def rdflib(self) -> Any:
-        if self._rdflib is None:
-            self._rdflib = rdf.to_rdflib(self.ntriples)
-        return self._rdflib
-
-    def lookup(self, ident: str, kind: str | None) -> list[tuple[str, str]]:
-        """(kind, IRI) of every entity whose dcterms:identifier is `ident` (of `kind`, when given)."""
-        import pyoxigraph as ox
-
-        found: list[tuple[str, str]] = []
-        for k in [kind] if kind else list(PARAM_KINDS):
-            text = (f"SELECT ?entity ?id WHERE {{ ?entity <{V.DCTERMS}identifier> ?id . "
-                    f"{_KIND_PATTERNS[k]} }} ORDER BY ?entity")
-            solutions = self.store.query(text, substitutions={ox.Variable("id"): ox.Literal(ident)})
-            found += [(k, s["entity"].value) for s in solutions if isinstance(s["entity"], ox.NamedNode)]
-        return found
-
-
 # --------------------------------------------------------------------------- binding and running
 
 
-def bind_params(query: Query, graph: QueryGraph, params: Mapping[str, str] | None) -> dict[str, str]:
+class Lookup(Protocol):
+    """What binding needs from an engine: the entities an id names."""
+
+    def lookup(self, ident: str, kind: str | None) -> list[tuple[str, str]]:
+        """(kind, IRI) of every entity whose dcterms:identifier is `ident` (of `kind`, when given)."""
+        ...
+
+
+def bind_params(query: Query, graph: Lookup, params: Mapping[str, str] | None) -> dict[str, str]:
     """Check the given parameters against the query and look each id up: variable name -> IRI."""
     given = dict(params or {})
     declared = {p.name: p for p in query.params}
@@ -339,16 +400,16 @@ def bind_params(query: Query, graph: QueryGraph, params: Mapping[str, str] | Non
         if unknown:
             takes = ", ".join(p.describe() for p in query.params)
             takes = f"it takes: {takes}" if takes else "it takes no parameters"
-            raise QueryError(f"query {query.where} has no parameter {unknown[0]!r}; {takes}")
+            raise QueryUsageError(f"query {query.where} has no parameter {unknown[0]!r}; {takes}")
         missing = [p for p in query.params if p.name not in given]
         if missing:
             p = missing[0]
             what = f" ({p.kind} id{': ' + p.description if p.description else ''})" if p.kind else ""
-            raise QueryError(f"query {query.where} needs parameter {p.name!r}{what}")
+            raise MissingParameterError(f"query {query.where} needs parameter {p.name!r}{what}", p.name)
     else:
         unknown = [k for k in given if k not in query.variables]
         if unknown:
-            raise QueryError(f"query {query.where} has no parameter {unknown[0]!r}: no variable ?{unknown[0]} "
+            raise QueryUsageError(f"query {query.where} has no parameter {unknown[0]!r}: no variable ?{unknown[0]} "
                              "in the query")
     bound: dict[str, str] = {}
     for key, ident in given.items():
@@ -356,7 +417,8 @@ def bind_params(query: Query, graph: QueryGraph, params: Mapping[str, str] | Non
         found = graph.lookup(ident, kind)
         if not found:
             what = kind or "entity"
-            raise QueryError(f"unknown {what} {ident!r} (parameter {key!r}): no {what} in the graph has this id")
+            raise UnknownEntityError(what, ident, f"unknown {what} {ident!r} (parameter {key!r}): no {what} in the "
+                                     "graph has this id")
         if len(found) > 1:
             kinds = ", ".join(k for k, _ in found)
             raise QueryError(f"id {ident!r} (parameter {key!r}) names more than one entity ({kinds}); "
@@ -365,121 +427,24 @@ def bind_params(query: Query, graph: QueryGraph, params: Mapping[str, str] | Non
     return bound
 
 
-def _ox_converter() -> Any:
-    """A function from a pyoxigraph term (or None) to a Term, remembering IRIs and repeated literals."""
-    import pyoxigraph as ox
+def as_query(name_or_sparql: str | Path | Query) -> Query:
+    """A Query from a saved query's name, a `.rq` path, or SPARQL text (anything holding a `{`).
 
-    named, blank, literal = ox.NamedNode, ox.BlankNode, ox.Literal
-    seen: dict[Any, Term] = {}
-
-    def convert(term: Any) -> Term | None:
-        if term is None:
-            return None
-        hit = seen.get(term)
-        if hit is not None:
-            return hit
-        kind = type(term)
-        if kind is named:
-            out = Term("uri", term.value)
-        elif kind is literal:
-            out = Term.literal(term.value, term.datatype.value, term.language)
-        elif kind is blank:
-            out = Term("bnode", term.value)
-        else:
-            out = Term.literal(str(term))
-        if len(seen) < 100_000:
-            seen[term] = out
-        return out
-
-    return convert
+    >>> as_query("conflicts").saved, as_query("SELECT * WHERE { ?s ?p ?o }").name
+    (True, 'query')
+    """
+    if isinstance(name_or_sparql, Query):
+        return name_or_sparql
+    if isinstance(name_or_sparql, str) and "{" in name_or_sparql:
+        return parse_query(name_or_sparql, name="query")
+    return load_query(name_or_sparql)
 
 
-def _ox_term(term: Any) -> Term | None:
-    """One pyoxigraph term (or None) as a Term; `_ox_converter` is the fast way for many."""
-    converted: Term | None = _ox_converter()(term)
-    return converted
-
-
-def _rdflib_term(term: Any) -> Term | None:
-    import rdflib
-
-    if term is None:
-        return None
-    if isinstance(term, rdflib.URIRef):
-        return Term.iri(str(term))
-    if isinstance(term, rdflib.BNode):
-        return Term.bnode(str(term))
-    if isinstance(term, rdflib.Literal):
-        datatype = str(term.datatype) if term.datatype is not None else None
-        return Term.literal(str(term), datatype, term.language)
-    return Term.literal(str(term))
-
-
-def _run_oxigraph(query: Query, graph: QueryGraph, bound: dict[str, str]) -> ResultSet:
-    import pyoxigraph as ox
-
-    subs = {ox.Variable(k): ox.NamedNode(v) for k, v in bound.items()}
-    try:
-        answer = graph.store.query(query.text, substitutions=subs or None)
-        if isinstance(answer, ox.QueryBoolean):
-            return ResultSet([], boolean=bool(answer))
-        if not isinstance(answer, ox.QuerySolutions):
-            raise QueryError(f"query {query.where}: only SELECT and ASK queries can be run here")
-        variables = [v.value for v in answer.variables]
-        convert = _ox_converter()
-        rows = [tuple(map(convert, solution)) for solution in answer]
-    except SyntaxError as err:
-        raise QueryError(f"{query.where}: SPARQL syntax error: {err}") from None
-    except (RuntimeError, ValueError, OSError) as err:
-        message = str(err)
-        if "SELECT projection" in message:
-            names = ", ".join(f"?{k}" for k in bound)
-            raise QueryError(f"query {query.where}: a parameter must be one of the query's SELECT variables "
-                             f"(add {names} to the SELECT clause, or use SELECT *)") from None
-        raise QueryError(f"query {query.where} failed: {message}") from None
-    return ResultSet(variables, rows)
-
-
-def _run_rdflib(query: Query, graph: QueryGraph, bound: dict[str, str]) -> ResultSet:
-    import rdflib
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql import prepareQuery
-
-    try:
-        prepared = prepareQuery(query.text)
-    except ParseException as err:
-        raise QueryError(_syntax_message(query.where, query.text, err.lineno, err.col, err.msg)) from None
-    init = {rdflib.Variable(k): rdflib.URIRef(v) for k, v in bound.items()}
-    try:
-        answer = graph.rdflib.query(prepared, initBindings=init)
-        if answer.type == "ASK":
-            return ResultSet([], boolean=bool(answer.askAnswer))
-        if answer.type != "SELECT":
-            raise QueryError(f"query {query.where}: only SELECT and ASK queries can be run here")
-        variables = [str(v) for v in answer.vars or []]
-        rows = [tuple(_rdflib_term(t) for t in row) for row in answer]
-    except QueryError:
-        raise
-    except Exception as err:  # rdflib raises many kinds of errors while evaluating
-        raise QueryError(f"query {query.where} failed: {err}") from None
-    return ResultSet(variables, rows)
-
-
-def run(
-    query: Query | str,
-    graph: QueryGraph | Dataset,
-    params: Mapping[str, str] | None = None,
-    engine: str = "oxigraph",
-) -> ResultSet:
-    """Run a query (a Query, a saved query's name or a .rq path) on a graph with parameters bound as IRIs."""
+def check_engine(engine: str) -> str:
+    """`engine` if it names a local engine (`ENGINES`); else a usage error listing them."""
     if engine not in ENGINES:
-        raise QueryError(f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}")
-    q = query if isinstance(query, Query) else load_query(query)
-    g = graph if isinstance(graph, QueryGraph) else QueryGraph.from_dataset(graph)
-    bound = bind_params(q, g, params)
-    if engine == "rdflib":
-        return _run_rdflib(q, g, bound)
-    return _run_oxigraph(q, g, bound)
+        raise QueryUsageError(f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}")
+    return engine
 
 
 # --------------------------------------------------------------------------- export
@@ -527,19 +492,27 @@ def export_queries(directory: str | Path) -> list[Path]:
 __all__ = [
     "ENGINES",
     "PARAM_KINDS",
+    "Lookup",
+    "MissingParameterError",
     "Param",
     "Query",
     "QueryError",
-    "QueryGraph",
+    "QueryUsageError",
+    "UnknownEntityError",
+    "as_query",
     "bind_params",
+    "bind_values",
+    "check_engine",
     "check_syntax",
+    "entity_lookup",
     "export_queries",
     "export_text",
     "load_query",
     "parse_header",
     "parse_query",
+    "query_form",
     "query_variables",
-    "run",
     "saved_queries",
     "saved_query",
+    "tokens",
 ]

@@ -3,16 +3,16 @@
 - `push` loads N-Triples into a named graph through the SPARQL 1.1 Graph Store
   HTTP Protocol, in batches: a PUT with the first batch (which replaces the
   graph), then a POST appending each further batch. Never one giant INSERT.
-- `run_remote` runs a saved query or a query file over the SPARQL 1.1 Protocol
-  (an HTTP POST, form-encoded), restricted to the named graph by the
-  `default-graph-uri` parameter, and returns the same `ResultSet` the local
-  engines give, so every output format works.
+- `Endpoint` is the remote query engine (`kg.engines`): it runs a saved query or a
+  query file over the SPARQL 1.1 Protocol (an HTTP POST, form-encoded), restricted
+  to the named graph by the `default-graph-uri` parameter, and returns the same
+  `ResultSet` the local engines give, so every output format works.
 
 Parameters are never pasted into query text as the user typed them. An id
 must be a slug (anything else names nothing); it is looked up on the server in
 a query where it can only be a string literal, the IRI that comes back is
 checked (absolute, no character that could end an IRI or start an escape), and
-only that IRI is added to the query, as a `VALUES` clause.
+only that IRI is added to the query, as a `VALUES` clause (`kg.queries.bind_values`).
 
 Credentials come from the environment (`KG_ENDPOINT_USER`,
 `KG_ENDPOINT_PASSWORD`), never from arguments; whichever of HTTP basic or
@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import html
 import http.client
-import json
 import os
 import re
 import secrets
@@ -43,8 +42,9 @@ from typing import Any
 
 from kg import queries
 from kg import vocab as V
-from kg.queries import Query, QueryError, QueryGraph
-from kg.results import ResultSet, Term
+from kg.errors import KgError
+from kg.queries import Query, QueryError, QueryUsageError
+from kg.results import ResultsError, ResultSet, from_json
 from kg.schema import SLUG
 
 USER_ENV = "KG_ENDPOINT_USER"
@@ -55,16 +55,11 @@ NTRIPLES = "application/n-triples"
 SPARQL_JSON = "application/sparql-results+json"
 
 _SLUG = re.compile(SLUG)
-# An absolute IRI that can sit between < and > in SPARQL or N-Triples as is: no character that
-# ends an IRI, no white space or control character, no backslash (SPARQL reads \u escapes
-# anywhere in a query, before parsing).
-_SAFE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\x00-\x20\x7f]*")
-_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _BLANK_NODE = re.compile(rb"(?m)^_:|\s_:[^\s\"<>]+\s*\.\s*$")
 
 
-class RemoteError(Exception):
-    """A failure talking to a SPARQL server; the message says what happened, for a person."""
+class RemoteError(KgError):
+    """A failure talking to a SPARQL server; the message says what happened, for a person (exit 1)."""
 
 
 # --------------------------------------------------------------------------- names and addresses
@@ -85,7 +80,7 @@ def check_iri(iri: str, what: str = "IRI") -> str:
     >>> check_iri("https://example.org/g")
     'https://example.org/g'
     """
-    if not _SAFE_IRI.fullmatch(iri):
+    if not V.is_safe_iri(iri):
         raise RemoteError(f"{what} {iri!r} is not an absolute IRI (scheme:..., no spaces, quotes, <, >, "
                           "{, }, |, ^, ` or backslashes)")
     return iri
@@ -444,125 +439,33 @@ def push(
 
 # --------------------------------------------------------------------------- queries (SPARQL Protocol)
 
-_SCAN = re.compile(
-    r"""(?P<skip><[^<>"{}|^`\\\x00-\x20]*>"""
-    r"""|'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\""""
-    r"""|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|\#[^\n]*|[?$][A-Za-z0-9_\u00B7]+)"""
-    r"""|(?P<open>\{)|(?P<close>\})|(?P<lparen>\()|(?P<rparen>\))|(?P<word>[A-Za-z][A-Za-z0-9_-]*:?)""",
-    re.DOTALL,
-)
-_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+class Endpoint:
+    """A SPARQL endpoint and named graph that queries run on, over HTTP: the remote engine of `kg.engines`.
 
-
-def _form_and_where(tokens: list[re.Match[str]]) -> tuple[str | None, int | None]:
-    """The query form (SELECT, ASK, ...) and the index of the WHERE clause's opening brace."""
-    form: str | None = None
-    parens = 0
-    for i, tok in enumerate(tokens):
-        kind = tok.lastgroup
-        if kind == "lparen":
-            parens += 1
-        elif kind == "rparen":
-            parens = max(parens - 1, 0)
-        elif kind == "word" and form is None and parens == 0 and tok.group().upper() in _FORMS:
-            form = tok.group().upper()
-        elif kind == "open" and parens == 0:
-            return form, i
-    return form, None
-
-
-def query_form(text: str) -> str | None:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE (None if none is found).
-
-    >>> query_form("PREFIX select: <urn:x#> ASK { ?s select:p ?o }")
-    'ASK'
-    """
-    return _form_and_where(list(_SCAN.finditer(text)))[0]
-
-
-def bind_values(text: str, bindings: Mapping[str, str]) -> str:
-    """Add `VALUES ?name { <iri> }` for each binding just inside the query's WHERE clause.
-
-    The IRIs must pass `check_iri`; the names must be variable names. Placed
-    first in the WHERE group, the VALUES block joins every solution of the
-    group, as Oxigraph's substitutions and rdflib's initBindings do for the
-    saved queries (each selects its parameters).
-
-    >>> bind_values("SELECT ?c WHERE { ?c ?p ?o }", {"c": "https://example.org/c"})
-    'SELECT ?c WHERE { VALUES ?c { <https://example.org/c> } ?c ?p ?o }'
-    """
-    if not bindings:
-        return text
-    for name, iri in bindings.items():
-        if not _VARIABLE.fullmatch(name):
-            raise RemoteError(f"{name!r} is not a variable name")
-        check_iri(iri, f"the IRI bound to ?{name}")
-    values = " ".join(f"VALUES ?{name} {{ <{iri}> }}" for name, iri in bindings.items())
-    tokens = list(_SCAN.finditer(text))
-    form, where = _form_and_where(tokens)
-    if form not in ("SELECT", "ASK"):
-        raise QueryError("only SELECT and ASK queries can be run on an endpoint")
-    if where is None:
-        raise QueryError("cannot find the query's WHERE clause")
-    after = tokens[where].end()
-    following = next((t for t in tokens[where + 1:] if not t.group().startswith("#")), None)
-    if following is None or following.group().upper() != "SELECT":
-        return f"{text[:after]} {values}{text[after:]}"
-    # WHERE { SELECT ... }: a sub-select cannot share its group, so it is wrapped in one.
-    depth = 0
-    for tok in tokens[where:]:
-        if tok.lastgroup == "open":
-            depth += 1
-        elif tok.lastgroup == "close":
-            depth -= 1
-            if depth == 0:
-                close = tok.start()
-                return f"{text[:after]} {values} {{{text[after:close]}}} {text[close:]}"
-    raise QueryError("the query's WHERE clause has no closing brace")
-
-
-def parse_json_results(body: bytes) -> ResultSet:
-    """SPARQL 1.1 Query Results JSON -> ResultSet (also reads the older `typed-literal` term type)."""
-    try:
-        doc = json.loads(body.decode("utf-8-sig"))
-        if "boolean" in doc:
-            return ResultSet([], boolean=bool(doc["boolean"]))
-        variables = [str(v) for v in doc["head"]["vars"]]
-        rows = [tuple(_json_term(b.get(v)) for v in variables) for b in doc["results"]["bindings"]]
-    except (ValueError, KeyError, TypeError, AttributeError) as err:
-        raise RemoteError(f"the endpoint's answer is not SPARQL JSON results ({err}): {_excerpt(body, 200)}") from None
-    return ResultSet(variables, rows)
-
-
-def _json_term(node: Any) -> Term | None:
-    if node is None:
-        return None
-    kind, value = node["type"], str(node["value"])
-    if kind == "uri":
-        return Term.iri(value)
-    if kind == "bnode":
-        return Term.bnode(value)
-    if kind in ("literal", "typed-literal"):
-        return Term.literal(value, node.get("datatype"), node.get("xml:lang"))
-    raise ValueError(f"unknown term type {kind!r}")
-
-
-class Endpoint(QueryGraph):
-    """A SPARQL endpoint and named graph that saved queries run on, over HTTP.
-
-    It stands where a local `QueryGraph` does for `kg.queries.bind_params`: its
-    `lookup` resolves an id to an entity IRI on the server.
+    Its `lookup` resolves an id to an entity IRI on the server; `select` binds parameters
+    with `kg.queries.bind_values` and POSTs the query.
     """
 
     def __init__(self, url: str, named_graph: str, *, credentials: Credentials | None = None,
                  client: Client | None = None):
-        super().__init__(None, None, origin=url)
         self.url = check_url(url, "the endpoint URL")
+        self.origin = self.url
         self.named_graph = check_iri(named_graph, "the named graph")
         self.client = client or Client(credentials)
 
-    def select(self, text: str) -> ResultSet:
-        """Send a SELECT or ASK query; the answer as a ResultSet (RemoteError if the server cut it short)."""
+    def using(self, engine: str) -> Endpoint:
+        """An endpoint runs its own engine; naming a local one is a usage error."""
+        raise QueryUsageError(f"the engine {engine!r} runs queries locally; an endpoint runs its own")
+
+    def select(self, query: Query | str, bindings: Mapping[str, str] | None = None) -> ResultSet:
+        """Send a SELECT or ASK query with its bindings; the answer as a ResultSet (RemoteError if the
+        server failed or cut it short)."""
+        text = query.text if isinstance(query, Query) else query
+        if isinstance(query, Query) and queries.query_form(text) not in ("SELECT", "ASK"):
+            raise QueryError(f"query {query.where}: only SELECT and ASK queries can be run on an endpoint")
+        return self._post(queries.bind_values(text, bindings or {}))
+
+    def _post(self, text: str) -> ResultSet:
         body = urllib.parse.urlencode({"query": text, "default-graph-uri": self.named_graph}).encode("ascii")
         headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
                    "Accept": f"{SPARQL_JSON}, application/json;q=0.5"}
@@ -577,7 +480,10 @@ class Endpoint(QueryGraph):
             raise RemoteError(f"POST {_shorter(self.url)}: the server cut the result at {limit} rows "
                               "(X-SPARQL-MaxRows); raise its limit (Virtuoso: ResultSetMaxRows in [SPARQL] "
                               "of virtuoso.ini) or add LIMIT/OFFSET to the query")
-        return parse_json_results(response.body)
+        try:
+            return from_json(response.body)
+        except ResultsError as err:
+            raise RemoteError(f"the endpoint's answer is {err}") from None
 
     def lookup(self, ident: str, kind: str | None) -> list[tuple[str, str]]:
         """(kind, IRI) of every entity on the server whose dcterms:identifier is `ident` (a slug)."""
@@ -585,52 +491,24 @@ class Endpoint(QueryGraph):
             return []  # ids are slugs: anything else names nothing (and never reaches the server)
         found: list[tuple[str, str]] = []
         for k in [kind] if kind else list(queries.PARAM_KINDS):
-            text = (f"SELECT DISTINCT ?entity WHERE {{ ?entity <{V.DCTERMS}identifier> \"{ident}\" . "
-                    f"{_kind_pattern(k)} }} ORDER BY ?entity")
-            for row in self.select(text).rows:
+            for row in self._post(queries.entity_lookup(k, ident)).rows:
                 term = row[0]
                 if term is not None and term.kind == "uri":
                     found.append((k, check_iri(term.value, f"the IRI the server gave for {k} {ident!r}")))
         return found
 
 
-def _kind_pattern(kind: str) -> str:
-    """The pattern that makes ?entity an entity of `kind` (the same as the local lookup's)."""
-    return queries._KIND_PATTERNS[kind]
-
-
-def run_remote(
-    query: Query | str,
-    endpoint: Endpoint,
-    params: Mapping[str, str] | None = None,
-) -> ResultSet:
-    """Run a query (a Query, a saved query's name or a .rq path) on an endpoint, parameters bound as IRIs."""
-    q = query if isinstance(query, Query) else queries.load_query(query)
-    bound = queries.bind_params(q, endpoint, params)
-    if query_form(q.text) not in ("SELECT", "ASK"):
-        raise QueryError(f"query {q.where}: only SELECT and ASK queries can be run on an endpoint")
-    return endpoint.select(bind_values(q.text, bound))
-
-
-def query_endpoint(
-    query: Query | str,
-    url: str,
-    params: Mapping[str, str] | None = None,
-    *,
-    named_graph: str | None = None,
-    base: str = V.DEFAULT_BASE,
-    credentials: Credentials | None = None,
-) -> ResultSet:
-    """Run a query on the SPARQL endpoint at `url`, restricted to `named_graph` (default `{base}graph`).
+def open_endpoint(url: str, named_graph: str, *, credentials: Credentials | None = None) -> Endpoint:
+    """The endpoint at `url`, restricted to `named_graph`, once it is known to hold something.
 
     An empty (or absent) named graph is an error: it is nearly always a mistyped
     --named-graph, or a graph not pushed yet, rather than a question whose answer is nothing.
     """
-    endpoint = Endpoint(url, named_graph or default_graph(base), credentials=credentials)
+    endpoint = Endpoint(url, named_graph, credentials=credentials)
     if not endpoint.select("ASK { ?s ?p ?o }").boolean:
         raise RemoteError(f"the named graph <{endpoint.named_graph}> is empty or absent at {url}; "
                           "fill it with `kg push`, or name another with --named-graph")
-    return run_remote(query, endpoint, params)
+    return endpoint
 
 
 __all__ = [
@@ -643,14 +521,10 @@ __all__ = [
     "PushReport",
     "RemoteError",
     "batches",
-    "bind_values",
     "check_iri",
     "check_url",
     "default_graph",
+    "open_endpoint",
     "parse_challenges",
-    "parse_json_results",
     "push",
-    "query_endpoint",
-    "query_form",
-    "run_remote",
 ]

@@ -10,7 +10,9 @@ variable is unbound). It writes itself as
   N-Triples form);
 - `json`: the W3C SPARQL 1.1 Query Results JSON Format;
 
-and turns into a pandas DataFrame. This module imports nothing of ours.
+reads the JSON format back (`from_json`: what a SPARQL endpoint answers), and turns
+into a pandas DataFrame. This is the one home of the W3C results formats, read and
+written. It imports nothing of ours but the errors (the ground floor).
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ import io
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import pandas as pd
+
+from kg.errors import KgError
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
@@ -41,6 +45,10 @@ _FLOAT_TYPES = {XSD + "decimal", XSD + "double", XSD + "float"}
 _BOOLEAN = XSD + "boolean"
 
 TermKind = Literal["uri", "literal", "bnode"]
+
+
+class ResultsError(KgError, ValueError):
+    """A result set that cannot be written in the format asked for, or text that is not a result set (exit 1)."""
 
 
 class Term(NamedTuple):
@@ -126,7 +134,7 @@ def _escape_iri(text: str) -> str:
 def to_csv(results: ResultSet) -> str:
     """W3C SPARQL 1.1 CSV results: header of variable names, then plain values; CRLF line ends."""
     if results.boolean is not None:
-        raise ValueError("the CSV results format has no form for an ASK result; use json")
+        raise ResultsError("the CSV results format has no form for an ASK result; use json")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(results.variables)
@@ -138,20 +146,35 @@ def to_csv(results: ResultSet) -> str:
 def to_tsv(results: ResultSet) -> str:
     """W3C SPARQL 1.1 TSV results: header `?var`, terms in N-Triples form, LF line ends."""
     if results.boolean is not None:
-        raise ValueError("the TSV results format has no form for an ASK result; use json")
+        raise ResultsError("the TSV results format has no form for an ASK result; use json")
     lines = ["\t".join("?" + v for v in results.variables)]
     for row in results.rows:
         lines.append("\t".join("" if t is None else t.ntriples() for t in row))
     return "\n".join(lines) + "\n"
 
 
-def _json_term(term: Term) -> dict[str, str]:
+def _term_to_json(term: Term) -> dict[str, str]:
+    """A term as a JSON results binding (the inverse of `_term_from_json`)."""
     out = {"type": term.kind, "value": term.value}
     if term.lang:
         out["xml:lang"] = term.lang
     elif term.kind == "literal" and term.datatype:
         out["datatype"] = term.datatype
     return out
+
+
+def _term_from_json(node: Any) -> Term | None:
+    """A JSON results binding as a term (also the older `typed-literal` type); None when unbound."""
+    if node is None:
+        return None
+    kind, value = node["type"], str(node["value"])
+    if kind == "uri":
+        return Term.iri(value)
+    if kind == "bnode":
+        return Term.bnode(value)
+    if kind in ("literal", "typed-literal"):
+        return Term.literal(value, node.get("datatype"), node.get("xml:lang"))
+    raise ValueError(f"unknown term type {kind!r}")
 
 
 def to_json(results: ResultSet, indent: int | None = 2) -> str:
@@ -161,11 +184,29 @@ def to_json(results: ResultSet, indent: int | None = 2) -> str:
         doc = {"head": {}, "boolean": results.boolean}
     else:
         bindings = [
-            {v: _json_term(t) for v, t in zip(results.variables, row, strict=True) if t is not None}
+            {v: _term_to_json(t) for v, t in zip(results.variables, row, strict=True) if t is not None}
             for row in results.rows
         ]
         doc = {"head": {"vars": list(results.variables)}, "results": {"bindings": bindings}}
     return json.dumps(doc, indent=indent, ensure_ascii=False) + "\n"
+
+
+def from_json(body: bytes) -> ResultSet:
+    """W3C SPARQL 1.1 Query Results JSON -> ResultSet; ResultsError quoting the start of anything else."""
+    try:
+        doc = json.loads(body.decode("utf-8-sig"))
+        if "boolean" in doc:
+            return ResultSet([], boolean=bool(doc["boolean"]))
+        variables = [str(v) for v in doc["head"]["vars"]]
+        rows = [tuple(_term_from_json(b.get(v)) for v in variables) for b in doc["results"]["bindings"]]
+    except (ValueError, KeyError, TypeError, AttributeError) as err:
+        raise ResultsError(f"not SPARQL JSON results ({err}): {_excerpt(body)}") from None
+    return ResultSet(variables, rows)
+
+
+def _excerpt(body: bytes, limit: int = 200) -> str:
+    text = " ".join(body.decode("utf-8", errors="replace").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # --------------------------------------------------------------------------- terminal table
@@ -226,7 +267,7 @@ def format_results(results: ResultSet, fmt: str, prefixes: Mapping[str, str] | N
         return to_tsv(results)
     if fmt == "json":
         return to_json(results)
-    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    raise ResultsError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
 # --------------------------------------------------------------------------- pandas
@@ -256,9 +297,11 @@ def to_dataframe(results: ResultSet) -> pd.DataFrame:
 __all__ = [
     "FORMATS",
     "ResultSet",
+    "ResultsError",
     "Term",
     "format_results",
     "format_table",
+    "from_json",
     "to_csv",
     "to_dataframe",
     "to_json",

@@ -5,15 +5,19 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kg.atomic import staged
+from kg.errors import KgError
+
+if TYPE_CHECKING:
+    import pyoxigraph
 
 MARKER = "evidence-kg-store"
 
 
-class StoreError(Exception):
-    """The store path cannot be written or opened."""
+class StoreError(KgError):
+    """The store path cannot be written or opened (exit 1)."""
 
 
 def write_store(nt: bytes | Path, path: str | Path) -> Path:
@@ -46,7 +50,7 @@ def write_store(nt: bytes | Path, path: str | Path) -> Path:
     return target
 
 
-def open_store(path: str | Path) -> Any:
+def open_store(path: str | Path) -> pyoxigraph.Store:
     """Open a store written by `write_store`, read-only."""
     import pyoxigraph as ox
 

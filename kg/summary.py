@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kg.errors import UsageError
+from kg.errors import UnknownIdError, UsageError
 from kg.hierarchy import Hierarchy
 from kg.model import Dataset, enum_dtype
 from kg.schema import Effect, Timeframe, enum_values
@@ -165,15 +165,6 @@ _NO_BENEFIT_PHRASES = {
     6: "no benefit beyond three months",
     7: "no benefit at any timeframe",
 }
-
-
-class UnknownIdError(ValueError):
-    """An id given by a user (e.g. `--condition`) that names nothing."""
-
-    def __init__(self, kind: str, ident: str):
-        self.kind = kind
-        self.ident = ident
-        super().__init__(f"unknown {kind} {ident!r}: no {kind} has this id")
 
 
 # --------------------------------------------------------------------------- the table as integer codes

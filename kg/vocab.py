@@ -7,6 +7,7 @@ work on any build. This module imports nothing of ours but the schema.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 from kg.schema import ENUMS
@@ -71,8 +72,18 @@ def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
     return out
 
 
-def entity_iri(base: str, kind: str, ident: str) -> str:
-    return f"{base}{kind}/{ident}"
+_SAFE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\x00-\x20\x7f]*")
+
+
+def is_safe_iri(text: str) -> bool:
+    """An absolute IRI that can sit between < and > in SPARQL or N-Triples as is: no character that
+    ends an IRI, no white space or control character, no backslash (SPARQL reads \\u escapes
+    anywhere in a query, before parsing).
+
+    >>> is_safe_iri("https://example.org/g"), is_safe_iri("https://x/a> } DROP ALL { <x")
+    (True, False)
+    """
+    return _SAFE_IRI.fullmatch(text) is not None
 
 
 def scheme_iri(key: str) -> str:

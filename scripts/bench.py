@@ -37,8 +37,9 @@ import synth
 
 from kg import vocab
 from kg.build import build
+from kg.engines import OxigraphEngine, run
 from kg.model import read
-from kg.queries import QueryGraph, run, saved_query
+from kg.queries import saved_query
 from kg.summary import summarise
 
 
@@ -168,7 +169,7 @@ def bench(n: int, seed: int, workdir: Path) -> None:
         row(f"build: {name}", t1 - t0, rdf_floor)
     row("build: total (six outputs)", end - start, rdf_floor)
 
-    graph = QueryGraph.from_ntriples(nt)
+    graph = OxigraphEngine.from_ntriples(nt)
     conflicts = saved_query("conflicts")
     t_raw, raw_rows = timed(lambda: list(graph.store.query(conflicts.text)))
     row("floor: raw oxigraph conflicts", t_raw, note=f"{len(raw_rows):,} rows")

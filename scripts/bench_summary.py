@@ -7,7 +7,7 @@ then measures, in this run and on this machine:
 
 - floor: pandas reading the four CSV files (`pd.read_csv`, all columns as strings);
 - `kg.summary.summarise` on the loaded dataset, and `kg.summary.conflicts`;
-- the saved `conflicts` query on pyoxigraph (`kg.queries.run`, results collected);
+- the saved `conflicts` query on pyoxigraph (`kg.engines.run`, results collected);
 - the same query on rdflib, in a child process stopped after --rdflib-timeout
   seconds (reported as "> T s").
 
@@ -31,7 +31,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synth
 
-from kg import queries, rdf, summary
+from kg import engines, rdf, summary
 from kg.model import read_valid
 
 
@@ -52,11 +52,11 @@ def read_csvs(folder: Path) -> None:
 
 def _rdflib_child(nt_path: str, out: Any) -> None:
     load_start = time.perf_counter()
-    graph = queries.QueryGraph.from_ntriples(Path(nt_path).read_bytes())
+    graph = engines.OxigraphEngine.from_ntriples(Path(nt_path).read_bytes())
     graph.rdflib  # noqa: B018 - build the rdflib graph now, outside the query time
     out.put(("load", time.perf_counter() - load_start))
     start = time.perf_counter()
-    rows = queries.run("conflicts", graph, engine="rdflib")
+    rows = engines.run("conflicts", graph, using="rdflib")
     out.put(("query", time.perf_counter() - start, len(rows)))
 
 
@@ -96,8 +96,8 @@ def bench(n: int, seed: int, timeout: float, workdir: Path) -> dict[str, str]:
     t_conflicts, found = timed(lambda: summary.conflicts(dataset), repeat=3)
 
     t_nt, nt = timed(lambda: rdf.ntriples(dataset))
-    t_load_ox, graph = timed(lambda: queries.QueryGraph.from_ntriples(nt))
-    t_ox, rows = timed(lambda: queries.run("conflicts", graph), repeat=2)
+    t_load_ox, graph = timed(lambda: engines.OxigraphEngine.from_ntriples(nt))
+    t_ox, rows = timed(lambda: engines.run("conflicts", graph), repeat=2)
     assert len(rows) == len(found), "the conflicts query and kg.summary.conflicts disagree"
 
     nt_path = workdir / f"synth-{n}.nt"

@@ -154,8 +154,8 @@ def test_a_failing_serialiser_is_a_message_and_writes_nothing(
 
     real = export.start
 
-    def broken(nt: Path, ttl: Path, jsonld: Path, base: str) -> export.Serialiser:
-        return real(nt.with_name("missing.nt"), ttl, jsonld, base)  # the child cannot read its input
+    def broken(kind: str, nt: Path, out: Path, base: str) -> export.Serialiser:
+        return real(kind, nt.with_name("missing.nt"), out, base)  # the child cannot read its input
 
     monkeypatch.setattr(export, "start", broken)
     with pytest.raises(BuildError, match=r"cannot write the build \(writing graph\.(ttl|jsonld) from .*missing\.nt: No such file"):

@@ -63,3 +63,47 @@ def test_build_to_a_file_path_is_a_message(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "exists and is not a folder" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "printed"),
+    [
+        ("kg.errors:KgError", 1, "kg validate: it broke"),
+        ("kg.errors:UsageError", 2, "kg validate: it broke"),
+        ("kg.queries:QueryUsageError", 2, "kg validate: it broke"),
+        ("kg.build:BuildError", 1, "kg validate: it broke"),
+        ("kg.remote:RemoteError", 1, "kg validate: it broke"),
+        ("kg.store:StoreError", 1, "kg validate: it broke"),
+    ],
+)
+def test_every_error_of_ours_is_caught_once_with_its_exit_code(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], error: str, code: int, printed: str
+) -> None:
+    import importlib
+
+    import kg.cli
+
+    module, name = error.split(":")
+    cls = getattr(importlib.import_module(module), name)
+
+    def broken(args: object) -> int:
+        raise cls("it broke")
+
+    monkeypatch.setattr(kg.cli, "cmd_validate", broken)
+    assert main(["validate"]) == code
+    assert capsys.readouterr().err == printed + "\n"
+
+
+def test_the_old_error_names_are_kg_errors() -> None:
+    from kg import errors, queries, remote, results, store, summary
+    from kg.build import BuildError
+    from kg.cli import UserError
+    from kg.problems import ValidationError
+
+    assert summary.UnknownIdError is errors.UnknownIdError
+    assert issubclass(BuildError, errors.OutputError)
+    for cls in (ValidationError, UserError, queries.QueryError, remote.RemoteError, store.StoreError,
+                results.ResultsError):
+        assert issubclass(cls, errors.KgError), cls
+    assert issubclass(queries.MissingParameterError, errors.UsageError)
+    assert issubclass(queries.UnknownEntityError, errors.UnknownIdError)

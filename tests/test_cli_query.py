@@ -141,9 +141,6 @@ def test_query_a_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
     ("argv", "message"),
     [
         (["query", "by-source", "--param", "source=nope"], "unknown source 'nope'"),
-        (["query", "by-source"], "needs parameter 'source' (source id"),
-        (["query", "by-source", "--param", "source=nice", "--param", "sourc=nice"], "no parameter 'sourc'"),
-        (["query", "by-source", "--param", "source=nice", "--param", "source=nice"], "given twice"),
         (["query", "no-such-query"], "unknown query 'no-such-query'"),
         (["query", "missing.rq"], "query file missing.rq not found"),
     ],
@@ -153,6 +150,23 @@ def test_query_errors_exit_1_with_a_message(capsys: pytest.CaptureFixture[str], 
     code, out, err = kg(capsys, *argv, "--data", FIXTURE)
     assert code == 1 and out == ""
     assert message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["query", "by-source"], "needs parameter 'source' (source id"),
+        (["query", "by-source", "--param", "source=nice", "--param", "sourc=nice"], "no parameter 'sourc'"),
+        (["query", "by-source", "--param", "source=nice", "--param", "source=nice"], "given twice"),
+    ],
+)
+def test_a_missing_unknown_or_repeated_parameter_is_a_usage_error(capsys: pytest.CaptureFixture[str],
+                                                                  argv: list[str], message: str) -> None:
+    """The contract: a missing or unknown query parameter is a usage error (exit 2), named in the message."""
+    code, out, err = kg(capsys, *argv, "--data", FIXTURE)
+    assert code == 2 and out == ""
+    assert message in err and "Traceback" not in err
+    assert err.startswith("kg query: ")
 
 
 def test_query_syntax_error_shows_the_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

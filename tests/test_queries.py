@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kg import engines as E
 from kg import queries as Q
 from kg.model import read_valid
 from kg.results import ResultSet
@@ -31,12 +32,12 @@ CONTRACT_COLUMNS = {
 
 
 @pytest.fixture(scope="module")
-def graph() -> Q.QueryGraph:
-    return Q.QueryGraph.from_dataset(read_valid(FIXTURE))
+def graph() -> E.OxigraphEngine:
+    return E.OxigraphEngine.from_dataset(read_valid(FIXTURE))
 
 
-def run(graph: Q.QueryGraph, name: str, engine: str = "oxigraph", **params: str) -> list[dict[str, str | None]]:
-    rs = Q.run(name, graph, params, engine=engine)
+def run(graph: E.OxigraphEngine, name: str, engine: str = "oxigraph", **params: str) -> list[dict[str, str | None]]:
+    rs = E.run(name, graph, params, using=engine)
     return [dict(zip(rs.variables, row, strict=True)) for row in rs.values()]
 
 
@@ -67,8 +68,8 @@ def test_each_saved_query_has_a_header_prefixes_and_a_stable_order(name: str) ->
 
 
 @pytest.mark.parametrize("name", sorted(CONTRACT_COLUMNS))
-def test_contract_queries_have_the_contract_columns_first(name: str, graph: Q.QueryGraph) -> None:
-    rs = Q.run(name, graph, PARAMS.get(name))
+def test_contract_queries_have_the_contract_columns_first(name: str, graph: E.OxigraphEngine) -> None:
+    rs = E.run(name, graph, PARAMS.get(name))
     assert rs.variables[: len(CONTRACT_COLUMNS[name])] == CONTRACT_COLUMNS[name]
 
 
@@ -81,26 +82,26 @@ def test_declared_parameters() -> None:
 # --------------------------------------------------------------------------- both engines
 
 
-def _graphs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Q.QueryGraph]:
+def _graphs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, E.OxigraphEngine]:
     from kg.build import build
 
     out = tmp_path_factory.mktemp("built")
     build(FIXTURE, out)
-    graphs = {f"built {name}": Q.QueryGraph.from_file(out / name) for name in ("graph.ttl", "graph.nt",
+    graphs = {f"built {name}": E.OxigraphEngine.from_file(out / name) for name in ("graph.ttl", "graph.nt",
                                                                                "graph.jsonld")}
-    graphs["summary-rules"] = Q.QueryGraph.from_dataset(read_valid(DATA / "summary-rules"))
-    graphs["summary-three-sources"] = Q.QueryGraph.from_dataset(read_valid(DATA / "summary-three-sources"))
+    graphs["summary-rules"] = E.OxigraphEngine.from_dataset(read_valid(DATA / "summary-rules"))
+    graphs["summary-three-sources"] = E.OxigraphEngine.from_dataset(read_valid(DATA / "summary-three-sources"))
     if (BUNDLED / "evidence.csv").is_file():
-        graphs["bundled"] = Q.QueryGraph.from_dataset(read_valid(BUNDLED))
+        graphs["bundled"] = E.OxigraphEngine.from_dataset(read_valid(BUNDLED))
     return graphs
 
 
 @pytest.fixture(scope="module")
-def graphs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Q.QueryGraph]:
+def graphs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, E.OxigraphEngine]:
     return _graphs(tmp_path_factory)
 
 
-def _params_for(name: str, graph: Q.QueryGraph) -> dict[str, str]:
+def _params_for(name: str, graph: E.OxigraphEngine) -> dict[str, str]:
     wanted = dict(PARAMS.get(name, {}))
     for key, ident in list(wanted.items()):
         if not graph.lookup(ident, key):  # another data set: take its first entity of that kind
@@ -115,30 +116,30 @@ def _params_for(name: str, graph: Q.QueryGraph) -> dict[str, str]:
 
 @pytest.mark.parametrize("name", sorted(SAVED))
 def test_every_saved_query_gives_the_same_rows_on_rdflib_and_oxigraph(name: str,
-                                                                        graphs: dict[str, Q.QueryGraph]) -> None:
+                                                                        graphs: dict[str, E.OxigraphEngine]) -> None:
     seen_rows = 0
     for label, g in graphs.items():
         params = _params_for(name, g)
-        ox = Q.run(name, g, params, engine="oxigraph")
-        rl = Q.run(name, g, params, engine="rdflib")
+        ox = E.run(name, g, params, using="oxigraph")
+        rl = E.run(name, g, params, using="rdflib")
         assert ox.variables == rl.variables, label
         assert ox.rows == rl.rows, f"{name} differs between engines on {label}"
         seen_rows += len(ox)
     assert seen_rows > 0, f"{name} returned nothing on every graph: the comparison proves little"
 
 
-def test_a_built_graph_file_gives_the_rows_of_the_data_folder(graphs: dict[str, Q.QueryGraph],
-                                                              graph: Q.QueryGraph) -> None:
+def test_a_built_graph_file_gives_the_rows_of_the_data_folder(graphs: dict[str, E.OxigraphEngine],
+                                                              graph: E.OxigraphEngine) -> None:
     for name in SAVED:
-        expected = Q.run(name, graph, PARAMS.get(name)).rows
+        expected = E.run(name, graph, PARAMS.get(name)).rows
         for label in ("built graph.ttl", "built graph.nt", "built graph.jsonld"):
-            assert Q.run(name, graphs[label], PARAMS.get(name)).rows == expected, (name, label)
+            assert E.run(name, graphs[label], PARAMS.get(name)).rows == expected, (name, label)
 
 
 # --------------------------------------------------------------------------- what the queries say
 
 
-def test_evidence_for_condition_includes_narrower_conditions_transitively(graph: Q.QueryGraph) -> None:
+def test_evidence_for_condition_includes_narrower_conditions_transitively(graph: E.OxigraphEngine) -> None:
     rows = run(graph, "evidence-for-condition", condition="low-back-pain")
     assert set(column(rows, "condition_id")) == {"low-back-pain", "chronic-low-back-pain", "sciatica",
                                                  "lumbar-radiculopathy"}
@@ -150,18 +151,18 @@ def test_evidence_for_condition_includes_narrower_conditions_transitively(graph:
     assert by_id["tr-1"]["summary"] == 'small benefit, "modest"'
 
 
-def test_no_long_term_benefit_leaves_out_comparisons(graph: Q.QueryGraph) -> None:
+def test_no_long_term_benefit_leaves_out_comparisons(graph: E.OxigraphEngine) -> None:
     rows = run(graph, "no-long-term-benefit")
     assert [(r["treatment_id"], r["condition_id"], r["source_id"]) for r in rows] == [
         ("discectomy", "sciatica", "trial-x"), ("opioids", "chronic-low-back-pain", "nice")]  # not disc-3
 
 
-def test_by_source(graph: Q.QueryGraph) -> None:
+def test_by_source(graph: E.OxigraphEngine) -> None:
     rows = run(graph, "by-source", source="trial-x")
     assert column(rows, "evidence_id") == ["cup-2", "disc-1", "disc-2", "ex-2", "tr-1"]
 
 
-def test_evidence_gaps(graph: Q.QueryGraph) -> None:
+def test_evidence_gaps(graph: E.OxigraphEngine) -> None:
     rows = run(graph, "evidence-gaps")
     assert [(r["treatment_id"], r["condition_id"], r["gap"]) for r in rows] == [
         ("cupping", "hip-oa", "only insufficient evidence"),  # the comparison (cup-2) does not count
@@ -170,7 +171,7 @@ def test_evidence_gaps(graph: Q.QueryGraph) -> None:
     ]
 
 
-def test_hierarchy_conflicts_follow_broader_transitively(graph: Q.QueryGraph) -> None:
+def test_hierarchy_conflicts_follow_broader_transitively(graph: E.OxigraphEngine) -> None:
     rows = run(graph, "hierarchy-conflicts")
     assert [(r["treatment_id"], r["broader_id"], r["kind"], r["evidence_narrow"], r["evidence_broad"]) for r in rows] \
         == [("tapentadol", "opioids", "effect", "tp-1", "op-1"),  # two levels: tapentadol < tramadol < opioids
@@ -179,12 +180,12 @@ def test_hierarchy_conflicts_follow_broader_transitively(graph: Q.QueryGraph) ->
     # codeine says no_benefit like opioids: no disagreement
 
 
-def test_recommendations_against_and_statements_without_certainty(graph: Q.QueryGraph) -> None:
+def test_recommendations_against_and_statements_without_certainty(graph: E.OxigraphEngine) -> None:
     assert column(run(graph, "recommendations-against"), "evidence_id") == ["br-1", "ns-2", "op-1"]
     assert column(run(graph, "statements-without-certainty"), "evidence_id") == ["mag-1", "mag-2", "tp-1"]
 
 
-def test_source_contributions(graph: Q.QueryGraph) -> None:
+def test_source_contributions(graph: E.OxigraphEngine) -> None:
     rows = run(graph, "source-contributions", source="trial-x")
     assert [(r["treatment_id"], r["condition_id"], r["statements"], r["effects"], r["other_sources"],
              r["sole_source"]) for r in rows] == [
@@ -195,7 +196,7 @@ def test_source_contributions(graph: Q.QueryGraph) -> None:
     ]
 
 
-def test_treatments_by_category_verdicts_match_the_summary(graph: Q.QueryGraph) -> None:
+def test_treatments_by_category_verdicts_match_the_summary(graph: E.OxigraphEngine) -> None:
     from kg import summary
 
     rows = run(graph, "treatments-by-category")
@@ -209,47 +210,47 @@ def test_treatments_by_category_verdicts_match_the_summary(graph: Q.QueryGraph) 
 # --------------------------------------------------------------------------- parameters
 
 
-def test_an_unknown_id_is_an_error_naming_it(graph: Q.QueryGraph) -> None:
+def test_an_unknown_id_is_an_error_naming_it(graph: E.OxigraphEngine) -> None:
     with pytest.raises(Q.QueryError, match=r"unknown condition 'no-such-thing'"):
-        Q.run("evidence-for-condition", graph, {"condition": "no-such-thing"})
+        E.run("evidence-for-condition", graph, {"condition": "no-such-thing"})
 
 
-def test_an_id_of_another_kind_is_unknown(graph: Q.QueryGraph) -> None:
+def test_an_id_of_another_kind_is_unknown(graph: E.OxigraphEngine) -> None:
     with pytest.raises(Q.QueryError, match=r"unknown condition 'opioids'"):
-        Q.run("evidence-for-condition", graph, {"condition": "opioids"})  # a treatment id
+        E.run("evidence-for-condition", graph, {"condition": "opioids"})  # a treatment id
     # 'bed-rest' is both a treatment and a condition: the parameter's type decides
     rows = run(graph, "evidence-for-condition", condition="bed-rest")
     assert column(rows, "evidence_id") == ["ex-3"]
 
 
-def test_a_missing_parameter_is_an_error_naming_it(graph: Q.QueryGraph) -> None:
+def test_a_missing_parameter_is_an_error_naming_it(graph: E.OxigraphEngine) -> None:
     with pytest.raises(Q.QueryError, match=r"needs parameter 'condition' \(condition id"):
-        Q.run("evidence-for-condition", graph, {})
+        E.run("evidence-for-condition", graph, {})
 
 
-def test_an_unknown_parameter_is_an_error_naming_it(graph: Q.QueryGraph) -> None:
+def test_an_unknown_parameter_is_an_error_naming_it(graph: E.OxigraphEngine) -> None:
     with pytest.raises(Q.QueryError, match=r"no parameter 'conditon'; it takes: condition \(condition id\)"):
-        Q.run("evidence-for-condition", graph, {"conditon": "sciatica"})
+        E.run("evidence-for-condition", graph, {"conditon": "sciatica"})
     with pytest.raises(Q.QueryError, match=r"no parameter 'x'; it takes no parameters"):
-        Q.run("conflicts", graph, {"x": "y"})
+        E.run("conflicts", graph, {"x": "y"})
 
 
 @pytest.mark.parametrize("engine", Q.ENGINES)
-def test_values_are_bound_as_terms_never_pasted(graph: Q.QueryGraph, engine: str) -> None:
+def test_values_are_bound_as_terms_never_pasted(graph: E.OxigraphEngine, engine: str) -> None:
     # SPARQL in an id cannot change the query: it is just an id that names nothing
     for evil in ['x" } UNION { ?s ?p ?o } #', "sciatica> } #", "?condition", "sciatica\n}"]:
         with pytest.raises(Q.QueryError, match="unknown condition"):
-            Q.run("evidence-for-condition", graph, {"condition": evil}, engine=engine)
+            E.run("evidence-for-condition", graph, {"condition": evil}, using=engine)
     original = SAVED["evidence-for-condition"].text
     run(graph, "evidence-for-condition", engine=engine, condition="sciatica")
     assert SAVED["evidence-for-condition"].text == original == Q.saved_query("evidence-for-condition").text
 
 
-def test_unknown_query_and_engine(graph: Q.QueryGraph) -> None:
+def test_unknown_query_and_engine(graph: E.OxigraphEngine) -> None:
     with pytest.raises(Q.QueryError, match="unknown query 'nope'; saved queries are: by-source, conflicts"):
-        Q.run("nope", graph)
+        E.run("nope", graph)
     with pytest.raises(Q.QueryError, match="unknown engine 'blazegraph'"):
-        Q.run("conflicts", graph, engine="blazegraph")
+        E.run("conflicts", graph, using="blazegraph")
 
 
 # --------------------------------------------------------------------------- user query files
@@ -272,7 +273,7 @@ def test_a_syntax_error_shows_file_line_and_caret(tmp_path: Path) -> None:
     assert message.splitlines()[-1].strip().endswith("^")
 
 
-def test_a_user_file_takes_its_variables_as_parameters(tmp_path: Path, graph: Q.QueryGraph) -> None:
+def test_a_user_file_takes_its_variables_as_parameters(tmp_path: Path, graph: E.OxigraphEngine) -> None:
     path = write(tmp_path, "PREFIX ekg: <https://evidence-kg.example/vocab#>\n"
                            "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
                            "SELECT ?id ?treatment WHERE { ?e ekg:treatment ?treatment ; dcterms:identifier ?id } "
@@ -280,28 +281,28 @@ def test_a_user_file_takes_its_variables_as_parameters(tmp_path: Path, graph: Q.
     q = Q.load_query(path)
     assert q.name == "mine" and q.params == ()
     for engine in Q.ENGINES:
-        rs = Q.run(q, graph, {"treatment": "opioids"}, engine=engine)
+        rs = E.run(q, graph, {"treatment": "opioids"}, using=engine)
         assert rs.values() == [("op-1", "https://evidence-kg.example/id/treatment/opioids")]
     with pytest.raises(Q.QueryError, match=r"has no parameter 'condition': no variable \?condition"):
-        Q.run(q, graph, {"condition": "sciatica"})
+        E.run(q, graph, {"condition": "sciatica"})
 
 
-def test_a_user_file_parameter_not_named_like_a_kind_looks_everywhere(tmp_path: Path, graph: Q.QueryGraph) -> None:
+def test_a_user_file_parameter_not_named_like_a_kind_looks_everywhere(tmp_path: Path, graph: E.OxigraphEngine) -> None:
     path = write(tmp_path, "SELECT * WHERE { ?thing <http://purl.org/dc/terms/identifier> ?id } ORDER BY ?id\n")
     q = Q.load_query(path)
-    assert Q.run(q, graph, {"thing": "nice"}).values() == [("nice", "https://evidence-kg.example/id/source/nice")]
+    assert E.run(q, graph, {"thing": "nice"}).values() == [("nice", "https://evidence-kg.example/id/source/nice")]
     with pytest.raises(Q.QueryError, match=r"'bed-rest' \(parameter 'thing'\) names more than one entity"):
-        Q.run(q, graph, {"thing": "bed-rest"})  # both a treatment and a condition
+        E.run(q, graph, {"thing": "bed-rest"})  # both a treatment and a condition
     typed = write(tmp_path, "# param: thing (treatment id): a treatment\n" + path.read_text(), "typed.rq")
-    rows = Q.run(Q.load_query(typed), graph, {"thing": "bed-rest"}).values()
+    rows = E.run(Q.load_query(typed), graph, {"thing": "bed-rest"}).values()
     assert rows == [("bed-rest", "https://evidence-kg.example/id/treatment/bed-rest")]
 
 
-def test_a_parameter_oxigraph_cannot_substitute_gets_a_clear_message(tmp_path: Path, graph: Q.QueryGraph) -> None:
+def test_a_parameter_oxigraph_cannot_substitute_gets_a_clear_message(tmp_path: Path, graph: E.OxigraphEngine) -> None:
     path = write(tmp_path, "SELECT ?id WHERE { ?treatment <http://purl.org/dc/terms/identifier> ?id }\n")
     with pytest.raises(Q.QueryError, match=r"add \?treatment to the SELECT clause"):
-        Q.run(Q.load_query(path), graph, {"treatment": "opioids"})
-    assert Q.run(Q.load_query(path), graph, {"treatment": "opioids"}, engine="rdflib").values() == [("opioids",)]
+        E.run(Q.load_query(path), graph, {"treatment": "opioids"})
+    assert E.run(Q.load_query(path), graph, {"treatment": "opioids"}, using="rdflib").values() == [("opioids",)]
 
 
 def test_header_problems(tmp_path: Path) -> None:
@@ -313,10 +314,10 @@ def test_header_problems(tmp_path: Path) -> None:
         Q.load_query(tmp_path / "missing.rq")
 
 
-def test_ask_queries(graph: Q.QueryGraph, tmp_path: Path) -> None:
+def test_ask_queries(graph: E.OxigraphEngine, tmp_path: Path) -> None:
     q = Q.load_query(write(tmp_path, "ASK { ?s <https://evidence-kg.example/vocab#comparator> ?o }\n", "ask.rq"))
     for engine in Q.ENGINES:
-        assert Q.run(q, graph, engine=engine).boolean is True
+        assert E.run(q, graph, using=engine).boolean is True
 
 
 def test_query_variables_ignore_comments_strings_and_iris() -> None:
@@ -327,7 +328,7 @@ def test_query_variables_ignore_comments_strings_and_iris() -> None:
 # --------------------------------------------------------------------------- export
 
 
-def test_export_writes_standalone_files(tmp_path: Path, graph: Q.QueryGraph) -> None:
+def test_export_writes_standalone_files(tmp_path: Path, graph: E.OxigraphEngine) -> None:
     from rdflib.plugins.sparql import prepareQuery
 
     paths = Q.export_queries(tmp_path / "out")
@@ -337,7 +338,7 @@ def test_export_writes_standalone_files(tmp_path: Path, graph: Q.QueryGraph) -> 
         prepareQuery(text)  # parses with no prefixes given from outside
         again = Q.load_query(path)
         assert again.name == path.stem and again.params == SAVED[path.stem].params
-        assert Q.run(again, graph, PARAMS.get(path.stem)).rows == Q.run(path.stem, graph, PARAMS.get(path.stem)).rows
+        assert E.run(again, graph, PARAMS.get(path.stem)).rows == E.run(path.stem, graph, PARAMS.get(path.stem)).rows
     efc = (tmp_path / "out" / "evidence-for-condition.rq").read_text()
     assert "VALUES ?condition { <https://evidence-kg.example/id/condition/ID> }" in efc
     assert "takes no parameters" in (tmp_path / "out" / "conflicts.rq").read_text()
@@ -352,17 +353,17 @@ def test_export_to_an_unwritable_place_is_a_query_error(tmp_path: Path) -> None:
 
 def test_graph_files(tmp_path: Path) -> None:
     with pytest.raises(Q.QueryError, match="not found"):
-        Q.QueryGraph.from_file(tmp_path / "none.ttl")
+        E.OxigraphEngine.from_file(tmp_path / "none.ttl")
     bad = tmp_path / "bad.ttl"
     bad.write_text("<a> <b> .\n")
     with pytest.raises(Q.QueryError, match="cannot read graph"):
-        Q.QueryGraph.from_file(bad)
+        E.OxigraphEngine.from_file(bad)
     with pytest.raises(Q.QueryError, match="unknown graph format"):
-        Q.QueryGraph.from_file(tmp_path / "graph.xyz")
+        E.OxigraphEngine.from_file(tmp_path / "graph.xyz")
 
 
-def test_result_sets_are_engine_neutral(graph: Q.QueryGraph) -> None:
-    rs = Q.run("evidence-for-condition", graph, {"condition": "sciatica"})
+def test_result_sets_are_engine_neutral(graph: E.OxigraphEngine) -> None:
+    rs = E.run("evidence-for-condition", graph, {"condition": "sciatica"})
     assert isinstance(rs, ResultSet)
     cond = rs.column("condition")[0]
     assert cond is not None and cond.kind == "uri"

@@ -32,8 +32,8 @@ from typing import Any
 import pytest
 
 import kg
-from kg import cli, queries, remote
-from kg.queries import QueryGraph
+from kg import cli, engines, queries, remote, results
+from kg.engines import OxigraphEngine
 from kg.results import ResultSet, Term
 
 TESTS = Path(__file__).resolve().parent
@@ -46,9 +46,9 @@ BULK_LOAD = ROOT / "scripts" / "virtuoso_bulk_load.sh"
 # --------------------------------------------------------------------------- helpers
 
 
-def local_graph(folder: Path | None = None) -> tuple[kg.EvidenceGraph, QueryGraph]:
+def local_graph(folder: Path | None = None) -> tuple[kg.EvidenceGraph, OxigraphEngine]:
     g = kg.load(folder)
-    return g, QueryGraph.from_dataset(g.dataset)
+    return g, OxigraphEngine.from_dataset(g.dataset)
 
 
 def param_cases(g: kg.EvidenceGraph, every: bool = True) -> list[tuple[queries.Query, dict[str, str]]]:
@@ -95,13 +95,13 @@ def test_values_binding_gives_the_same_rows_as_oxigraph_substitutions() -> None:
     """The text sent to a server (VALUES inside WHERE) answers exactly as the local engine's bound query."""
     g, graph = local_graph()
     for q, params in param_cases(g):
-        local = queries.run(q, graph, params)
+        local = engines.run(q, graph, params)
         bound = queries.bind_params(q, graph, params)
-        text = remote.bind_values(q.text, bound)
+        text = queries.bind_values(q.text, bound)
         if params:
             assert "VALUES ?" in text and text != q.text
         answer = graph.store.query(text)
-        rows = [tuple(queries._ox_term(t) for t in s) for s in answer]
+        rows = [tuple(engines.ox_term(t) for t in s) for s in answer]
         assert rows == local.rows, (q.name, params)
 
 
@@ -111,7 +111,7 @@ def test_values_binding_wraps_a_where_clause_that_is_a_subselect() -> None:
             "SELECT ?id ?c WHERE { # the whole body is a sub-select\n"
             "  SELECT ?id ?c WHERE { ?c dcterms:identifier ?id } }")
     iri = f"{kg.vocab.DEFAULT_BASE}condition/sciatica"
-    bound = remote.bind_values(text, {"c": iri})
+    bound = queries.bind_values(text, {"c": iri})
     rows = list(graph.store.query(bound))
     assert [(r["id"].value, r["c"].value) for r in rows] == [("sciatica", iri)]
 
@@ -119,17 +119,17 @@ def test_values_binding_wraps_a_where_clause_that_is_a_subselect() -> None:
 def test_values_binding_refuses_what_could_break_out_of_an_iri() -> None:
     text = "SELECT ?c WHERE { ?c ?p ?o }"
     for bad in ["https://x/a> } ; DROP ALL ; { <x", "https://x/a\\u003E", "https://x/a b", "no-scheme", 'https://x/"']:
-        with pytest.raises(remote.RemoteError):
-            remote.bind_values(text, {"c": bad})
-    with pytest.raises(remote.RemoteError):
-        remote.bind_values(text, {"c} ?x": "https://x/a"})
+        with pytest.raises(queries.QueryError):
+            queries.bind_values(text, {"c": bad})
+    with pytest.raises(queries.QueryError):
+        queries.bind_values(text, {"c} ?x": "https://x/a"})
     with pytest.raises(queries.QueryError, match="only SELECT and ASK"):
-        remote.bind_values("CONSTRUCT { ?c ?p ?o } WHERE { ?c ?p ?o }", {"c": "https://x/a"})
+        queries.bind_values("CONSTRUCT { ?c ?p ?o } WHERE { ?c ?p ?o }", {"c": "https://x/a"})
 
 
 def test_query_form_ignores_prefix_names_comments_and_strings() -> None:
-    assert remote.query_form('# SELECT\nPREFIX ask: <urn:ask#>\nASK { ?s ask:p "SELECT" }') == "ASK"
-    assert remote.query_form("CONSTRUCT WHERE { ?s ?p ?o }") == "CONSTRUCT"
+    assert queries.query_form('# SELECT\nPREFIX ask: <urn:ask#>\nASK { ?s ask:p "SELECT" }') == "ASK"
+    assert queries.query_form("CONSTRUCT WHERE { ?s ?p ?o }") == "CONSTRUCT"
 
 
 def test_an_id_that_is_not_a_slug_never_reaches_the_server() -> None:
@@ -139,9 +139,9 @@ def test_an_id_that_is_not_a_slug_never_reaches_the_server() -> None:
         assert endpoint.lookup(hostile, "condition") == []
     q = queries.saved_query("evidence-for-condition")
     with pytest.raises(queries.QueryError, match="unknown condition 'x\" }'"):
-        remote.run_remote(q, endpoint, {"condition": 'x" }'})
+        engines.run(q, endpoint, {"condition": 'x" }'})
     with pytest.raises(queries.QueryError, match="needs parameter 'condition'"):
-        remote.run_remote(q, endpoint, {})
+        engines.run(q, endpoint, {})
 
 
 def test_addresses_and_graph_names_are_checked() -> None:
@@ -182,13 +182,13 @@ def test_json_results_are_read_into_the_result_structure() -> None:
          "d": {"type": "literal", "datatype": XSD + "string", "value": "s"}},
         {"b": {"type": "bnode", "value": "b0"}},
     ]}}).encode()
-    rs = remote.parse_json_results(body)
+    rs = results.from_json(body)
     assert rs.variables == ["a", "b", "c", "d"]
     assert rs.rows == [(Term.iri("https://x/1"), Term.literal("t", lang="en"), Term.literal("3", XSD + "integer"),
                         Term.literal("s")), (None, Term.bnode("b0"), None, None)]
-    assert remote.parse_json_results(b'{"head": {}, "boolean": true}').boolean is True
-    with pytest.raises(remote.RemoteError, match="not SPARQL JSON results"):
-        remote.parse_json_results(b"<html>Service Unavailable</html>")
+    assert results.from_json(b'{"head": {}, "boolean": true}').boolean is True
+    with pytest.raises(results.ResultsError, match="not SPARQL JSON results"):
+        results.from_json(b"<html>Service Unavailable</html>")
 
 
 # --------------------------------------------------------------------------- a small HTTP server on 127.0.0.1
@@ -526,7 +526,7 @@ def compare_remotely(virtuoso: Virtuoso, jobs: list[Job]) -> None:
 
     def ask(job: Job) -> ResultSet:
         named, q, params, _ = job
-        return remote.run_remote(q, remote.Endpoint(virtuoso.sparql, named), params)
+        return engines.run(q, remote.Endpoint(virtuoso.sparql, named), params)
 
     # Virtuoso spends about a second compiling each of the bigger queries: ask several at once.
     with ThreadPoolExecutor(max_workers=4) as pool:
@@ -538,7 +538,7 @@ def compare_remotely(virtuoso: Virtuoso, jobs: list[Job]) -> None:
 
 def local_jobs(named: str, folder: Path | None) -> list[Job]:
     g, graph_local = local_graph(folder)
-    return [(named, q, p, queries.run(q, graph_local, p)) for q, p in param_cases(g, every=False)]
+    return [(named, q, p, engines.run(q, graph_local, p)) for q, p in param_cases(g, every=False)]
 
 
 @pytest.mark.slow
@@ -633,16 +633,16 @@ def test_remote_errors_name_the_problem(virtuoso: Virtuoso, tmp_path: Path, dba:
     endpoint = remote.Endpoint(virtuoso.sparql, remote.default_graph())
     q = queries.saved_query("evidence-for-condition")
     with pytest.raises(queries.QueryError, match="unknown condition 'no-such-condition'"):
-        remote.run_remote(q, endpoint, {"condition": "no-such-condition"})
+        engines.run(q, endpoint, {"condition": "no-such-condition"})
     with pytest.raises(queries.QueryError, match="unknown condition 'low-back-pain-x'"):
-        remote.run_remote(q, endpoint, {"condition": "low-back-pain-x"})
+        engines.run(q, endpoint, {"condition": "low-back-pain-x"})
     # A treatment id is not a condition: the kind is part of the lookup, as locally.
     with pytest.raises(queries.QueryError, match="unknown condition 'discectomy'"):
-        remote.run_remote(q, endpoint, {"condition": "discectomy"})
+        engines.run(q, endpoint, {"condition": "discectomy"})
     everything = tmp_path / "all.rq"
     everything.write_text("SELECT ?s ?p ?o WHERE { ?s ?p ?o }\n", encoding="utf-8")
     with pytest.raises(remote.RemoteError, match="cut the result at 1000 rows"):
-        remote.run_remote(str(everything), endpoint)
+        engines.run(str(everything), endpoint)
     with pytest.raises(remote.RemoteError, match="HTTP 404"):
         remote.Endpoint(f"{virtuoso.base}/no-such-endpoint", remote.default_graph()).select("ASK {}")
 

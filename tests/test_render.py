@@ -326,7 +326,7 @@ def large(tmp_path_factory: pytest.TempPathFactory, script: Callable[[str], Modu
 
 
 def test_large_graph_gets_fixed_positions_and_no_physics(large: kg.EvidenceGraph) -> None:
-    data = page.page_data(large)
+    data = page.page_data(large.dataset)
     view = data["view"]
     assert data["meta"]["layout"] == "fixed"
     assert view["options"]["physics"]["enabled"] is False
@@ -359,7 +359,7 @@ def test_layout_keeps_treatments_near_their_conditions(large: kg.EvidenceGraph) 
 
 
 def test_threshold_and_caps_are_options(basic: kg.EvidenceGraph) -> None:
-    data = page.page_data(basic, page.PageOptions(layout_threshold=10, max_nodes=5, max_edges=7))
+    data = page.page_data(basic.dataset, page.PageOptions(layout_threshold=10, max_nodes=5, max_edges=7))
     assert data["meta"]["layout"] == "fixed" and data["meta"]["max_nodes"] == 5 and data["meta"]["max_edges"] == 7
 
 

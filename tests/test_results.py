@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib.query import Result
 
-from kg import queries
+from kg import engines
 from kg.model import read_valid
 from kg.results import ResultSet, Term, format_results, to_csv, to_dataframe, to_json, to_table, to_tsv
 
@@ -146,8 +146,8 @@ def test_csv_parses_back_with_the_csv_module_and_rdflib() -> None:
 
 @pytest.fixture(scope="module")
 def conflicts() -> ResultSet:
-    graph = queries.QueryGraph.from_dataset(read_valid(DATA / "summary-three-sources"))
-    return queries.run("conflicts", graph)
+    graph = engines.OxigraphEngine.from_dataset(read_valid(DATA / "summary-three-sources"))
+    return engines.run("conflicts", graph)
 
 
 def test_real_results_round_trip_through_every_format(conflicts: ResultSet) -> None:

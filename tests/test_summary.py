@@ -374,9 +374,9 @@ def test_bundled_data_has_one_row_per_pair() -> None:
 
 
 def sparql(dataset: Dataset, name: str) -> pd.DataFrame:
-    from kg import queries, results
+    from kg import engines, results
 
-    frame = results.to_dataframe(queries.run(name, queries.QueryGraph.from_dataset(dataset)))
+    frame = results.to_dataframe(engines.run(name, engines.OxigraphEngine.from_dataset(dataset)))
     return frame.astype(object).where(frame.notna(), "").astype(str)
 
 

@@ -6,34 +6,47 @@ streaming writer and, where the format can carry the whole dataset back, a reade
 registry order. Adding a format is one module under `kg/formats/` plus its line in
 `_BUILTIN` below.
 
-Writers take a `Context` (the Dataset, the IRI base, and the summary computed once
-for every writer that needs it) and a path; readers take the files given and return
-the four contract tables as a Dataset.
+Writers take a `Context` (the Dataset, the IRI base, and what several writers share,
+computed once: the summary, an N-Triples file) and a path; readers take the files given
+and return the four contract tables as a Dataset. A format whose writing can run beside
+the others (a child process) also has a `start` that begins it and returns a `Pending`
+to wait for; `kg build` starts those first.
 """
 
 from __future__ import annotations
 
 import importlib
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kg.errors import UsageError
-from kg.model import Dataset
 from kg.vocab import DEFAULT_BASE
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kg.model import Dataset
 
 
 @dataclass
 class Context:
-    """What a writer gets: the dataset, the IRI base, options, and shared results computed once."""
+    """What a writer gets: the dataset, the IRI base, options, and shared results computed once.
+
+    Use it as a context manager (or call `close`) so that intermediate files go away.
+    """
 
     dataset: Dataset
     base: str = DEFAULT_BASE
     options: dict[str, Any] = field(default_factory=dict)
+    ntriples_path: Path | None = None
+    """The graph's N-Triples as a file: set by the `nt` writer, or written on demand by `ntriples_file`."""
+    _scratch: Path | None = field(default=None, repr=False)
 
     @cached_property
     def summary(self) -> pd.DataFrame:
@@ -42,9 +55,49 @@ class Context:
 
         return summarise(self.dataset)
 
+    def ntriples_file(self) -> Path:
+        """The graph as an N-Triples file (the one the `nt` writer wrote, else one written now, once)."""
+        if self.ntriples_path is None or not self.ntriples_path.is_file():
+            from kg.rdf import write_ntriples
+
+            path = self.scratch() / "graph.nt"
+            write_ntriples(self.dataset, path, self.base)
+            self.ntriples_path = path
+        return self.ntriples_path
+
+    def scratch(self) -> Path:
+        """A private folder for intermediate files, removed by `close`."""
+        if self._scratch is None:
+            self._scratch = Path(tempfile.mkdtemp(prefix="kg-"))
+        return self._scratch
+
+    def close(self) -> None:
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
+
+    def __enter__(self) -> Context:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, err: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+
+class Pending(Protocol):
+    """A format being written in the background (a child process)."""
+
+    def wait(self) -> None:
+        """Block until it is written; OSError when it failed."""
+        ...
+
+    def stop(self) -> None:
+        """Stop it if it is still running (after a failure elsewhere)."""
+        ...
+
 
 Writer = Callable[[Context, Path], None]
-Reader = Callable[[Sequence[Path]], Dataset]
+Starter = Callable[[Context, Path], Pending]
+Reader = Callable[[Sequence[Path]], "Dataset"]
 
 
 @dataclass(frozen=True)
@@ -59,12 +112,28 @@ class Format:
     read: Reader | None = None
     build_output: bool = False
     """Written by `kg build` (the contract's six outputs)."""
+    start: Starter | None = None
+    """Begin writing in the background (`write` is then `start(...).wait()`)."""
+
+
+def run_in_background(start: Starter) -> Writer:
+    """A writer that starts a background write and waits for it."""
+
+    def write(ctx: Context, path: Path) -> None:
+        pending = start(ctx, path)
+        try:
+            pending.wait()
+        finally:
+            pending.stop()
+
+    return write
 
 
 REGISTRY: dict[str, Format] = {}
 
-_BUILTIN: tuple[str, ...] = ()
-"""Modules under kg.formats that register the built-in formats, in build order."""
+_BUILTIN: tuple[str, ...] = ("nt", "ttl", "jsonld", "graphml", "summary", "page")
+"""Modules under kg.formats that register the built-in formats, in build order (N-Triples first:
+Turtle and JSON-LD are made from it)."""
 
 
 def register(fmt: Format) -> Format:
@@ -100,4 +169,5 @@ def build_outputs() -> list[Format]:
     return [f for f in formats() if f.build_output]
 
 
-__all__ = ["REGISTRY", "Context", "Format", "Reader", "Writer", "build_outputs", "formats", "get", "register"]
+__all__ = ["REGISTRY", "Context", "Format", "Pending", "Reader", "Starter", "Writer", "build_outputs", "formats", "get",
+           "register", "run_in_background"]

@@ -1,7 +1,7 @@
 """The interactive page: graph and evidence matrix in one self-contained, offline HTML file.
 
 >>> import kg
->>> html = render_page(kg.load())
+>>> html = render_page(kg.load().dataset)
 >>> html.startswith("<!DOCTYPE html>") and 'id="kg-data"' in html
 True
 """

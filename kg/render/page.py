@@ -1,6 +1,6 @@
 """The interactive page (index.html): graph and evidence matrix in one self-contained file.
 
-`render_page(graph, **options)` returns the whole HTML document. It carries:
+`render_page(dataset, **options)` returns the whole HTML document. It carries:
 
 - the contract's data island, `<script type="application/json" id="kg-data">`
   with `{"nodes": [...], "edges": [...]}` (one node per treatment, condition and
@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,9 +37,6 @@ from kg import network
 from kg.model import BATCH_ROWS, Dataset, row_batches
 from kg.render import assets, layout, matrix, style
 from kg.schema import enum_values
-
-if TYPE_CHECKING:
-    from kg.api import EvidenceGraph
 
 LAYOUT_THRESHOLD = 400
 """Above this many nodes, positions are computed in Python and physics is off."""
@@ -275,12 +272,12 @@ def island_pieces(dataset: Dataset) -> Iterator[bytes]:
 # --------------------------------------------------------------------------- the summary's pairs
 
 
-def _summary(graph: EvidenceGraph | Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from kg import summary
+def _summary(dataset: Dataset, summary: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The summary's pairs (`summary` when the caller computed it already) and the conflicts."""
+    from kg import summary as summaries
 
-    dataset = graph if isinstance(graph, Dataset) else graph.dataset
-    pairs = summary.summarise(dataset) if isinstance(graph, Dataset) else graph.summary()
-    return pairs, summary.conflicts(dataset)
+    pairs = summaries.summarise(dataset) if summary is None else summary
+    return pairs, summaries.conflicts(dataset)
 
 
 def _pairs(summary: pd.DataFrame) -> pd.DataFrame:
@@ -478,10 +475,6 @@ def _environment() -> Environment:
     )
 
 
-def _dataset(graph: EvidenceGraph | Dataset) -> Dataset:
-    return graph if isinstance(graph, Dataset) else graph.dataset
-
-
 def carried(dataset: Dataset, limit: int) -> Dataset:
     """The dataset with only the statements the page carries: all of them up to `limit`; past it, those
     of the treatments with most statements (ties in file order), each treatment with all of its
@@ -497,29 +490,29 @@ def carried(dataset: Dataset, limit: int) -> Dataset:
     return replace(dataset, evidence=ev[treatment.isin(keep).to_numpy()].reset_index(drop=True))
 
 
-def _page_graph(graph: EvidenceGraph | Dataset, options: PageOptions) -> tuple[EvidenceGraph | Dataset, int]:
-    """What the page is made from (the whole graph, or the `carried` part), and the number of statements."""
-    dataset = _dataset(graph)
-    part = carried(dataset, int(options.max_statements))
-    return (graph if part is dataset else part), len(dataset.evidence)
+def _page_graph(dataset: Dataset, options: PageOptions) -> tuple[Dataset, int]:
+    """What the page is made from (the whole dataset, or the `carried` part), and the number of statements."""
+    return carried(dataset, int(options.max_statements)), len(dataset.evidence)
 
 
-def page_data(graph: EvidenceGraph | Dataset, options: PageOptions | None = None) -> dict[str, Any]:
+def page_data(dataset: Dataset, options: PageOptions | None = None, *,
+              summary: pd.DataFrame | None = None) -> dict[str, Any]:
     """Everything the page's script reads from the `kg-page` island (see the module docstring).
 
     The large parts (`view.nodes`, `view.edges`, `pairs`, `conflicts`, `matrix.rows`,
     `matrix.columns`) are DataFrames; in the page
     they are written as `{"columns": [...], "data": [[...], ...]}` and a null cell means "not set".
+    `summary` is the dataset's summary when the caller has it already.
     """
     options = options or PageOptions()
-    return _page_data(*_page_graph(graph, options), options)
+    part, total = _page_graph(dataset, options)
+    return _page_data(part, total, options, summary if part is dataset else None)
 
 
-def _page_data(graph: EvidenceGraph | Dataset, total: int, options: PageOptions) -> dict[str, Any]:
+def _page_data(dataset: Dataset, total: int, options: PageOptions, summary: pd.DataFrame | None) -> dict[str, Any]:
     """`page_data` for what the page carries (`_page_graph`): every node, so ids check against it."""
-    dataset = _dataset(graph)
     initial = _initial(dataset, options)
-    summary, conflicts = _summary(graph)
+    summary, conflicts = _summary(dataset, summary)
     pairs = _pairs(summary)
     n_nodes = len(dataset.treatments) + len(dataset.conditions) + len(dataset.sources)
     fixed = n_nodes > options.layout_threshold
@@ -551,13 +544,14 @@ def _options_of(options: dict[str, Any]) -> PageOptions:
     return PageOptions(**options)
 
 
-def page_pieces(graph: EvidenceGraph | Dataset, **options: Any) -> Iterator[bytes]:
+def page_pieces(dataset: Dataset, *, summary: pd.DataFrame | None = None, **options: Any) -> Iterator[bytes]:
     """The page as consecutive UTF-8 pieces: the large JSON islands are written a few thousand rows at
-    a time, so a large page never exists as one string (nor, when written to a file, as one bytes object)."""
+    a time, so a large page never exists as one string (nor, when written to a file, as one bytes object).
+    `summary` is the dataset's summary when the caller has it already."""
     opts = _options_of(options)
-    part, total = _page_graph(graph, opts)
-    page = _page_data(part, total, opts)
-    dataset = _dataset(part)
+    part, total = _page_graph(dataset, opts)
+    page = _page_data(part, total, opts, summary if part is dataset else None)
+    dataset = part
     parts = assets.load()
     csp = "; ".join([
         "default-src 'none'",
@@ -593,26 +587,26 @@ def page_pieces(graph: EvidenceGraph | Dataset, **options: Any) -> Iterator[byte
     yield after
 
 
-def render_page_bytes(graph: EvidenceGraph | Dataset, **options: Any) -> bytes:
+def render_page_bytes(dataset: Dataset, *, summary: pd.DataFrame | None = None, **options: Any) -> bytes:
     """`render_page` as UTF-8 bytes."""
-    return b"".join(page_pieces(graph, **options))
+    return b"".join(page_pieces(dataset, summary=summary, **options))
 
 
-def write_page(graph: EvidenceGraph | Dataset, path: str | Path, **options: Any) -> None:
+def write_page(dataset: Dataset, path: str | Path, *, summary: pd.DataFrame | None = None, **options: Any) -> None:
     """Write the page to `path` a piece at a time."""
     with open(path, "wb") as out:
-        for piece in page_pieces(graph, **options):
+        for piece in page_pieces(dataset, summary=summary, **options):
             out.write(piece)
 
 
-def render_page(graph: EvidenceGraph | Dataset, **options: Any) -> str:
-    """The whole self-contained HTML page for `graph` (an EvidenceGraph or a validated Dataset).
+def render_page(dataset: Dataset, *, summary: pd.DataFrame | None = None, **options: Any) -> str:
+    """The whole self-contained HTML page for a validated `dataset` (`summary`: its summary, if computed).
 
     Keyword options are the fields of `PageOptions` (e.g. `focus="condition:sciatica"`,
     `condition="hip-pain"`, `verdicts=["benefit"]`, `tab="matrix"`, `show_sources=True`).
     Raises ValueError for an unknown option, id or enum value.
     """
-    return render_page_bytes(graph, **options).decode("utf-8")
+    return render_page_bytes(dataset, summary=summary, **options).decode("utf-8")
 
 
 __all__ = ["LAYOUT_THRESHOLD", "MAX_NODES", "PageOptions", "island", "page_data", "render_page",
