@@ -437,10 +437,11 @@ def sparql_disagreement(kind: str, x: str, y: str, tx: str = "", ty: str = "", s
 
 
 def sparql_side(kind: str, side: str, var: str) -> str:
-    """The FILTER that says `?var` (an IRI of the field's concepts) is on one side of a disagreement."""
+    """The VALUES block that binds `?var` to the IRIs of one side of a disagreement (a VALUES join lets the
+    engines look the statements up by those IRIs, where a FILTER would scan)."""
     d = next(d for d in DISAGREEMENTS if d.kind == kind)
     values = d.positive if side == "positive" else d.negative
-    return f"FILTER (?{var} IN ({_sparql_values(values, d.field)}))"
+    return f"VALUES ?{var} {{ {' '.join(f'{d.field}:{v}' for v in values)} }}"
 
 
 def sparql_overlap(tx: str, ty: str, notation: bool = False) -> str:

@@ -379,7 +379,7 @@ def test_well_supported_no_long_term_benefit_is_the_summary_filtered(folder: str
     from kg import summary
 
     dataset = read_valid(DATA / folder)
-    rows = run(Q.QueryGraph.from_dataset(dataset), "well-supported-no-long-term-benefit", engine)
+    rows = run(E.OxigraphEngine.from_dataset(dataset), "well-supported-no-long-term-benefit", engine)
     frame = summary.at_least(summary.summarise(dataset), "moderate")
     long_term = frame["long_term"].fillna("").str.split("|")
     wanted = frame[long_term.map(lambda effects: "no_benefit" in effects and "benefit" not in effects).to_numpy()]
@@ -388,13 +388,13 @@ def test_well_supported_no_long_term_benefit_is_the_summary_filtered(folder: str
 
 
 def test_well_supported_no_long_term_benefit_on_the_held_out_guidelines() -> None:
-    rows = run(Q.QueryGraph.from_dataset(read_valid(DATA / "strength-guidelines")),
+    rows = run(E.OxigraphEngine.from_dataset(read_valid(DATA / "strength-guidelines")),
                "well-supported-no-long-term-benefit")
     # opioids: strong, no benefit at long term; exercise for chronic low back pain has long-term benefit
     assert [(r["treatment_id"], r["strength"], r["verdict"]) for r in rows] == [("opioids", "strong", "harm")]
 
 
-def test_treatments_by_category_reads_verdict_and_strength_from_the_pair_nodes(graph: Q.QueryGraph) -> None:
+def test_treatments_by_category_reads_verdict_and_strength_from_the_pair_nodes(graph: E.OxigraphEngine) -> None:
     from kg import summary
 
     rows = run(graph, "treatments-by-category")

@@ -865,9 +865,9 @@ def oracle_related(dataset: Dataset) -> list[tuple[str, ...]]:
 
 
 def sparql_on(dataset: Dataset, name: str, engine: str) -> pd.DataFrame:
-    from kg import queries, results
+    from kg import engines, results
 
-    frame = results.to_dataframe(queries.run(name, queries.QueryGraph.from_dataset(dataset), engine=engine))
+    frame = results.to_dataframe(engines.run(name, engines.OxigraphEngine.from_dataset(dataset), using=engine))
     return frame.astype(object).where(frame.notna(), "").astype(str)
 
 

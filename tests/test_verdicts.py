@@ -90,9 +90,9 @@ def test_no_saved_query_writes_the_verdict_ladder_by_hand() -> None:
 
 
 def test_sparql_fragments_say_the_disagreement_rules() -> None:
-    assert V.sparql_side("effect", "positive", "v") == "FILTER (?v IN (effect:benefit))"
+    assert V.sparql_side("effect", "positive", "v") == "VALUES ?v { effect:benefit }"
     assert V.sparql_side("recommendation", "positive", "r") == (
-        "FILTER (?r IN (recommendation:recommend, recommendation:consider))")
+        "VALUES ?r { recommendation:recommend recommendation:consider }")
     assert V.sparql_overlap("a", "b", notation=True) == 'FILTER (?a = ?b || ?a = "unspecified" || ?b = "unspecified")'
     with pytest.raises(ValueError, match="unknown generated region"):
         V.generate("no-such-table")
