@@ -6,8 +6,10 @@
 True
 """
 
-from kg.api import EvidenceGraph, load
+import kg.diff as _diff_package  # noqa: F401  (loaded first, so that the name `kg.diff` below stays the function)
+from kg import extract as _extraction  # noqa: F401  the kg.extract package, loaded before the function below
+from kg.api import EvidenceGraph, diff, extract, import_, load  # kg.extract(text, graph, source=...)
 from kg.problems import Problem, ValidationError
 
 __version__ = "0.1.0"
-__all__ = ["EvidenceGraph", "Problem", "ValidationError", "__version__", "load"]
+__all__ = ["EvidenceGraph", "Problem", "ValidationError", "__version__", "diff", "extract", "import_", "load"]

@@ -7,6 +7,7 @@ the summary computed once per graph.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     import rdflib
 
     from kg import engines, notebook, queries, results
+    from kg.diff import Diff
 
 
 class EvidenceGraph:
@@ -251,6 +253,44 @@ class EvidenceGraph:
         )
 
 
+def extract(
+    text: str, graph: EvidenceGraph | Dataset | str | Path | None = None, *, source: str,
+    min_confidence: float | None = None,
+) -> pd.DataFrame:
+    """Proposed evidence rows for a source's text: an evidence.csv table (plus `confidence`,
+    `char_start`, `char_end`, `condition_from`, `cues`), using the folder's treatments and
+    conditions as the lexicon. `graph` is an EvidenceGraph, a Dataset or a data folder
+    (default: the bundled data); see docs/extract.md."""
+    from kg.extract import DEFAULT_MIN_CONFIDENCE
+    from kg.extract import extract as run
+
+    if isinstance(graph, EvidenceGraph):
+        dataset = graph.dataset
+    elif isinstance(graph, Dataset):
+        dataset = graph
+    else:
+        dataset = read_valid(Path(graph) if graph is not None else bundled_data_dir())
+    floor = DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence
+    return run(dataset, text, source=source, min_confidence=floor)
+
+
+def diff(old: Any, new: Any) -> Diff:
+    """What changed from `old` to `new`: entities, statements, verdicts (with their causes), conflicts.
+
+    Each side is a data folder, a build folder, a store (`kg build --store`), `"REV:PATH"` of a data
+    folder in git, or a loaded `EvidenceGraph`. The result has a DataFrame per part (`counts`,
+    `entities`, `statements`, `verdicts`, `conflicts`, `files`), `.to(format)`, and draws itself in
+    Jupyter. Raises `kg.diff.SideError` naming the side that cannot be read.
+
+    >>> import kg
+    >>> kg.diff(kg.load(), kg.load()).different
+    False
+    """
+    from kg.diff import diff as compare_versions
+
+    return compare_versions(old, new)
+
+
 def load(
     path: str | Path | None = None, *, base: str = vocab.DEFAULT_BASE, store: str | Path | None = None
 ) -> EvidenceGraph:
@@ -271,3 +311,28 @@ def load(
         return graph
     folder = Path(path) if path is not None else bundled_data_dir()
     return EvidenceGraph(read_valid(folder), base=base)
+
+
+def import_(
+    format: str, paths: str | Path | Sequence[str | Path], *, out: str | Path | None = None,
+    base: str = vocab.DEFAULT_BASE,
+) -> EvidenceGraph:
+    """Read an interchange file (`"fhir"`: an R5 Bundle; `"kgx"`: a nodes/edges folder) as a graph.
+
+    With `out=DIR`, also write the four contract CSVs there (only if they validate; nothing
+    half-written). What the reader could not map is counted in `graph.dataset.skipped`.
+
+    >>> import kg, tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> from kg.formats import Context, get
+    >>> get("kgx").write(Context(kg.load().dataset), folder)
+    >>> kg.import_("kgx", folder).evidence.equals(kg.load().evidence)
+    True
+    """
+    from kg import interop
+
+    given = [paths] if isinstance(paths, str | Path) else list(paths)
+    dataset = interop.import_files(format, given)
+    if out is not None:
+        interop.write_tables(dataset, out)
+    return EvidenceGraph(dataset, base=base)

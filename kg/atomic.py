@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -38,3 +39,22 @@ def staged(target: Path, prefix: str) -> Iterator[Path]:
     finally:
         if folder.exists():
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def write_text_atomic(target: Path, text: str) -> None:
+    """Write `text` (UTF-8) to `target` through a temporary file beside it and one rename, so a reader
+    sees the old file or the new one, never half of one; an OSError leaves nothing behind."""
+    target = Path(target)
+    parent = target.resolve().parent
+    handle, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -126,6 +126,8 @@ def export(dataset: Dataset, name: str, out: str | Path | None = None, *, base: 
     assert fmt.write is not None
     target = Path(fmt.filename) if out is None else Path(out)
     with Context(dataset, base, dict(options)) as ctx:
+        if str(out) == "-" and fmt.folder:
+            raise UsageError(f"{name} writes a folder of files: give --out FOLDER, not standard output")
         if str(out) == "-":
             path = ctx.scratch() / fmt.filename
             fmt.write(ctx, path)
@@ -133,12 +135,16 @@ def export(dataset: Dataset, name: str, out: str | Path | None = None, *, base: 
                 shutil.copyfileobj(source, sys.stdout.buffer)
             sys.stdout.buffer.flush()
             return None
-        if target.is_dir():
+        if target.is_dir() and not fmt.folder:
             raise OutputError(f"{target}: is a folder; give the file to write (e.g. {target / fmt.filename})")
         try:
             with staged(target, ".export-") as tmp:
                 fmt.write(ctx, tmp / target.name)
-                os.replace(tmp / target.name, target)
+                if fmt.folder and target.is_dir():  # its files replace theirs; other files stay
+                    for made in sorted((tmp / target.name).iterdir()):
+                        os.replace(made, target / made.name)
+                else:
+                    os.replace(tmp / target.name, target)
         except OSError as err:
             raise OutputError(f"{target}: cannot write it ({err.strerror or err})") from err
     return target

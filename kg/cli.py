@@ -64,6 +64,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
         f"{folder}: valid ({len(dataset.evidence)} statements, {len(dataset.treatments)} treatments, "
         f"{len(dataset.conditions)} conditions, {len(dataset.sources)} sources)"
     )
+    if args.check_build is not None:
+        from kg import provenance
+
+        stale = provenance.check_build(args.check_build, folder)
+        for reason in stale:
+            print(f"{args.check_build}: stale: {reason}")
+        _say(f"{args.check_build}: " + (f"stale against {folder}" if stale else f"up to date with {folder}"))
+        return 1 if stale else 0
     return 0
 
 
@@ -186,6 +194,79 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _confidence(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, not {value}")
+    return value
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from kg.api import bundled_data_dir
+    from kg.atomic import write_text_atomic
+    from kg.errors import OutputError
+    from kg.extract import DEFAULT_MIN_CONFIDENCE, extract, read_text, render, suggest_lexicon
+    from kg.model import read_valid
+
+    floor = DEFAULT_MIN_CONFIDENCE if args.min_confidence is None else args.min_confidence
+    text = read_text(args.text_file)
+    dataset = read_valid(args.data or bundled_data_dir())
+    frame = extract(dataset, text, source=args.source, min_confidence=floor)
+    outputs = [(args.out, render(frame, args.format))] if args.out else []
+    if args.suggest_lexicon is not None:
+        outputs.append((args.suggest_lexicon, render(suggest_lexicon(dataset, text), "csv")))
+    for path, content in outputs:
+        try:
+            write_text_atomic(path, content)
+        except OSError as err:
+            raise OutputError(f"{path}: cannot be written: {err.strerror or err}") from None
+    if args.out is None:
+        _write(render(frame, args.format))
+    else:
+        _say(f"wrote {len(frame)} proposed row(s) to {args.out}")
+    if args.suggest_lexicon is not None:
+        _say(f"wrote lexicon suggestions to {args.suggest_lexicon}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    import kg
+    from kg.errors import UsageError
+
+    try:
+        graph = kg.import_(args.format, args.files, out=args.out)
+    except UsageError:
+        raise
+    except KgError as err:
+        raise KgError(f"{err}; nothing was written") from None
+    d = graph.dataset
+    _say(f"wrote the four CSVs to {args.out}/: {len(d.evidence)} statements, "
+         f"{len(d.treatments)} treatments, {len(d.conditions)} conditions, {len(d.sources)} sources")
+    for kind, count in getattr(d, "skipped", {}).items():
+        _say(f"skipped {count} x {kind}")
+    return 0
+def cmd_diff(args: argparse.Namespace) -> int:
+    """Exit like diff(1): 0 nothing differs, 1 something does, 2 trouble (a side unreadable or invalid)."""
+    from kg.diff import diff, report
+    from kg.errors import KgError
+
+    try:
+        found = diff(args.old, args.new)
+        if args.out is not None:
+            report.write(found, args.format, args.out)
+            _say(f"wrote {args.out}")
+        else:
+            _write(report.render(found, args.format))
+    except KgError as err:
+        _say(f"kg diff: {err}")
+        return 2
+    _say(report.headline(found))
+    return 1 if found.different else 0
+
+
 def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     parser = argparse.ArgumentParser(
         prog="kg",
@@ -199,7 +280,12 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
     p = sub.add_parser("validate", help="check a data folder; print every problem as FILE:LINE: column: message")
     _data_arg(p)
+    p.add_argument("--check-build", metavar="DIR", type=Path, default=None,
+                   help="also say whether the build in DIR (or a store) is stale against the data folder "
+                        "(exit 1 when it is)")
     handlers["validate"] = cmd_validate
+
+    from kg import formats
 
     p = sub.add_parser("build", help="validate, then write graph.ttl/.jsonld/.nt/.graphml, summary.csv, index.html")
     _data_arg(p)
@@ -207,10 +293,8 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     _base_arg(p)
     p.add_argument("--store", metavar="PATH", type=Path, default=None, help="also write a persistent Oxigraph store")
     p.add_argument("--skip", metavar="FORMAT", action="append", default=[],
-                   help="leave this output out (repeatable): nt, ttl, jsonld, graphml, summary or page")
+                   help="leave this output out (repeatable): " + ", ".join(f.name for f in formats.build_outputs()))
     handlers["build"] = cmd_build
-
-    from kg import formats
 
     writable = [f for f in formats.formats() if f.write is not None]
     p = sub.add_parser(
@@ -249,7 +333,7 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     _base_arg(p)
     handlers["push"] = cmd_push
 
-    p = sub.add_parser("summary", help="the evidence summary: one row per treatment-condition pair with its verdict")
+    p = sub.add_parser("summary", help="the evidence summary: one row per treatment-condition pair with its verdict and strength")
     _data_arg(p)
     p.add_argument("--condition", metavar="ID", default=None,
                    help="only the pairs of this condition and of the conditions under it")
@@ -289,6 +373,45 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     p.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph",
                    help="SPARQL engine (default: oxigraph)")
     handlers["query"] = cmd_query
+
+    p = sub.add_parser(
+        "extract",
+        help="propose evidence rows (an evidence.csv) from a source's text; quotes are exact spans of the text",
+        description="The folder's treatments and conditions are the lexicon; cue rules decide effect, timeframe, "
+                    "recommendation and certainty (see docs/extract.md). Rows are proposals for a curator to check.",
+    )
+    p.add_argument("text_file", metavar="TEXT_FILE", type=Path, help="the source's plain text (UTF-8)")
+    _data_arg(p)
+    p.add_argument("--source", metavar="ID", required=True, help="the id, in sources.csv, the rows are attributed to")
+    p.add_argument("--out", metavar="FILE", type=Path, default=None,
+                   help="write here (atomically) instead of standard output")
+    p.add_argument("--format", choices=("csv", "json", "table"), default="table", help="output format (default: table)")
+    p.add_argument("--min-confidence", metavar="X", type=_confidence, default=None,
+                   help="leave out rows below this confidence, 0-1 (default: 0.35)")
+    p.add_argument("--suggest-lexicon", metavar="FILE", type=Path, default=None,
+                   help="also write candidate treatments.csv/conditions.csv rows for terms not in the lexicon")
+    handlers["extract"] = cmd_extract
+
+
+    p = sub.add_parser("import", help="read FHIR (R5 Bundle) or KGX (Biolink JSON lines) into the four contract CSVs")
+    p.add_argument("--format", required=True, metavar="NAME", help="fhir or kgx (any readable registered format)")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                   help="a FHIR Bundle .json; for kgx a folder with nodes.jsonl and edges.jsonl, or those files")
+    p.add_argument("--out", metavar="DIR", type=Path, required=True, help="data folder to write the CSVs into")
+    handlers["import"] = cmd_import
+    p = sub.add_parser(
+        "diff",
+        help="what changed between two versions of the evidence, and why verdicts moved",
+        description="Each side is a data folder, a build folder (its graph.nt), a store (kg build --store) or "
+                    "REV:PATH, a data folder in git (e.g. HEAD~1:data). Exit 0 when nothing differs, 1 when "
+                    "something does, 2 on trouble.",
+    )
+    p.add_argument("old", metavar="OLD", help="the earlier version")
+    p.add_argument("new", metavar="NEW", help="the later version")
+    p.add_argument("--format", choices=("table", "csv", "json", "markdown", "html"), default="table",
+                   help="table (default), csv, json, markdown (for a pull-request comment), html (an offline page)")
+    p.add_argument("--out", metavar="FILE", type=Path, default=None, help="write the report here instead of stdout")
+    handlers["diff"] = cmd_diff
 
     return parser, handlers
 

@@ -98,11 +98,6 @@ def _ox_converter() -> Callable[[Any], Term | None]:
     return convert
 
 
-def ox_term(term: Any) -> Term | None:
-    """One pyoxigraph term (or None) as a Term; `_ox_converter` is the fast way for many."""
-    return _ox_converter()(term)
-
-
 def _rdflib_term(term: Any) -> Term | None:
     import rdflib
 
@@ -346,4 +341,4 @@ def run(
     return target.select(q, bound)
 
 
-__all__ = ["Engine", "OxigraphEngine", "RdflibEngine", "open_engine", "ox_term", "run"]
+__all__ = ["Engine", "OxigraphEngine", "RdflibEngine", "open_engine", "run"]

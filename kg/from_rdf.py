@@ -9,25 +9,31 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from kg import vocab as V
 from kg.errors import InputError
 from kg.model import Dataset, typed_frame
-from kg.rdf import CLASSES, MAPPING, Obj
-from kg.schema import TABLES
+from kg.rdf import MAPPING, Obj
+from kg.schema import KIND_OF_TABLE, TABLES
+
+if TYPE_CHECKING:
+    import pyoxigraph
 
 
-def _select(store: Any, query: str) -> pd.DataFrame:
+def _select(store: pyoxigraph.Store, query: str) -> pd.DataFrame:
+    import pyoxigraph as ox
+
     solutions = store.query(query)
+    assert isinstance(solutions, ox.QuerySolutions)
     names = [v.value for v in solutions.variables]
     rows = [[None if t is None else t.value for t in (s[n] for n in names)] for s in solutions]
     return pd.DataFrame(rows, columns=names, dtype="string")
 
 
-def _column(store: Any, cls: str, m_predicate: str, obj: Obj) -> pd.DataFrame:
+def _column(store: pyoxigraph.Store, cls: str, m_predicate: str, obj: Obj) -> pd.DataFrame:
     ident = f"<{V.DCTERMS}identifier>"
     head = f"SELECT ?id ?v WHERE {{ ?s a <{cls}> ; {ident} ?id . "
     if obj is Obj.REF:
@@ -44,7 +50,7 @@ def _column(store: Any, cls: str, m_predicate: str, obj: Obj) -> pd.DataFrame:
     return _select(store, head + f"?s <{m_predicate}> ?v }}")
 
 
-def tables_from_store(store: Any, data_dir: Any = None) -> Dataset:
+def tables_from_store(store: pyoxigraph.Store, data_dir: Path | None = None) -> Dataset:
     """The dataset a pyoxigraph Store holds (row order: by id)."""
     frames: dict[str, pd.DataFrame] = {}
     extras: dict[str, list[str]] = {}
@@ -54,7 +60,7 @@ def tables_from_store(store: Any, data_dir: Any = None) -> Dataset:
         f'FILTER(STRSTARTS(STR(?p), "{V.COLUMN}")) }} ORDER BY ?name',
     )
     for name, table in TABLES.items():
-        cls = CLASSES[name][0]
+        cls = V.CLASSES[KIND_OF_TABLE[name]][0]
         ids = _select(store, f"SELECT ?id WHERE {{ ?s a <{cls}> ; <{V.DCTERMS}identifier> ?id }} ORDER BY ?id")
         frame = pd.DataFrame({"id": ids["id"]})
         done: set[str] = set()

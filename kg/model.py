@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from kg.load import RawTable, read_folder
+from kg.csvread import RawTable, read_folder
+from kg.hierarchy import Hierarchy
 from kg.problems import Problem, ValidationError
 from kg.schema import ENUMS, TABLES, Kind, Table, enum_values
 from kg.validate import sort_problems, validate_tables
@@ -35,10 +36,24 @@ class Dataset:
     evidence: pd.DataFrame
     data_dir: Path | None = None
     extra_columns: dict[str, list[str]] = field(default_factory=dict)
+    _hierarchies: dict[str, Hierarchy] = field(init=False, default_factory=dict, repr=False, compare=False)
+    """One Hierarchy per table, made on first use (a `dataclasses.replace` copy starts empty)."""
 
     def table(self, name: str) -> pd.DataFrame:
         frame: pd.DataFrame = getattr(self, name)
         return frame
+
+    def hierarchy(self, table: str) -> Hierarchy:
+        """The `parent` tree of `table` ("conditions" or "treatments"), computed once per dataset.
+
+        >>> from kg.model import bundled_data_dir, read_valid
+        >>> read_valid(bundled_data_dir()).hierarchy("treatments").descendants("nsaids")
+        ['ibuprofen', 'ketorolac', 'naproxen', 'nsaids', 'sulindac']
+        """
+        found = self._hierarchies.get(table)
+        if found is None:
+            found = self._hierarchies[table] = Hierarchy.of(self.table(table))
+        return found
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:

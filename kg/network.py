@@ -1,8 +1,10 @@
 """The networkx view of a dataset, and GraphML written straight from the tables.
 
-Nodes are treatments, conditions and sources, keyed `KIND:ID`; each evidence
-statement is one treatment -> condition edge (key: the statement id) carrying
-its columns; `broader` edges link a treatment or condition to its parent.
+Nodes are treatments, conditions and sources, keyed `KIND:ID` (`kg.vocab.node_keys`);
+each evidence statement is one treatment -> condition edge (key: the statement id)
+carrying its columns; `broader` edges link a treatment or condition to its parent;
+`cites` edges (drawn by the page only) link a source to the treatments it has
+statements about. The three edge lists are made here and nowhere else.
 GraphML is assembled from the same columns with vectorised string operations
 so a large graph does not become millions of Python dicts; networkx reads it
 back as the same graph.
@@ -17,67 +19,91 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from kg.escape import xml_text, xml_texts
 from kg.model import BATCH_ROWS, Dataset, row_batches
+from kg.rdf import document
+from kg.schema import HIERARCHY_KINDS, KINDS, NODE_KINDS
+from kg.vocab import node_keys
 
-NODE_TABLES = (("treatments", "treatment"), ("conditions", "condition"), ("sources", "source"))
-EVIDENCE_ATTRS = (
-    "source",
-    "effect",
-    "timeframe",
-    "certainty",
-    "recommendation",
-    "comparator",
-    "outcome",
-    "population",
-    "summary",
-    "quote",
-    "notes",
-)
+EDGE_COLUMNS = ["key", "kind", "from", "to"]
+"""The columns every edge list starts with: its own key, its kind, and the node keys it joins."""
 
 
 def node_frame(dataset: Dataset) -> pd.DataFrame:
     """One row per node: key, kind, id, label and the table's other columns."""
     frames = []
-    for table, kind in NODE_TABLES:
-        frame = dataset.table(table)
+    for kind in NODE_KINDS:
+        frame = dataset.table(KINDS[kind].table)
         frame = frame.astype({c: "string" for c in frame.columns if c != "year"})
-        label = frame["label"] if "label" in frame else frame["title"]
-        head = pd.DataFrame({"key": kind + ":" + frame["id"], "kind": kind, "id": frame["id"], "label": label})
+        label = frame[KINDS[kind].label]
+        head = pd.DataFrame({"key": node_keys(kind, frame["id"]), "kind": kind, "id": frame["id"], "label": label})
         rest = frame.drop(columns=[c for c in ("id", "label") if c in frame])
         frames.append(pd.concat([head.astype("string"), rest], axis=1))
     return pd.concat(frames, ignore_index=True)
 
 
-def edge_frame(dataset: Dataset) -> pd.DataFrame:
-    """One row per edge: evidence statements, then `broader` hierarchy edges."""
+def evidence_edges(dataset: Dataset) -> pd.DataFrame:
+    """One edge per statement, treatment -> condition: `key` (`evidence:ID`), `kind`, `from`, `to`, `evidence`
+    (the statement id), then the statement's other columns."""
     ev = dataset.evidence.astype("string")
-    evidence = pd.DataFrame(
+    head = pd.DataFrame(
         {
-            "source_key": "treatment:" + ev["treatment"],
-            "target_key": "condition:" + ev["condition"],
-            "edge_key": "evidence:" + ev["id"],
+            "key": node_keys("evidence", ev["id"]),
             "kind": "evidence",
+            "from": node_keys("treatment", ev["treatment"]),
+            "to": node_keys("condition", ev["condition"]),
             "evidence": ev["id"],
         }
     ).astype("string")
-    extra = [c for c in ev.columns if c not in ("id", "treatment", "condition")]
-    evidence = pd.concat([evidence, ev[extra]], axis=1)
-    parts = [evidence]
-    for table, kind in NODE_TABLES[:2]:
-        frame = dataset.table(table)
+    rest = [c for c in ev.columns if c not in ("id", "treatment", "condition")]
+    return pd.concat([head, ev[rest]], axis=1)
+
+
+def broader_edges(dataset: Dataset) -> pd.DataFrame:
+    """One edge per row with a parent, child -> parent (`key` `broader:KIND:ID`), treatments first."""
+    parts = []
+    for kind in HIERARCHY_KINDS:
+        frame = dataset.table(KINDS[kind].table)
         child = frame[frame["parent"].notna()]
         parts.append(
             pd.DataFrame(
                 {
-                    "source_key": kind + ":" + child["id"],
-                    "target_key": kind + ":" + child["parent"],
-                    "edge_key": "broader:" + kind + ":" + child["id"],
+                    "key": "broader:" + node_keys(kind, child["id"]),
                     "kind": "broader",
+                    "from": node_keys(kind, child["id"]),
+                    "to": node_keys(kind, child["parent"]),
                 }
             ).astype("string")
         )
     return pd.concat(parts, ignore_index=True)
+
+
+def cites_edges(dataset: Dataset) -> pd.DataFrame:
+    """One edge per source and treatment it has statements about, source -> treatment
+    (`key` `cites:SOURCE:TREATMENT`), in the order of their first statement."""
+    pairs = dataset.evidence[["source", "treatment"]].astype("string").drop_duplicates()
+    return pd.DataFrame(
+        {
+            "key": "cites:" + pairs["source"] + ":" + pairs["treatment"],
+            "kind": "cites",
+            "from": node_keys("source", pairs["source"]),
+            "to": node_keys("treatment", pairs["treatment"]),
+        }
+    ).astype("string")
+
+
+def edge_frame(dataset: Dataset) -> pd.DataFrame:
+    """The networkx view's edges: evidence statements, then `broader` hierarchy edges, keyed as networkx
+    and GraphML want them (`source_key`, `target_key`, `edge_key`)."""
+    names = {"key": "edge_key", "from": "source_key", "to": "target_key"}
+    evidence = evidence_edges(dataset).rename(columns=names)
+    front = ["source_key", "target_key", "edge_key", "kind"]
+    evidence = evidence[front + [c for c in evidence.columns if c not in front]]
+    broader = broader_edges(dataset).rename(columns=names)[front]
+    return pd.concat([evidence, broader], ignore_index=True)
 
 
 def _clean_attrs(record: dict[Any, Any]) -> dict[str, object]:
@@ -101,43 +127,37 @@ def to_networkx(dataset: Dataset) -> nx.MultiDiGraph:
     return graph
 
 
-_XML = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;"}
-_XML.update({c: "\ufffd" for c in [*range(0, 9), 0x0B, 0x0C, *range(0x0E, 0x20)]})
+_NOTHING = pa.scalar("", pa.large_string())
 
 
-_XML_SPECIAL = r'[&<>"\x00-\x08\x0b\x0c\x0e-\x1f]'
+def _arrow(values: pd.Series) -> pa.Array:
+    """A text column as an Arrow array (NA as null), XML-escaped."""
+    arr = pa.array(xml_texts(values.astype("string")).array)
+    if isinstance(arr, pa.ChunkedArray):  # pandas' string arrays arrive chunked
+        arr = arr.combine_chunks()
+    return arr.cast(pa.large_string())
 
 
-def _xml(values: pd.Series) -> pd.Series:
-    """XML-escaped text; only the cells that need it go through Python's `str.translate`."""
-    special = values.str.contains(_XML_SPECIAL, regex=True).fillna(False).astype(bool)
-    if not special.any():
-        return values
-    out = values.copy()
-    out[special] = values[special].str.translate(_XML)
-    return out
-
-
-def _xml_text(text: str) -> str:
-    return text.translate(_XML)
-
-
-def _elements(frame: pd.DataFrame, opening: pd.Series, closing: str, keys: dict[str, str]) -> pd.Series:
-    body = opening
+def _elements(frame: pd.DataFrame, opening: list[str | pd.Series], closing: str, keys: dict[str, str]) -> bytes:
+    """One element per row, each on its own line: `opening` (text and escaped columns), a `<data>` child per
+    stated cell, `closing`. The pieces are joined by Arrow in one pass, not by growing Python strings."""
+    parts: list[pa.Array | pa.Scalar] = [
+        pa.scalar(p, pa.large_string()) if isinstance(p, str) else _arrow(p) for p in opening]
     for column, key in keys.items():
         values = frame[column]
-        present = values.notna()
-        if not present.any():
+        if not values.notna().any():
             continue
-        text = pd.Series("", index=frame.index, dtype="string")
-        text[present] = f'<data key="{key}">' + _xml(values[present].astype("string")) + "</data>"
-        body = body + text
-    return body + closing
+        data = pc.binary_join_element_wise(pa.scalar(f'<data key="{key}">', pa.large_string()), _arrow(values),
+                                           pa.scalar("</data>", pa.large_string()), _NOTHING)  # null where not stated
+        parts.append(data)
+    parts.append(pa.scalar(closing + "\n", pa.large_string()))
+    lines = pc.binary_join_element_wise(*parts, _NOTHING, null_handling="replace", null_replacement="")
+    return document(lines).to_pybytes()
 
 
 def _declare(keys: dict[str, str], domain: str, types: dict[str, str]) -> list[str]:
     return [
-        f'  <key id="{key}" for="{domain}" attr.name="{_xml_text(name)}" attr.type="{types.get(name, "string")}"/>'
+        f'  <key id="{key}" for="{domain}" attr.name="{xml_text(name)}" attr.type="{types.get(name, "string")}"/>'
         for name, key in keys.items()
     ]
 
@@ -165,13 +185,12 @@ def graphml_chunks(dataset: Dataset, rows: int = BATCH_ROWS) -> Iterator[bytes]:
     ]
     yield ("\n".join(head) + "\n").encode("utf-8")
     for _, part in row_batches(nodes, rows):
-        xml = _elements(part, '    <node id="' + _xml(part["key"]) + '">', "</node>", node_keys)
-        yield ("\n".join(xml.tolist()) + "\n").encode("utf-8")
+        node: list[str | pd.Series] = ['    <node id="', part["key"], '">']
+        yield _elements(part, node, "</node>", node_keys)
     for _, part in row_batches(edges, rows):
-        opening = ('    <edge id="' + _xml(part["edge_key"]) + '" source="' + _xml(part["source_key"])
-                   + '" target="' + _xml(part["target_key"]) + '">')
-        xml = _elements(part, opening, "</edge>", edge_keys)
-        yield ("\n".join(xml.tolist()) + "\n").encode("utf-8")
+        opening: list[str | pd.Series] = ['    <edge id="', part["edge_key"], '" source="', part["source_key"],
+                                          '" target="', part["target_key"], '">']
+        yield _elements(part, opening, "</edge>", edge_keys)
     yield b"  </graph>\n</graphml>\n"
 
 

@@ -47,16 +47,15 @@ DEFAULT_HEIGHT = 650
 # --- filtering ---------------------------------------------------------------------------------
 
 
-def with_ancestors(frame: pd.DataFrame, ids: Iterable[str]) -> set[str]:
-    """The given ids and every broader id above them (so `broader` links stay inside a subset)."""
-    parent = dict(zip(frame["id"].tolist(), frame["parent"].tolist(), strict=True))
-    out: set[str] = set()
-    for ident in ids:
-        node: Any = ident
-        while isinstance(node, str) and node not in out:
-            out.add(node)
-            node = parent.get(node)
-    return out
+def with_ancestors(dataset: Dataset, table: str, ids: Iterable[str]) -> set[str]:
+    """The given ids of `table` and every broader id above them (so `broader` links stay inside a subset).
+
+    >>> import kg
+    >>> sorted(with_ancestors(kg.load().dataset, "treatments", ["ibuprofen"]))
+    ['ibuprofen', 'nsaids']
+    """
+    wanted = set(ids)
+    return wanted | set(dataset.hierarchy(table).ancestors(*wanted))
 
 
 def subset(dataset: Dataset, *, condition: str | None = None, treatment: str | None = None) -> Dataset:
@@ -86,8 +85,8 @@ def subset(dataset: Dataset, *, condition: str | None = None, treatment: str | N
     evidence = ev[keep].reset_index(drop=True)
     named_treatments = [*evidence["treatment"].tolist(), *evidence["comparator"].dropna().tolist(), *focus_treatments]
     named_conditions = [*evidence["condition"].tolist(), *focus_conditions]
-    treatments = with_ancestors(dataset.treatments, named_treatments)
-    conditions = with_ancestors(dataset.conditions, named_conditions)
+    treatments = with_ancestors(dataset, "treatments", named_treatments)
+    conditions = with_ancestors(dataset, "conditions", named_conditions)
     sources = set(evidence["source"].tolist())
 
     def rows(frame: pd.DataFrame, ids: set[str]) -> pd.DataFrame:

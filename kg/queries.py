@@ -34,23 +34,17 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Protocol
 
 from kg import vocab as V
 from kg.errors import KgError, UnknownIdError, UsageError
-from kg.schema import SLUG
+from kg.schema import KINDS, SLUG
 
 ENGINES: tuple[str, ...] = ("oxigraph", "rdflib")
-PARAM_KINDS: tuple[str, ...] = ("condition", "treatment", "source", "evidence")
-
-# What makes an entity of each kind, as a SPARQL pattern on ?entity.
-_KIND_PATTERNS = {
-    "treatment": f"?entity a <{V.SCHEMA}MedicalTherapy> .",
-    "condition": f"?entity a <{V.SCHEMA}MedicalCondition> .",
-    "source": f"?entity <{V.VOCAB}sourceType> ?type .",
-    "evidence": f"?entity a <{V.VOCAB}EvidenceStatement> .",
-}
+PARAM_KINDS: tuple[str, ...] = tuple(KINDS)
+"""The kinds of id a parameter takes (`kg.schema.KINDS`)."""
 
 _HEADER_LINE = re.compile(r"^#\s*(name|description|param)\s*:\s*(.*?)\s*$", re.IGNORECASE)
 _PARAM_SPEC = re.compile(
@@ -224,7 +218,7 @@ def entity_lookup(kind: str, ident: str | None = None) -> str:
     value, selected = ("?id", "?entity ?id") if ident is None else (f'"{ident}"', "?entity")
     # A substituted variable must be selected (SEP-0007), hence ?id in the projection.
     return (f"SELECT DISTINCT {selected} WHERE {{ ?entity <{V.DCTERMS}identifier> {value} . "
-            f"{_KIND_PATTERNS[kind]} }} ORDER BY ?entity")
+            f"?entity a <{V.CLASSES[kind][0]}> }} ORDER BY ?entity")
 
 
 def parse_header(text: str) -> tuple[str | None, str, tuple[Param, ...]]:
@@ -342,7 +336,7 @@ def parse_query(text: str, *, name: str, path: Path | None = None, saved: bool =
     return Query(header_name or name, text, description, params, path, saved, variables)
 
 
-def _saved_dir():  # type: ignore[no-untyped-def]
+def _saved_dir() -> Traversable:
     return resources.files("kg").joinpath("queries")
 
 

@@ -16,16 +16,23 @@ from enum import StrEnum
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kg import provenance
 from kg import vocab as V
+from kg.escape import ntriples_strings
 from kg.model import BATCH_ROWS, Dataset, row_batches
-from kg.schema import ENUMS, TABLES
+from kg.schema import ENUMS, KIND_OF_TABLE, TABLES
 from kg.verdicts import RULES, STRENGTH_DESCRIPTIONS, STRENGTH_LABELS, STRENGTHS
+
+if TYPE_CHECKING:
+    import pyoxigraph
+    import rdflib
 
 
 class Obj(StrEnum):
@@ -100,32 +107,9 @@ MAPPING: dict[str, tuple[Map, ...]] = {
     ),
 }
 
-KIND_OF_TABLE = {"sources": "source", "conditions": "condition", "treatments": "treatment", "evidence": "evidence"}
-
-CLASSES: dict[str, tuple[str, ...]] = {
-    "conditions": (V.SCHEMA + "MedicalCondition", V.SKOS + "Concept"),
-    "treatments": (V.SCHEMA + "MedicalTherapy", V.SKOS + "Concept"),
-    "evidence": (V.VOCAB + "EvidenceStatement",),
-    "sources": (V.VOCAB + "Source",),
-}
-
-_ESCAPES = {
-    ord("\\"): "\\\\",
-    ord('"'): '\\"',
-    ord("\n"): "\\n",
-    ord("\r"): "\\r",
-    ord("\t"): "\\t",
-    ord("\b"): "\\b",
-    ord("\f"): "\\f",
-}
-_ESCAPES.update({c: f"\\u{c:04X}" for c in [*range(0, 8), 0x0B, *range(0x0E, 0x20), 0x7F]})
-
-
 def escape(values: pd.Series) -> pd.Series:
-    """Escape text for an N-Triples string literal (canonical form)."""
-    if not values.str.contains(r'[\\"\x00-\x1f\x7f]', regex=True).any():
-        return values
-    return values.str.translate(_ESCAPES)
+    """Escape text for an N-Triples string literal (canonical form; the rule is `kg.escape`)."""
+    return ntriples_strings(values)
 
 
 def literal(values: pd.Series, datatype: str | None = None) -> pd.Series:
@@ -148,13 +132,13 @@ class _Part:
 def _subject_parts(name: str, frame: pd.DataFrame, base: str, offset: int, extra: list[str]) -> list[_Part]:
     kind = KIND_OF_TABLE[name]
     ids = frame["id"].astype(str)
-    subj = "<" + base + kind + "/" + ids + "> "
+    subj = "<" + V.entity_prefix(base, kind) + ids + "> "
     entity = np.arange(offset, offset + len(frame), dtype=np.int64)
     zeros = np.zeros(len(frame), dtype=np.int64)
     parts: list[_Part] = []
     rank = 0
     type_iri = _iri(V.RDF + "type")
-    for cls in CLASSES[name]:
+    for cls in V.CLASSES[kind]:
         parts.append(_Part(subj + type_iri + " " + _iri(cls) + " .", entity, rank, zeros))
         rank += 1
     if name == "sources":
@@ -184,7 +168,7 @@ def _subject_parts(name: str, frame: pd.DataFrame, base: str, offset: int, extra
         elif m.obj is Obj.URL:
             parts.append(_Part(s + pred.lstrip() + "<" + v + "> .", ent, rank, one))
         elif m.obj is Obj.REF:
-            parts.append(_Part(s + pred.lstrip() + "<" + base + m.target + "/" + v + "> .", ent, rank, one))
+            parts.append(_Part(s + pred.lstrip() + "<" + V.entity_prefix(base, m.target) + v + "> .", ent, rank, one))
         elif m.obj is Obj.CONCEPT:
             prefix = V.CONCEPTS + V.SCHEME_KEYS[m.target] + "/"
             parts.append(_Part(s + pred.lstrip() + "<" + prefix + v + "> .", ent, rank, one))
@@ -208,7 +192,7 @@ def _subject_parts(name: str, frame: pd.DataFrame, base: str, offset: int, extra
                     )
                 )
             else:
-                seq = "<" + base + kind + "/" + ids[present] + "/authors>"
+                seq = "<" + V.entity_prefix(base, kind) + ids[present] + "/authors>"
                 parts.append(_Part(s + pred.lstrip() + seq + " .", ent, rank, one))
                 seq_items = seq.reindex(owner).reset_index(drop=True)
                 members = (
@@ -384,7 +368,8 @@ def ntriples_batches(dataset: Dataset, base: str = V.DEFAULT_BASE, rows: int = B
     table, row by row, so a batch of consecutive rows is a consecutive run of the output and the
     whole document is the batches one after another. Each batch is one contiguous Arrow array
     whose data buffer is that run of the document: no per-line Python object, no joined copy.
-    The pair summaries (`summary`, computed here when not given) come last.
+    The pair summaries (`summary`, computed here when not given) come after the tables; the last
+    batch is the provenance block of `kg.provenance` (the input files' checksums).
     """
     yield _sorted_lines([], [*_vocabulary_lines(), *_header_lines(dataset, base)])
     offset = 0
@@ -399,6 +384,7 @@ def ntriples_batches(dataset: Dataset, base: str = V.DEFAULT_BASE, rows: int = B
 
         summary = summarise(dataset)
     yield _sorted_lines(_pair_parts(summary, dataset.evidence, base, offset))
+    yield _sorted_lines([], provenance.ntriples(dataset, base))
 
 
 def document(lines: pa.LargeStringArray) -> pa.Buffer:
@@ -409,12 +395,6 @@ def document(lines: pa.LargeStringArray) -> pa.Buffer:
     data = lines.buffers()[2]
     assert data is not None
     return data.slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
-
-
-def ntriples_lines(dataset: Dataset, base: str = V.DEFAULT_BASE) -> pd.Series:
-    """Every triple of the graph as one N-Triples line (without its newline), in a deterministic order."""
-    lines = pc.utf8_rtrim(pa.concat_arrays(list(ntriples_batches(dataset, base))), characters="\n")
-    return pd.Series(pd.arrays.ArrowStringArray(lines.cast(pa.large_string())), dtype="string[pyarrow]")
 
 
 def ntriples(dataset: Dataset, base: str = V.DEFAULT_BASE, summary: pd.DataFrame | None = None) -> bytes:
@@ -433,7 +413,7 @@ def write_ntriples(dataset: Dataset, path: str | Path, base: str = V.DEFAULT_BAS
     return count
 
 
-def to_oxigraph(nt: bytes):  # type: ignore[no-untyped-def]
+def to_oxigraph(nt: bytes) -> pyoxigraph.Store:
     """An in-memory Oxigraph store holding the triples."""
     import pyoxigraph as ox
 
@@ -442,7 +422,7 @@ def to_oxigraph(nt: bytes):  # type: ignore[no-untyped-def]
     return store
 
 
-def to_rdflib(nt: bytes):  # type: ignore[no-untyped-def]
+def to_rdflib(nt: bytes) -> rdflib.Graph:
     """An rdflib Graph holding the triples, with the project's prefixes bound."""
     import rdflib
 

@@ -12,7 +12,7 @@ variable is unbound). It writes itself as
 
 reads the JSON format back (`from_json`: what a SPARQL endpoint answers), and turns
 into a pandas DataFrame. This is the one home of the W3C results formats, read and
-written. It imports nothing of ours but the errors (the ground floor).
+written. It imports nothing of ours but the errors and the escaping rules (the ground floor).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from typing import Any, Literal, NamedTuple
 import pandas as pd
 
 from kg.errors import KgError
+from kg.escape import ntriples_iri, ntriples_string
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
@@ -80,14 +81,14 @@ class Term(NamedTuple):
     def ntriples(self) -> str:
         """The term in N-Triples form (as TSV results write it)."""
         if self.kind == "uri":
-            return f"<{_escape_iri(self.value)}>"
+            return f"<{ntriples_iri(self.value)}>"
         if self.kind == "bnode":
             return f"_:{self.value}"
-        text = '"' + _escape_literal(self.value) + '"'
+        text = '"' + ntriples_string(self.value) + '"'
         if self.lang:
             return f"{text}@{self.lang}"
         if self.datatype:
-            return f"{text}^^<{_escape_iri(self.datatype)}>"
+            return f"{text}^^<{ntriples_iri(self.datatype)}>"
         return text
 
     def __str__(self) -> str:
@@ -112,20 +113,6 @@ class ResultSet:
     def values(self) -> list[tuple[str | None, ...]]:
         """Rows as plain strings (lexical forms and IRIs), None where unbound."""
         return [tuple(None if t is None else t.value for t in row) for row in self.rows]
-
-
-# --------------------------------------------------------------------------- escaping
-
-_LITERAL_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
-_IRI_ESCAPES = {c: f"\\u{c:04X}" for c in b'<>"{}|^`\\ '}
-
-
-def _escape_literal(text: str) -> str:
-    return text.translate(_LITERAL_ESCAPES)
-
-
-def _escape_iri(text: str) -> str:
-    return text.translate(_IRI_ESCAPES)
 
 
 # --------------------------------------------------------------------------- W3C formats

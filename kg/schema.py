@@ -232,5 +232,42 @@ TABLES: dict[str, Table] = {t.name: t for t in (SOURCES, CONDITIONS, TREATMENTS,
 """The four tables, in the order they are read and reported."""
 
 
+@dataclass(frozen=True)
+class EntityKind:
+    """A kind of entity: the table its rows live in, the column people read as its name, and whether
+    the network views draw it as a node. Its IRIs and node keys are made in `kg.vocab`."""
+
+    name: str
+    table: str
+    label: str
+    node: bool = True
+
+    @property
+    def hierarchical(self) -> bool:
+        """Its rows form a tree through a `parent` column."""
+        return "parent" in TABLES[self.table].column_names
+
+
+ENTITY_KINDS: tuple[EntityKind, ...] = (
+    EntityKind("treatment", "treatments", "label"),
+    EntityKind("condition", "conditions", "label"),
+    EntityKind("source", "sources", "title"),
+    EntityKind("evidence", "evidence", "summary", node=False),
+)
+"""Every kind, in the one order used everywhere (nodes, prefixes, lookups)."""
+
+KINDS: dict[str, EntityKind] = {k.name: k for k in ENTITY_KINDS}
+"""Kind name -> kind."""
+
+KIND_OF_TABLE: dict[str, str] = {k.table: k.name for k in ENTITY_KINDS}
+"""Table name -> kind name (`sources` -> `source`)."""
+
+NODE_KINDS: tuple[str, ...] = tuple(k.name for k in ENTITY_KINDS if k.node)
+"""The kinds drawn as nodes: treatment, condition, source."""
+
+HIERARCHY_KINDS: tuple[str, ...] = tuple(k.name for k in ENTITY_KINDS if k.hierarchical)
+"""The kinds with a `parent` tree: treatment, condition."""
+
+
 def enum_values(key: str) -> list[str]:
     return [m.value for m in ENUMS[key]]

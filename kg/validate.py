@@ -14,9 +14,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kg.load import RawTable
+from kg.csvread import RawTable
+from kg.hierarchy import Hierarchy
 from kg.problems import Problem
-from kg.schema import PATTERN_HINTS, PATTERNS, TABLES, Column, Kind, Table, enum_values
+from kg.schema import PATTERN_HINTS, PATTERNS, TABLES, Kind, Table, enum_values
 
 
 def _pandera_schema(table: Table, present: list[str]):  # type: ignore[no-untyped-def]
@@ -131,38 +132,6 @@ def check_references(tables: dict[str, RawTable]) -> list[Problem]:
     return problems
 
 
-def parent_cycles(ids: pd.Series, parents: pd.Series) -> list[list[str]]:
-    """Cycles in a parent relation (id -> parent), each as the ids around it.
-
-    Pointer doubling: after enough squarings of the parent map, an id whose
-    ancestor is still defined lies on, or leads into, a cycle.
-    """
-    mask = parents != ""
-    step = pd.Series(parents[mask].to_numpy(), index=ids[mask].to_numpy(), dtype=object)
-    step = step[~step.index.duplicated()]
-    if step.empty:
-        return []
-    jump = step.copy()
-    for _ in range(int(np.ceil(np.log2(len(step) + 1))) + 1):
-        jump = jump.map(jump).dropna()
-        if jump.empty:
-            return []
-    on_cycle = set(jump.to_numpy().tolist())
-    cycles: list[list[str]] = []
-    seen: set[str] = set()
-    for start in sorted(on_cycle):
-        if start in seen:
-            continue
-        path = [start]
-        node = step[start]
-        while node != start:
-            path.append(node)
-            node = step[node]
-        seen.update(path)
-        cycles.append(path)
-    return cycles
-
-
 def check_cycles(tables: dict[str, RawTable]) -> list[Problem]:
     problems: list[Problem] = []
     for raw in tables.values():
@@ -170,7 +139,7 @@ def check_cycles(tables: dict[str, RawTable]) -> list[Problem]:
             continue
         ids, parents = raw.frame["id"], raw.frame["parent"]
         line_of = dict(zip(ids.tolist(), raw.lines.tolist(), strict=True)) if len(ids) < 50_000 else None
-        for cycle in parent_cycles(ids, parents):
+        for cycle in Hierarchy.from_columns(ids, parents).cycles():
             text = " -> ".join([*cycle, cycle[0]])
             for node in cycle:
                 line = (
@@ -290,7 +259,3 @@ def sort_problems(problems: list[Problem]) -> list[Problem]:
 
     unique = list(dict.fromkeys(problems))
     return sorted(unique, key=key)
-
-
-def column_spec(table: str, name: str) -> Column:
-    return TABLES[table].column(name)

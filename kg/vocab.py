@@ -2,15 +2,22 @@
 
 Entity IRIs live under one configurable base; the project's own vocabulary
 (`ekg:`) and its SKOS concept schemes have fixed IRIs so that saved queries
-work on any build. This module imports nothing of ours but the schema.
+work on any build. Together with `kg.schema.KINDS` (kind <-> table) this is the
+one home of an entity's names: its IRI `{base}{kind}/{id}` (`entity_prefix`), its
+classes (`CLASSES`) and its node key `KIND:ID` in the network views and the page
+(`node_key`, `node_keys`, `split_key`). This module imports nothing of ours but the schema.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from kg.schema import ENUMS
+from kg.schema import ENUMS, KINDS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DEFAULT_BASE = "https://evidence-kg.example/id/"
 VOCAB = "https://evidence-kg.example/vocab#"
@@ -29,8 +36,8 @@ BIBO = "http://purl.org/ontology/bibo/"
 OBOINOWL = "http://www.geneontology.org/formats/oboInOwl#"
 SH = "http://www.w3.org/ns/shacl#"
 
-KINDS = ("treatment", "condition", "source", "evidence")
-"""Entity kinds; each has IRIs `{base}{kind}/{id}`."""
+KEY_SEPARATOR = ":"
+"""Between a node key's kind and id: `treatment:traction` (ids are slugs, so they hold no ':')."""
 
 SCHEME_KEYS = {
     "source_type": "source-type",
@@ -67,9 +74,38 @@ def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
     for path in [*SCHEME_KEYS.values(), *SUMMARY_SCHEME_KEYS.values()]:
         out[path.replace("-", "")] = f"{CONCEPTS}{path}/"
     for kind in KINDS:
-        out[kind] = f"{base}{kind}/"
+        out[kind] = entity_prefix(base, kind)
     out["pair"] = f"{base}pair/"
     return out
+
+
+def entity_prefix(base: str, kind: str) -> str:
+    """The start of every IRI of an entity of `kind`: `{base}{kind}/` (the id follows)."""
+    return f"{base}{kind}/"
+
+
+def node_key(kind: str, ident: str) -> str:
+    """The key of an entity in the network views and the page: `KIND:ID`.
+
+    >>> node_key("condition", "sciatica")
+    'condition:sciatica'
+    """
+    return f"{kind}{KEY_SEPARATOR}{ident}"
+
+
+def node_keys(kind: str, ids: pd.Series) -> pd.Series:
+    """`node_key` for a column of ids at once (a string column; NA stays NA)."""
+    return kind + KEY_SEPARATOR + ids.astype("string")
+
+
+def split_key(key: str) -> tuple[str, str] | None:
+    """(kind, id) of a node key, or None when `key` is not `KIND:ID` with a known kind.
+
+    >>> split_key("treatment:traction"), split_key("traction")
+    (('treatment', 'traction'), None)
+    """
+    kind, sep, ident = key.partition(KEY_SEPARATOR)
+    return (kind, ident) if sep and kind in KINDS else None
 
 
 _SAFE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\x00-\x20\x7f]*")
@@ -108,6 +144,15 @@ def entity_scheme_iri(base: str, kind: str) -> str:
     return f"{base}{kind}"
 
 
+CLASSES: dict[str, tuple[str, ...]] = {
+    "condition": (SCHEMA + "MedicalCondition", SKOS + "Concept"),
+    "treatment": (SCHEMA + "MedicalTherapy", SKOS + "Concept"),
+    "evidence": (VOCAB + "EvidenceStatement",),
+    "source": (VOCAB + "Source",),
+}
+"""The RDF classes of every entity of a kind; the first one is what makes an entity of that kind."""
+
+
 # Source types mapped to schema.org types (the `ekg:sourceType` concept keeps the exact value).
 SOURCE_CLASS = {
     "guideline": SCHEMA + "MedicalGuideline",
@@ -132,4 +177,5 @@ ENUM_DEFINITIONS = {
     ("effect", "insufficient"): "the evidence is not enough to say",
 }
 
-__all__ = ["DEFAULT_BASE", "ENUMS", "VOCAB", "prefixes"]
+__all__ = ["CLASSES", "DEFAULT_BASE", "ENUMS", "KEY_SEPARATOR", "VOCAB", "entity_prefix", "is_safe_iri", "node_key",
+           "node_keys", "prefixes", "split_key"]

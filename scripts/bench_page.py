@@ -14,7 +14,11 @@ page must report no console error. Browser figures are the median of
 
 - ready_s: from navigation to the first complete drawing (the page sets
   `window.kgPage.ready`), HTML parsing and JSON decoding included;
-- filter_ms: unticking one verdict until the next frame is drawn;
+- overview: whether the page opened on its overview (a large graph does);
+- filter_ms: unticking one verdict until the next frame is drawn (after the page applied it);
+- condition_ms: from the overview into its first condition (clicked), to the next frame;
+- everything_ms, everything_nodes, everything_filter_ms: "Draw every node" (up to max_nodes), the nodes
+  it draws, and the verdict click again with all of them drawn;
 - zoom_redraw_ms: one frame after zooming in 1.5 times;
 - matrix_tab_ms: switching to the evidence matrix (it is drawn capped).
 """
@@ -97,6 +101,35 @@ def write_synthetic(folder: Path, nodes: int = 5000, seed: int = 1) -> dict[str,
     return {"conditions": n_c, "treatments": n_t, "sources": n_s, "statements": len(evidence)}
 
 
+_APPLY = """() => new Promise(resolve => {
+    const api = window.kgPage;
+    const before = api.applied || 0;
+    const t0 = performance.now();
+    ACTION;
+    (function wait() {
+        if ((api.applied || 0) > before) {
+            api.network.once('afterDrawing', () => resolve(performance.now() - t0));
+            api.network.redraw();
+        } else { setTimeout(wait, 1); }
+    })();
+})"""
+"""Time from an action until the page has applied it (after the busy indicator, if any) and drawn a frame."""
+
+_BENEFIT = """document.querySelector('#kg-f-verdict input[data-value="benefit"]').click()"""
+
+
+def _timed(page: object, action: str) -> float:
+    """Milliseconds from `action` (JS) to the next frame after the page applied it."""
+    return float(page.evaluate(_APPLY.replace("ACTION", action)))  # type: ignore[attr-defined]
+
+
+def _filter_click(page: object) -> float:
+    """Untick the "benefit" verdict, timed to the next frame; then tick it again (not timed)."""
+    ms = _timed(page, _BENEFIT)
+    _timed(page, _BENEFIT)
+    return ms
+
+
 def measure_browser(html: Path, timeout_s: float = 120.0) -> dict[str, float]:
     """Open the page from disk in Chromium; time to first drawing, a filter change and a zoom redraw."""
     from playwright.sync_api import sync_playwright
@@ -127,17 +160,8 @@ def measure_browser(html: Path, timeout_s: float = 120.0) -> dict[str, float]:
         ready = time.perf_counter() - start
         nav = page.evaluate("() => performance.now()") / 1000
         drawn = page.evaluate("() => [window.kgPage.drawnNodes().length, window.kgPage.drawnEdges().length]")
-        filter_ms = page.evaluate("""() => new Promise(resolve => {
-            const box = document.querySelector('#kg-f-verdict input[data-value="benefit"]');
-            const t0 = performance.now();
-            box.click();
-            window.kgPage.network.once('afterDrawing', () => {
-                const t1 = performance.now();
-                box.click();
-                resolve(t1 - t0);
-            });
-            window.kgPage.network.redraw();
-        })""")
+        overview = bool(page.evaluate("() => !!window.kgPage.current.overview"))
+        filter_ms = _filter_click(page)
         zoom_ms = page.evaluate("""() => new Promise(resolve => {
             const net = window.kgPage.network;
             const t0 = performance.now();
@@ -151,12 +175,21 @@ def measure_browser(html: Path, timeout_s: float = 120.0) -> dict[str, float]:
             window.kgPage.selectTab('graph');
             return t1 - t0;
         }""")
+        figures: dict[str, float] = {}
+        if overview:
+            # from the overview into its first condition, then every node drawn, and a filter click there
+            figures["condition_ms"] = _timed(page, "window.kgPage.openCondition(window.kgPage.model.overview[0])")
+            figures["everything_ms"] = _timed(page, "const k = window.kgPage; k.state.condition = ''; "
+                                              "k.state.everything = true; k.syncControls(); k.applyFilters()")
+            figures["everything_nodes"] = page.evaluate("() => window.kgPage.drawnNodes().length")
+            figures["everything_filter_ms"] = _filter_click(page)
         browser.close()
     if blocked or errors:
         raise SystemExit(f"requests: {blocked[:3]} errors: {errors[:3]}")
     return {"ready_s": round(ready, 2), "page_clock_s": round(nav, 2), "nodes_drawn": drawn[0],
-            "edges_drawn": drawn[1], "filter_ms": round(filter_ms), "zoom_redraw_ms": round(zoom_ms),
-            "matrix_tab_ms": round(matrix_ms)}
+            "edges_drawn": drawn[1], "overview": overview, "filter_ms": round(filter_ms),
+            "zoom_redraw_ms": round(zoom_ms), "matrix_tab_ms": round(matrix_ms),
+            **{k: round(v) for k, v in figures.items()}}
 
 
 def main(argv: list[str] | None = None) -> int:

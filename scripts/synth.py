@@ -1,6 +1,6 @@
 """Synthetic evidence: contract-valid data folders of N statements, the same for the same seed.
 
-    python scripts/synth.py OUT_DIR --n 10000 [--seed 0]
+    python scripts/synth.py OUT_DIR --n 10000 [--seed 0] [--quote-length 400]
 
 The shape imitates the curated data at scale: a few roots of conditions with
 narrower ones under them (up to four levels), treatments in categories with a
@@ -11,7 +11,11 @@ that mostly follow the effect, about one statement in ten measured against a
 comparator, and therefore some conflicts. Everything is drawn with numpy from
 one seeded generator, column by column.
 
-`generate(n, seed)` gives the four tables as string DataFrames, `write(...)`
+Quotes are short by default; `--quote-length L` makes each about L characters of
+word-like text (with commas, quotes and the odd line break, as real quotes have), the
+shape that dominates the size of the RDF outputs.
+
+`generate(n, seed, quote_length)` gives the four tables as string DataFrames, `write(...)`
 writes them as CSV files, and `dataset(n, seed)` gives a `kg.model.Dataset`
 directly (no CSV round trip, no validation) for benchmarks and tests.
 """
@@ -53,8 +57,26 @@ def _ids(prefix: str, n: int) -> pd.Series:
     return pd.Series([f"{prefix}{i:0{width}d}" for i in range(n)], dtype="string")
 
 
-def generate(n: int, seed: int = 0) -> dict[str, pd.DataFrame]:
-    """The four tables (string cells, '' for not stated) of a folder of `n` statements."""
+_WORDS = ["pain", "back", "hip", "the", "of", "and", "at", "one", "year", "months", "patients", "with", "without", "trial", "evidence", "benefit", "surgery", "exercise", "therapy", "low", "moderate", "high", "certainty", "compared", "placebo", "usual", "care", "function", "outcome", "follow-up", "relief", "reduced", "improved", "no", "difference", "short", "long", "term", "review", "guideline"]
+
+
+def _quotes(rng: np.random.Generator, ids: pd.Series, length: int) -> pd.Series:
+    """About `length` characters per statement: its id, then a slice of one seeded stream of words
+    (cut at word boundaries; some commas, double quotes and line breaks among them)."""
+    words = np.asarray(_WORDS)[rng.integers(0, len(_WORDS), 200_000)].astype(object)
+    marks = rng.random(len(words))
+    words = np.where(marks < 0.04, words + ",", words)
+    words = np.where((marks >= 0.04) & (marks < 0.05), '"' + words + '"', words)
+    words = np.where((marks >= 0.05) & (marks < 0.053), words + "\n", words)
+    stream = " ".join(words.tolist())
+    starts = rng.integers(0, len(stream) - 2 * length - 1, len(ids))
+    text = [stream[a: a + length] for a in starts.tolist()]
+    return "Synthetic quote for statement " + ids.astype(str) + ": " + pd.Series(text).str.rsplit(" ", n=1).str[0]
+
+
+def generate(n: int, seed: int = 0, quote_length: int = 0) -> dict[str, pd.DataFrame]:
+    """The four tables (string cells, '' for not stated) of a folder of `n` statements; `quote_length`
+    (when above 0) makes every quote about that many characters long."""
     rng = np.random.default_rng(seed)
     n_sources = max(8, n // 25)
     n_conditions = max(6, int(np.sqrt(n)) // 2)
@@ -127,6 +149,8 @@ def generate(n: int, seed: int = 0) -> dict[str, pd.DataFrame]:
         "summary": pd.Series(effects).str.replace("_", " ") + " at " + pd.Series(timeframes).str.replace("_", " "),
         "quote": "Synthetic quote for statement " + e_ids.astype(str),
     })
+    if quote_length > 0:
+        evidence["quote"] = _quotes(np.random.default_rng([seed, 1]), e_ids, quote_length).to_numpy()
     return {"sources": sources, "conditions": conditions, "treatments": treatments, "evidence": evidence}
 
 
@@ -158,10 +182,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="folder to write the four CSV files into")
     parser.add_argument("--n", type=int, default=10_000, help="number of statements (default 10000)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--quote-length", type=int, default=0,
+                        help="characters per quote (default: a short sentence)")
     args = parser.parse_args(argv)
     if args.n < 1:
         parser.error("--n must be at least 1")
-    write(args.out, generate(args.n, args.seed))
+    write(args.out, generate(args.n, args.seed, args.quote_length))
     print(f"wrote {args.n} statements to {args.out}", file=sys.stderr)
     return 0
 

@@ -22,6 +22,7 @@ import pytest
 
 import kg
 from kg import build as kg_build
+from kg.hierarchy import Hierarchy
 
 pytestmark = pytest.mark.browser
 
@@ -482,6 +483,13 @@ def test_large_graph_draws_with_fixed_layout(
     o = open_page(path)
     assert o.js("() => window.kgPage.page.meta.layout") == "fixed"
     assert o.js("() => window.kgPage.network.physics.options.enabled") is False
+    # it opens on an overview: the broadest conditions, each with its statements, readable
+    overview = o.drawn_nodes()
+    assert overview and all(k.startswith("condition:") for k in overview) and len(overview) <= 150
+    assert o.js("() => window.kgPage.network.getScale()") >= 0.5
+    assert "opens on its" in o.js("() => document.getElementById('kg-banner').textContent")
+    o.shot("graph-large-overview.png")
+    o.page.click("#kg-draw-all")  # every node, as before
     assert len(o.drawn_nodes()) == counts["treatments"] + counts["conditions"]
     o.shot("graph-large.png")
     o.page.fill("#kg-search", "Treatment 42")
@@ -543,3 +551,446 @@ def test_page_works_in_a_sandboxed_srcdoc_iframe(open_page: Callable[..., Opened
     data = json.loads(frame.evaluate("() => document.getElementById('kg-data').textContent"))
     assert len(data["nodes"]) == 25
     o.shot("iframe-embedded.png")
+
+
+# --------------------------------------------------------------------------- issue 12: defects 1-7
+
+
+def box(o: Opened, selector: str) -> dict[str, float]:
+    return o.js("(s) => { const r = document.querySelector(s).getBoundingClientRect(); "
+                "return {x: r.x, y: r.y, width: r.width, height: r.height}; }", selector)
+
+
+def visible(o: Opened, selector: str) -> bool:
+    return bool(o.js("(s) => { const e = document.querySelector(s); if (!e) return false; const r = e.getBoundingClientRect(); "
+                     "return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden'; }", selector))
+
+
+@pytest.mark.parametrize("width,height", [(1400, 900), (390, 844)])
+def test_filters_button_never_blanks_the_view(open_page: Callable[..., Opened], pages: dict[str, Path],
+                                               width: int, height: int) -> None:
+    o = open_page(pages["basic"], width=width, height=height)
+    for _ in range(2):
+        o.page.click("#kg-toggle-filters")
+        o.page.wait_for_timeout(100)
+        graph = box(o, "#kg-graph-view")
+        assert graph["width"] >= width * 0.6 and graph["height"] >= height * 0.5, graph
+        assert len(o.drawn_nodes()) == 19
+    o.page.click("#kg-tab-matrix")
+    for _ in range(2):
+        o.page.click("#kg-toggle-filters")
+        matrix = box(o, "#kg-m-scroll")
+        assert matrix["width"] >= width * 0.6 and matrix["height"] >= height * 0.4, matrix
+
+
+def test_back_forward_and_a_shared_link_restore_the_state(open_page: Callable[..., Opened],
+                                                         pages: dict[str, Path]) -> None:
+    o = open_page(pages["basic"])
+    everything = o.drawn_nodes()
+    o.page.select_option("#kg-f-condition", "sciatica")
+    sciatica = o.drawn_nodes()
+    assert sciatica < everything
+    o.page.click('#kg-f-verdict input[data-value="no_benefit"]')
+    o.page.click("#kg-tab-matrix")
+    o.page.click('#kg-matrix td[data-pair="pair:discectomy|sciatica"]')
+    o.until("() => !document.getElementById('kg-panel').hidden")
+    shared = o.js("() => location.hash")
+    assert "view=matrix" in shared and "condition=sciatica" in shared and "sel=pair" in shared
+
+    o.page.go_back()  # the panel closes
+    o.until("() => document.getElementById('kg-panel').hidden")
+    assert o.js("() => window.kgPage.state.tab") == "matrix"
+    o.page.go_back()  # back to the graph
+    o.until("() => !document.getElementById('kg-graph-view').hidden")
+    o.page.go_back()  # no_benefit ticked again
+    o.until("() => document.querySelector('#kg-f-verdict input[data-value=\"no_benefit\"]').checked")
+    assert o.js("() => document.getElementById('kg-f-condition').value") == "sciatica"
+    assert o.drawn_nodes() == sciatica
+    o.page.go_back()  # all conditions
+    o.until("() => document.getElementById('kg-f-condition').value === ''")
+    assert o.drawn_nodes() == everything
+    o.page.go_forward()
+    o.until("() => document.getElementById('kg-f-condition').value === 'sciatica'")
+    assert o.drawn_nodes() == sciatica  # the dropdown and the drawing agree
+
+    # the shared link opens the page as it was: matrix, Sciatica, no_benefit unticked, the pair's panel open
+    fresh = open_page(Path(str(pages["basic"])), ready=False)
+    fresh.page.goto(pages["basic"].as_uri() + shared)
+    fresh.until("() => !!(window.kgPage && window.kgPage.ready)")
+    assert fresh.js("() => window.kgPage.state.tab") == "matrix"
+    assert fresh.js("() => document.getElementById('kg-f-condition').value") == "sciatica"
+    assert not fresh.js("() => document.querySelector('#kg-f-verdict input[data-value=\"no_benefit\"]').checked")
+    assert fresh.js("() => document.getElementById('kg-panel-kind').textContent") == "Treatment → condition"
+    assert "Discectomy" in fresh.panel()
+    assert fresh.js("() => document.querySelectorAll('#kg-matrix thead button[data-column]').length") == 1
+
+
+def test_a_trimmed_page_says_true_things(open_page: Callable[..., Opened], pages: dict[str, Path]) -> None:
+    o = open_page(pages["trimmed"])
+    data = island(o)
+    carried = {e["to"] for e in data["edges"] if e["kind"] == "evidence"} | {
+        e["from"] for e in data["edges"] if e["kind"] == "evidence"}
+    basic = kg.load(BASIC)
+    ev = basic.dataset.evidence
+    left_out = sorted(set(ev["treatment"].astype(str)) - {k.split(":", 1)[1] for k in carried if k.startswith("treatment:")})
+    assert left_out, "the fixture must leave some treatment's statements out"
+    t = left_out[0]
+    n = int((ev["treatment"].astype(str) == t).sum())
+    o.js("(k) => window.kgPage.focusNode(k)", f"treatment:{t}")
+    text = o.panel()
+    assert "No statements about this treatment" not in text
+    assert f"{n} statement" in text and "not carried in this page" in text and "kg query" in text
+    # the treatment is drawn as one with statements, with its lines
+    assert f"treatment:{t}" in o.drawn_nodes()
+    assert any(e.startswith(f"pair:{t}|") for e in o.drawn_edges())
+    # filter counts are the whole data's: the effect counts add up to every statement
+    effects = o.js("() => Array.from(document.querySelectorAll('#kg-f-effect .kg-count')).map(c => Number(c.textContent))")
+    assert sum(effects) == len(ev) == 19
+    verdicts = o.js("() => Array.from(document.querySelectorAll('#kg-f-verdict .kg-count')).map(c => Number(c.textContent))")
+    assert sum(verdicts) == len(basic.summary())
+    # a statement filter cannot judge the pairs whose statements are not carried: the banner says so
+    o.page.click('#kg-f-effect input[data-value="harm"]')
+    banner = o.js("() => document.getElementById('kg-banner').textContent")
+    assert "whose statements this page does not carry" in banner and "hidden" in banner
+
+
+def test_phone_layout_gives_the_view_the_width(open_page: Callable[..., Opened], pages: dict[str, Path]) -> None:
+    o = open_page(pages["bundled"], width=390, height=844)
+    graph = box(o, "#kg-graph-view")
+    assert graph["width"] >= 380 and graph["height"] >= 600, graph
+    assert not visible(o, "#kg-filters")
+    o.shot("phone-graph-bundled.png")
+    o.page.click("#kg-toggle-filters")  # a drawer over the view
+    assert visible(o, "#kg-filters")
+    assert box(o, "#kg-graph-view")["width"] >= 380
+    o.shot("phone-filters-drawer.png")
+    o.page.click("#kg-filters-close")
+    assert not visible(o, "#kg-filters")
+    o.page.click("#kg-tab-matrix")
+    o.until("() => document.querySelectorAll('#kg-matrix td.kg-cell').length > 0")
+    shown = o.js("""() => Array.from(document.querySelectorAll('#kg-matrix thead button[data-column]'))
+        .filter(b => { const r = b.getBoundingClientRect(); return r.right <= window.innerWidth && r.width > 0; }).length""")
+    assert shown >= 2, "the name column must leave room for conditions"
+    o.shot("phone-matrix-bundled.png")
+    o.page.click('#kg-matrix td.kg-filled')
+    panel = box(o, "#kg-panel")
+    assert panel["width"] >= 340  # the panel overlays the view
+    o.shot("phone-panel.png")
+    o.page.click("#kg-panel-close")
+    o.js("() => window.kgPage.showSummary('low-back-pain')")
+    assert o.js("() => { const s = document.querySelector('.kg-sof-scroll'); return s.scrollWidth <= s.clientWidth + 1; }")
+    o.shot("phone-summary-bundled.png")
+
+
+def test_filters_refit_the_view_and_nothing_matches_says_so(open_page: Callable[..., Opened],
+                                                            pages: dict[str, Path]) -> None:
+    o = open_page(pages["bundled"])
+    o.page.select_option("#kg-f-condition", "sciatica")
+    o.page.wait_for_timeout(200)
+    canvas = box(o, "#kg-network")
+    xs, ys = [], []
+    for key in o.drawn_nodes():
+        x, y = node_xy(o, key)
+        xs.append(x)
+        ys.append(y)
+        assert 0 <= x <= canvas["width"] and 0 <= y <= canvas["height"], key  # nothing drawn off screen
+    spread = max((max(xs) - min(xs)) / canvas["width"], (max(ys) - min(ys)) / canvas["height"])
+    assert spread > 0.45, f"the {len(xs)} nodes of Sciatica sit in a corner ({spread:.2f} of the canvas)"
+    o.shot("graph-refit-sciatica.png")
+    o.page.click('#kg-f-verdict .kg-mini:text("none")')
+    assert o.drawn_nodes() <= {"condition:sciatica"} and not o.drawn_edges()
+    assert visible(o, "#kg-empty") and "Nothing matches" in o.js("() => document.getElementById('kg-empty').textContent")
+    o.shot("graph-nothing-matches.png")
+    o.page.click("#kg-empty-reset")
+    assert not visible(o, "#kg-empty")
+    assert len(o.drawn_nodes()) > 50
+    o.page.click('#kg-f-verdict .kg-mini:text("none")')
+    o.page.click("#kg-tab-matrix")
+    assert visible(o, "#kg-m-empty")
+    o.page.click("#kg-m-empty-reset")
+    assert not visible(o, "#kg-m-empty")
+
+
+def test_labels_stay_readable_and_sources_stay_off_treatments(open_page: Callable[..., Opened],
+                                                              pages: dict[str, Path]) -> None:
+    o = open_page(pages["bundled"])
+    # a long condition name is wrapped, not cut
+    data = island(o)
+    longest = max((n for n in data["nodes"] if n["kind"] == "condition"), key=lambda n: len(n["label"]))
+    label = o.js("(k) => window.kgPage.network.body.nodes[k].options.label", longest["key"])
+    assert "…" not in label and label.replace("\n", " ").split() == longest["label"].split()
+    # clicking a node keeps its label readable (no refit to a tiny scale)
+    key = "treatment:microdiscectomy"
+    before = o.js("() => window.kgPage.network.getScale()")
+    click_at(o, *node_xy(o, key))
+    o.until("() => !document.getElementById('kg-panel').hidden")
+    o.page.wait_for_timeout(600)
+    scale = o.js("() => window.kgPage.network.getScale()")
+    font = o.js("(k) => window.kgPage.network.body.nodes[k].labelModule.fontOptions.size", key)  # as drawn
+    assert scale >= before * 0.98, f"opening the panel shrank the drawing from {before:.2f} to {scale:.2f}"
+    assert font * scale >= 9, f"labels are {font * scale:.1f} px high after a click"
+    # treatment labels do not overlap each other
+    boxes = o.js("""() => { const n = window.kgPage.network; return window.kgPage.drawnNodes()
+        .filter(k => k.startsWith('treatment:')).map(k => { const b = n.getBoundingBox(k); return [k, b.left, b.top, b.right, b.bottom]; }); }""")
+    overlaps = [(a[0], b[0]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+                if a[1] < b[3] - 2 and b[1] < a[3] - 2 and a[2] < b[4] - 2 and b[2] < a[4] - 2]
+    assert len(overlaps) <= len(boxes) // 10, overlaps[:10]
+    # sources, when shown, are placed off the treatments
+    o.page.click("#kg-panel-close")
+    o.page.check("#kg-show-sources")
+    o.page.wait_for_timeout(1500)
+    drawn = o.js("""() => { const n = window.kgPage.network; return window.kgPage.drawnNodes().map(k => {
+        const b = n.getBoundingBox(k); return [k, b.left, b.top, b.right, b.bottom]; }); }""")
+    sources = [b for b in drawn if b[0].startswith("source:")]
+    treatments = [b for b in drawn if b[0].startswith("treatment:")]
+    assert sources
+    on_top = [(s[0], t[0]) for s in sources for t in treatments
+              if s[1] < t[3] - 2 and t[1] < s[3] - 2 and s[2] < t[4] - 2 and t[2] < s[4] - 2]
+    assert not on_top, f"sources drawn over treatments: {on_top[:5]}"
+    o.shot("graph-sources-bundled.png")
+
+
+def test_matrix_sorting_grouped_rich_cells_and_keyboard(open_page: Callable[..., Opened],
+                                                       pages: dict[str, Path]) -> None:
+    o = open_page(pages["bundled"])
+    o.page.click("#kg-tab-matrix")
+    assert o.js("() => document.getElementById('kg-m-group').checked")
+    o.page.click('#kg-matrix button[data-column="sciatica"]')
+    first = o.js("""() => { const tr = document.querySelector('#kg-matrix tbody tr[data-treatment]');
+        const i = Array.from(document.querySelectorAll('#kg-matrix thead tr:last-child th')).findIndex(th =>
+            th.querySelector('button[data-column="sciatica"]'));
+        return tr.children[i].className; }""")
+    assert "kg-filled" in first, "with group-by on, rows with evidence for the sorted column come first"
+    o.shot("matrix-sorted-grouped.png")
+    cell = o.js("""() => { const td = document.querySelector('#kg-matrix td.kg-filled');
+        return {text: td.textContent, label: td.querySelector('.kg-visually-hidden').textContent,
+                dots: td.querySelectorAll('.kg-tfdot').length}; }""")
+    assert cell["dots"] == 3  # short / medium / long
+    assert "source" in cell["text"] and any(t in cell["text"] for t in ("Guideline", "Reference article", "Patient education", "Blog"))
+    assert cell["label"] and " for " in cell["label"]
+    # keyboard: one tab stop into the grid, arrows move, Enter opens the pair
+    o.page.focus('#kg-matrix td[tabindex="0"]')
+    start = o.js("() => document.activeElement.dataset.pair")
+    o.page.keyboard.press("ArrowDown")
+    moved = o.js("() => document.activeElement.dataset.pair")
+    assert moved and moved != start
+    o.page.keyboard.press("Enter")
+    o.until("() => !document.getElementById('kg-panel').hidden")
+    assert o.js("() => window.kgPage.state.selected") == moved
+
+
+# --------------------------------------------------------------------------- issue 11: strength, honest labels
+
+
+def test_page_shows_strength_and_honest_labels(open_page: Callable[..., Opened], pages: dict[str, Path]) -> None:
+    o = open_page(pages["basic"])
+    summary = kg.load(BASIC).summary().set_index(["treatment_id", "condition_id"])
+    expected = summary.loc[("discectomy", "sciatica")]
+    label = {"strong": "Strong", "moderate": "Moderate", "weak": "Weak", "very_weak": "Very weak"}[expected["strength"]]
+    # the pair tooltip
+    mid = o.js("(k) => window.kgPage.edgeMidpoint(k)", "pair:discectomy|sciatica")
+    hover(o, mid["x"], mid["y"])
+    o.until("() => !document.getElementById('kg-tip').hidden")
+    tip = o.tip()
+    assert f"{label} evidence" in tip and expected["why"] in tip
+    # the card in the panel
+    o.js("() => window.kgPage.focusNode('treatment:discectomy')")
+    panel = o.panel()
+    assert f"{label} evidence" in panel and f"Why this strength: {expected['why']}" in panel
+    # no card repeats itself ("Benefit benefit")
+    o.js("() => window.kgPage.focusNode('condition:low-back-pain')")  # every pair of the fixture's back pain
+    heads = o.js("""() => Array.from(document.querySelectorAll('.kg-pair-head')).map(h =>
+        [h.querySelector('.kg-chip').textContent.toLowerCase(), h.querySelector('.kg-headline').textContent.toLowerCase()])""")
+    assert len(heads) >= 5
+    for badge, headline in heads:
+        assert not (headline.strip(" .") and headline.strip(" .") in badge), (badge, headline)
+    # harms said on the badge of every pair whose statements report harm
+    badges = o.js("""() => window.kgPage.model.pairs.filter(p => p.harms).map(p => {
+        window.kgPage.focusNode('treatment:' + p.treatment);
+        const box = document.querySelector('#kg-panel [data-pair="' + CSS.escape(p.key) + '"] .kg-chip');
+        return [p.key, box ? box.textContent : null]; })""")
+    assert badges
+    for key, text in badges:
+        assert text and "harm" in text.lower(), (key, text)
+    # comparator statements are marked as left out of the verdict
+    o.js("() => window.kgPage.focusNode('treatment:spinal-manipulation')")
+    o.page.click("#kg-panel details.kg-pair-details > summary")
+    assert "left out of the verdict" in o.panel()
+    # the matrix cell: strength mark and label, certainty, timeframes
+    o.page.click("#kg-panel-close")
+    o.page.click("#kg-tab-matrix")
+    cell = o.js("""() => document.querySelector('#kg-matrix td[data-pair="pair:discectomy|sciatica"]').textContent""")
+    assert label in cell and f"{expected['certainty']} certainty" in cell
+    o.shot("matrix-strength.png")
+    # the legend and the filter: unticking a strength hides its pairs
+    weak = [f"pair:{t}|{c}" for (t, c), row in summary.iterrows() if row["strength"] == expected["strength"]]
+    o.page.click(f'#kg-f-strength input[data-value="{expected["strength"]}"]')
+    shown = set(o.js("() => Array.from(window.kgPage.current.okPairs)"))
+    assert shown and not shown & set(weak)
+    assert len(shown) == len(summary) - len(weak)
+    o.page.click("#kg-tab-graph")
+    assert "evidence" in o.js("() => document.getElementById('kg-legend').textContent")
+    assert "Very weak" in o.js("() => document.getElementById('kg-legend').textContent")
+
+
+# --------------------------------------------------------------------------- summary of findings
+
+
+def test_summary_of_findings_for_a_condition(open_page: Callable[..., Opened], pages: dict[str, Path],
+                                             tmp_path: Path) -> None:
+    o = open_page(pages["basic"])
+    o.page.select_option("#kg-f-condition", "low-back-pain")
+    o.page.click("#kg-tab-summary")
+    assert "view=summary" in o.js("() => location.hash")
+    rows = o.js("""() => Array.from(document.querySelectorAll('#kg-sof tbody tr')).map(tr => ({
+        pair: tr.dataset.pair, text: tr.textContent}))""")
+    summary = kg.load(BASIC).summary()
+    within = {"low-back-pain", "chronic-low-back-pain", "sciatica"}
+    expected = summary[summary["condition_id"].isin(within)]
+    assert {r["pair"] for r in rows} == {f"pair:{t}|{c}" for t, c in zip(expected["treatment_id"], expected["condition_id"],
+                                                                           strict=True)}
+    # one group of rows per treatment, ranked by verdict (then strength)
+    order = o.js("() => window.kgPage.page.vocab.verdicts.map(v => v.value)")
+    firsts = o.js("() => Array.from(document.querySelectorAll('#kg-sof tbody tr.kg-sof-first')).map(tr => tr.dataset.pair)")
+    assert len(firsts) == expected["treatment_id"].nunique()
+    verdict = {f"pair:{t}|{c}": v for t, c, v in zip(summary["treatment_id"], summary["condition_id"], summary["verdict"],
+                                                     strict=True)}
+    ranks = [order.index(verdict[p]) for p in firsts]
+    assert ranks == sorted(ranks)
+    # narrower conditions are included and marked
+    sciatica = next(r for r in rows if r["pair"] == "pair:gabapentin|sciatica")
+    assert "narrower condition: Sciatica" in sciatica["text"] and "1 conflict" in sciatica["text"]
+    o.shot("summary-low-back-pain.png")
+    # the quotes, one click away
+    o.page.click('#kg-sof button[data-pair="pair:traction|low-back-pain"]')
+    assert "Traction was not more effective than placebo" in o.panel()
+    # evidence on a broader condition is shown as such
+    o.page.click("#kg-panel-close")
+    o.page.select_option("#kg-f-condition", "sciatica")
+    texts = o.js("() => Array.from(document.querySelectorAll('#kg-sof tbody tr')).map(tr => tr.textContent)")
+    assert any("broader condition: Low back pain" in t for t in texts)
+    # CSV from the page
+    with o.page.expect_download() as info:
+        o.page.click("#kg-sof-csv")
+    path = tmp_path / "sof.csv"
+    info.value.save_as(path)
+    csv = pd.read_csv(path)
+    assert list(csv.columns[:4]) == ["treatment", "condition", "scope", "verdict"]
+    assert set(csv["scope"]) == {"self", "broader"}
+    assert len(csv) == len(texts)
+    # printable: only the summary is printed
+    o.page.emulate_media(media="print")
+    assert not visible(o, "#kg-filters") and not visible(o, "#kg-search") and visible(o, "#kg-sof")
+    o.page.emulate_media(media="screen")
+
+
+# --------------------------------------------------------------------------- accessibility
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(o: Opened) -> list[dict[str, Any]]:
+    """Serious and critical axe-core violations of the page as it is now (axe-core from npm, `npm ci`)."""
+    if not o.js("() => typeof window.axe !== 'undefined'"):
+        o.js(AXE.read_text(encoding="utf-8") + "\n;undefined")
+    result = o.page.evaluate("async () => { const r = await window.axe.run(document, {resultTypes: ['violations']}); "
+                             "return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, "
+                             "nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})); }")
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("width,height", [(1400, 900), (390, 844)])
+def test_axe_finds_no_serious_violations(open_page: Callable[..., Opened], pages: dict[str, Path],
+                                         width: int, height: int) -> None:
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed: run `npm ci` (CI does)")
+    o = open_page(pages["basic"], width=width, height=height)
+    assert axe_violations(o) == []
+    o.js("() => window.kgPage.focusNode('treatment:discectomy')")
+    assert axe_violations(o) == []
+    o.page.click("#kg-panel-close")
+    o.page.click("#kg-tab-matrix")
+    assert axe_violations(o) == []
+    o.page.select_option("#kg-f-condition", "low-back-pain") if width > 800 else o.js(
+        "() => window.kgPage.showSummary('low-back-pain')")
+    o.page.click("#kg-tab-summary")
+    assert axe_violations(o) == []
+
+
+def test_keyboard_reaches_views_and_every_drawn_node(open_page: Callable[..., Opened], pages: dict[str, Path]) -> None:
+    o = open_page(pages["basic"])
+    o.page.keyboard.press("Tab")  # the skip link comes first
+    assert o.js("() => document.activeElement.className") == "kg-skip"
+    o.page.keyboard.press("Enter")
+    assert o.js("() => document.activeElement.id") == "kg-views"
+    labels = o.js("() => Array.from(document.querySelectorAll('#kg-f-verdict .kg-mini')).map(b => b.getAttribute('aria-label'))")
+    assert labels == ["Tick all: every verdict", "Tick none: no verdict"]
+    # the list of drawn nodes stays in step with the canvas
+    o.page.click("#kg-list summary")
+    o.until("() => document.querySelectorAll('#kg-list-items button[data-key]').length > 0")
+    listed = o.js("() => Array.from(document.querySelectorAll('#kg-list-items button[data-key]')).map(b => b.dataset.key)")
+    assert set(listed) == o.drawn_nodes()
+    o.page.select_option("#kg-f-condition", "sciatica")
+    listed = o.js("() => Array.from(document.querySelectorAll('#kg-list-items button[data-key]')).map(b => b.dataset.key)")
+    assert set(listed) == o.drawn_nodes()
+    o.page.focus('#kg-list-items button[data-key="treatment:gabapentin"]')
+    o.page.keyboard.press("Enter")
+    o.until("() => !document.getElementById('kg-panel').hidden")
+    assert o.js("() => window.kgPage.focused") == "treatment:gabapentin"
+    # the canvas takes focus: arrow keys pan, + zooms in
+    o.page.focus("#kg-network .vis-network")
+    before = o.js("() => [window.kgPage.network.getViewPosition().x, window.kgPage.network.getScale()]")
+    o.page.keyboard.down("ArrowRight")
+    o.page.wait_for_timeout(300)
+    o.page.keyboard.up("ArrowRight")
+    o.page.keyboard.down("+")
+    o.page.wait_for_timeout(300)
+    o.page.keyboard.up("+")
+    after = o.js("() => [window.kgPage.network.getViewPosition().x, window.kgPage.network.getScale()]")
+    assert after[0] != before[0] and after[1] > before[1]
+
+
+# --------------------------------------------------------------------------- scale: overview, then on demand
+
+
+def test_large_graph_opens_on_an_overview_and_expands_on_demand(
+    open_page: Callable[..., Opened], tmp_path: Path, script: Callable[[str], Any]
+) -> None:
+    folder = tmp_path / "data"
+    script("bench_page").write_synthetic(folder, nodes=2000, seed=3)
+    graph = kg.load(folder)
+    path = tmp_path / "index.html"
+    path.write_text(graph.page_html(max_statements=1500), encoding="utf-8")
+    ev = graph.dataset.evidence
+    o = open_page(path)
+    overview = o.drawn_nodes()
+    roots = set("condition:" + graph.dataset.conditions.loc[graph.dataset.conditions["parent"].isna(), "id"].astype(str))
+    assert roots <= overview and all(k.startswith("condition:") for k in overview)
+    # each overview condition says how many statements it and its narrower conditions have: true counts
+    label = o.js("() => window.kgPage.network.body.nodes['condition:c0'].options.label")
+    under = Hierarchy.of(graph.dataset.conditions).descendants("c0")
+    assert f"{int(ev['condition'].astype(str).isin(under).sum()):,} statements" in label
+    o.shot("graph-overview-2000.png")
+    # a click on a condition draws its neighbourhood: its subtree's pairs
+    click_at(o, *node_xy(o, "condition:c0"))
+    o.until("() => window.kgPage.state.condition === 'c0'")
+    pairs = {e for e in o.drawn_edges() if e.startswith("pair:")}
+    expected = {f"pair:{t}|{c}" for t, c in zip(ev["treatment"].astype(str), ev["condition"].astype(str), strict=True)
+                if c in set(under)}
+    assert pairs == expected
+    o.shot("graph-overview-condition.png")
+    o.page.go_back()
+    o.until("() => window.kgPage.current.overview")
+    # search from the overview: the treatment and its neighbourhood, even one whose quotes are not carried
+    counts = ev["treatment"].astype(str).value_counts()
+    carried = {e["from"] for e in island(o)["edges"] if e["kind"] == "evidence"}
+    t = next(t for t in counts.index[::-1] if f"treatment:{t}" not in carried)
+    o.page.fill("#kg-search", graph.dataset.treatments.set_index("id").loc[t, "label"])
+    o.page.press("#kg-search", "Enter")
+    drawn = o.drawn_nodes()
+    assert f"treatment:{t}" in drawn
+    assert {f"condition:{c}" for c in ev.loc[ev["treatment"].astype(str) == t, "condition"].astype(str)} <= drawn
+    panel = o.panel()
+    assert "No statements about this treatment" not in panel
+    assert f"{int(counts[t])} statement" in panel and "not carried in this page" in panel
+    assert "open=treatment" in o.js("() => location.hash")

@@ -41,3 +41,18 @@ def test_treatment_and_condition_may_share_a_slug(minimal: Path) -> None:
     graph = kg.load(minimal).nx
     assert graph.nodes["treatment:surgery"]["kind"] == "treatment"
     assert graph.nodes["condition:surgery"]["kind"] == "condition"
+
+
+def test_the_three_edge_lists_join_node_keys() -> None:
+    g = kg.load(Path(__file__).parent / "data" / "minimal")
+    nodes = set(network.node_frame(g.dataset)["key"])
+    lists = {"evidence": network.evidence_edges(g.dataset), "broader": network.broader_edges(g.dataset),
+             "cites": network.cites_edges(g.dataset)}
+    for kind, edges in lists.items():
+        assert list(edges.columns[:4]) == network.EDGE_COLUMNS
+        assert (edges["kind"] == kind).all() and edges["key"].is_unique
+        assert set(edges["from"]) | set(edges["to"]) <= nodes, kind
+    pairs = g.evidence[["source", "treatment"]].drop_duplicates()
+    assert sorted(lists["cites"]["key"]) == sorted("cites:" + pairs["source"] + ":" + pairs["treatment"])
+    assert len(lists["evidence"]) == len(g.evidence)
+    assert len(lists["broader"]) == int(g.treatments["parent"].notna().sum() + g.conditions["parent"].notna().sum())

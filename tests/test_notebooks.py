@@ -22,7 +22,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-EXPECTED = ["01-explore-evidence.ipynb", "02-sparql.ipynb", "03-network-analysis.ipynb"]
+EXPECTED = [
+    "01-explore-evidence.ipynb",
+    "02-sparql.ipynb",
+    "03-network-analysis.ipynb",
+    "04-interop.ipynb",
+    "05-extract.ipynb",
+    "06-diff.ipynb",
+]
 SECONDS = 60
 """Each notebook must run top to bottom in under a minute."""
 MAX_BYTES = 3_000_000
@@ -247,6 +254,25 @@ def test_runs_cleanly_fast_and_writes_nothing_outside_tmp(
 
 @pytest.mark.notebook
 @pytest.mark.slow
+def test_05_extract(executed: dict[str, tuple[Any, float, list[Path], dict[str, Any]]]) -> None:
+    import kg
+    from kg.extract import read_text
+
+    g = kg.load()
+    text = read_text(ROOT / "data" / "texts" / "seed-back-hip-pain.txt")
+    rows = kg.extract(text, g, source="encyclopedia-low-back-pain")
+    nb = executed["05-extract.ipynb"][0]
+    assert f"-> {len(rows)} proposed rows" in text_of(cell(nb, "rows = kg.extract("))
+    assert "verbatim quotes: 1.0" in text_of(cell(nb, "verbatim(rows, text)"))
+    counts = text_of(cell(nb, "value_counts()"))
+    for status in ("found", "missed", "added"):
+        assert status in counts
+    assert "treatment, condition, effect" in text_of(cell(nb, "scores(rows, g.evidence"))
+    assert "min_confidence" in text_of(cell(nb, "for floor in"))
+
+
+@pytest.mark.notebook
+@pytest.mark.slow
 def test_01_explore_evidence(executed: dict[str, tuple[Any, float, list[Path], dict[str, Any]]]) -> None:
     import kg
 
@@ -330,6 +356,44 @@ def test_03_network_analysis(executed: dict[str, tuple[Any, float, list[Path], d
     shown = island(frames[0]["srcdoc"])
     family = set(g.statements(treatment="spine-surgery")["evidence_id"])
     assert {e["id"] for e in shown["edges"] if e["kind"] == "evidence"} == family
+
+
+@pytest.mark.notebook
+@pytest.mark.slow
+def test_04_interop(executed: dict[str, tuple[Any, float, list[Path], dict[str, Any]]]) -> None:
+    import html
+
+    nb = executed["04-interop.ipynb"][0]
+    side = html.unescape(text_of(cell(nb, "def pane(")))
+    assert "FHIR R5 Evidence" in side and "KGX edge (Biolink)" in side
+    assert '"resourceType": "Evidence"' in side and '"id": "e-discectomy-sciatica-one-year"' in side
+    assert '"predicate": "biolink:ameliorates_condition"' in side and '"knowledge_level": "knowledge_assertion"' in side
+    import kg
+
+    quote = kg.load().evidence.set_index("id").loc["discectomy-sciatica-one-year", "quote"]
+    assert side.count(json.dumps(quote, ensure_ascii=False)) == 2, "the quote in both panes"
+    back = text_of(cell(nb, "kg.import_("))
+    assert "False" not in back and back.count("True") >= 8  # 4 tables x 2 formats (in the HTML and the text view)
+def test_06_diff(executed: dict[str, tuple[Any, float, list[Path], dict[str, Any]]]) -> None:
+    nb = executed["06-diff.ipynb"][0]
+    shown = cell(nb, "d = kg.diff(original, edited)")
+    html = "".join(o.data.get("text/html", "") for o in shown.outputs if o.output_type == "execute_result")
+    assert html.count('class="kgd-card"') == 2, "a card for each of the two pairs whose verdict moved"
+    assert 'data-pair="gabapentin × chronic-low-back-pain"' in html  # noqa: RUF001
+    assert 'data-pair="traction × low-back-pain"' in html  # noqa: RUF001
+
+    def row(*cells: str) -> str:
+        return r"\s*".join(f"<td>{re.escape(c)}</td>" for c in cells)
+
+    verdicts = text_of(cell(nb, 'd.verdicts[["treatment"'))
+    assert re.search(row("Gabapentin", "Chronic low back pain", "verdict", "no_benefit", "insufficient"), verdicts)
+    assert re.search(row("Traction", "Low back pain", "verdict", "no_benefit", "short_term_only"), verdicts)
+    statements = text_of(cell(nb, 'd.statements[["id"'))
+    assert re.search(row("pregabalin-clbp-no-benefit", "pregabalin-chronic-lbp-no-benefit", "renamed"), statements)
+    comment = text_of(cell(nb, 'print(d.to("markdown"))'))
+    assert comment.startswith("### `kg diff`: before → after")
+    assert "| Gabapentin × Chronic low back pain | changed | verdict: no\\_benefit → insufficient" in comment  # noqa: RUF001
+    assert text_of(cell(nb, "same = kg.diff(original, original)")).split() == ["True", "False"]
 
 
 # --------------------------------------------------------------------------- the inline pages in a browser

@@ -100,8 +100,7 @@ def test_values_binding_gives_the_same_rows_as_oxigraph_substitutions() -> None:
         text = queries.bind_values(q.text, bound)
         if params:
             assert "VALUES ?" in text and text != q.text
-        answer = graph.store.query(text)
-        rows = [tuple(engines.ox_term(t) for t in s) for s in answer]
+        rows = graph.select(text).rows  # the VALUES text, run with no bindings
         assert rows == local.rows, (q.name, params)
 
 

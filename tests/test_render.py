@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -278,7 +278,34 @@ def test_matrix_axes_group_rows_by_category_and_columns_by_hierarchy(basic_html:
     assert next(r for r in treatments if r["id"] == "ibuprofen")["depth"] == 1
     columns = rows(axes["columns"])
     assert [c["id"] for c in columns][:4] == ["low-back-pain", "chronic-low-back-pain", "sciatica", "hip-pain"]
-    assert next(c for c in columns if c["id"] == "sciatica")["path"] == ["low-back-pain"]
+    # the broader path of a column is walked from one stored parent (no ancestor lists in the page)
+    by_id = {c["id"]: c for c in columns}
+    path, up = [], by_id["sciatica"].get("parent")
+    while up:
+        path.insert(0, up)
+        up = by_id[up].get("parent")
+    assert path == ["low-back-pain"]
+    assert by_id["sciatica"]["depth"] == 1
+    # a condition's narrower ones are the `size` columns from its own
+    at = [c["id"] for c in columns].index("low-back-pain")
+    under = {c["id"] for c in columns[at: at + by_id["low-back-pain"]["size"]]}
+    assert under == {"low-back-pain", "chronic-low-back-pain", "sciatica"} | {
+        c["id"] for c in columns if c.get("parent") in ("chronic-low-back-pain", "sciatica", "low-back-pain")}
+
+
+def test_matrix_columns_of_a_deep_chain_stay_linear(tmp_path: Path) -> None:
+    from kg.render import matrix
+
+    depth = 10_000
+    ids = [f"c{i}" for i in range(depth)]
+    conditions = pd.DataFrame({"id": ids, "parent": [None, *ids[:-1]]})
+    dataset = SimpleNamespace(conditions=conditions)
+    columns = matrix.columns(dataset)  # type: ignore[arg-type]
+    assert list(columns.columns) == ["id", "parent", "depth", "size"]
+    assert columns["depth"].tolist() == list(range(depth))
+    assert columns["size"].tolist() == list(range(depth, 0, -1))
+    text = columns.to_json(orient="values")
+    assert len(text) < 60 * depth  # one parent per column, not a path: linear, not quadratic
 
 
 # --------------------------------------------------------------------------- options

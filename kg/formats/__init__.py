@@ -114,6 +114,8 @@ class Format:
     """Written by `kg build` (the contract's six outputs)."""
     start: Starter | None = None
     """Begin writing in the background (`write` is then `start(...).wait()`)."""
+    folder: bool = False
+    """The writer makes a folder at its path (KGX's nodes and edges files), not one file."""
 
 
 def run_in_background(start: Starter) -> Writer:
@@ -131,9 +133,9 @@ def run_in_background(start: Starter) -> Writer:
 
 REGISTRY: dict[str, Format] = {}
 
-_BUILTIN: tuple[str, ...] = ("nt", "ttl", "jsonld", "graphml", "summary", "page")
+_BUILTIN: tuple[str, ...] = ("nt", "ttl", "jsonld", "graphml", "summary", "page", "fhir", "kgx")
 """Modules under kg.formats that register the built-in formats, in build order (N-Triples first:
-Turtle and JSON-LD are made from it)."""
+Turtle and JSON-LD are made from it; the interchange formats last, not written by `kg build`)."""
 
 
 def register(fmt: Format) -> Format:

@@ -1,9 +1,10 @@
 """The scripts and styles the page inlines, read from installed packages (nothing is fetched).
 
 vis-network ships inside the pyvis package (`pyvis/templates/lib/vis-9.1.2/`);
-the page's own script and style live beside the template. Every asset is
-checked before it is inlined: it must not be able to close its own
-`<script>`/`<style>` element.
+the page's own style lives beside the template, and its script is a set of ES
+modules by feature (`templates/js/`, linted and unit-tested under Node) joined
+here into one inline script. Every asset is checked before it is inlined: it
+must not be able to close its own `<script>`/`<style>` element.
 """
 
 from __future__ import annotations
@@ -17,6 +18,13 @@ from importlib import resources
 
 VIS_VERSION = "9.1.2"
 _SOURCE_MAP = re.compile(r"//# sourceMappingURL=\S*\s*$")
+
+MODULES = ("util", "dom", "data", "filters", "urlstate", "app", "widgets", "tooltip", "status", "history", "panel",
+           "graph", "matrix", "search", "filterui", "nodelist", "summary", "main")
+"""The page's script modules (`templates/js/NAME.js`) in the order they are joined; `main.start()` runs last."""
+_IMPORT = re.compile(r'^import\s[^;]*?\sfrom\s+"\./([a-z]+)\.js";[ \t]*\n', re.M)
+_EXPORT = re.compile(r"^export\s+(?=(?:async\s+)?function\b|const\b|let\b|class\b)", re.M)
+_TOP_LEVEL = re.compile(r"^(?:async\s+)?(?:function\s*\*?\s*|const\s+|let\s+|class\s+)([A-Za-z_$][\w$]*)", re.M)
 
 
 class AssetError(RuntimeError):
@@ -56,6 +64,37 @@ def _checked(name: str, text: str, closing: str) -> str:
     return text
 
 
+def bundle(sources: dict[str, str]) -> str:
+    """The modules joined into one script: imports dropped (every module shares one scope), `export`
+    removed, the whole wrapped in a strict IIFE that ends by calling `start()`.
+
+    Raises AssetError for what the join cannot keep: an import of a module that is not in MODULES or comes
+    later in the order without being a function, any other `export` form, or two modules declaring the same
+    top-level name."""
+    seen: dict[str, str] = {}
+    parts = []
+    for name, text in sources.items():
+        for target in _IMPORT.findall(text):
+            if target not in sources:
+                raise AssetError(f"js/{name}.js imports ./{target}.js, which is not one of the page's modules")
+        body = _EXPORT.sub("", _IMPORT.sub("", text))
+        if re.search(r"^\s*(?:import|export)\b", body, re.M):
+            raise AssetError(f"js/{name}.js: an import or export the join does not understand")
+        for ident in _TOP_LEVEL.findall(body):
+            if ident in seen:
+                raise AssetError(f"js/{name}.js and js/{seen[ident]}.js both declare {ident!r} at top level")
+            seen[ident] = name
+        parts.append(f"// ---- js/{name}.js\n{body.strip()}\n")
+    if "start" not in seen:
+        raise AssetError("no module declares start()")
+    return '(function () {\n"use strict";\n' + "\n".join(parts) + "start();\n}());\n"
+
+
+def page_script() -> str:
+    """The page's script: its modules read from the package and joined (`bundle`)."""
+    return bundle({name: _read("kg.render", "templates", "js", f"{name}.js") for name in MODULES})
+
+
 @cache
 def load() -> Assets:
     """vis-network's script and style from pyvis, and the page's own, checked for inlining."""
@@ -65,6 +104,6 @@ def load() -> Assets:
     return Assets(
         vis_js=_checked("vis-network.min.js", vis_js, "</script"),
         vis_css=_checked("vis-network.css", vis_css, "</style"),
-        page_js=_checked("page.js", _read("kg.render", "templates", "page.js"), "</script"),
+        page_js=_checked("page script", page_script(), "</script"),
         page_css=_checked("page.css", _read("kg.render", "templates", "page.css"), "</style"),
     )

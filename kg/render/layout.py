@@ -34,51 +34,13 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from kg.hierarchy import Hierarchy
 from kg.model import Dataset
 
 SPACING = 60.0
 """Pixels between neighbouring treatments of one cluster."""
 _GOLDEN = math.pi * (3 - math.sqrt(5))
 _DENSE_LIMIT = 499
-
-
-def _codes(ids: pd.Series, parents: pd.Series) -> np.ndarray:
-    """Each row's parent as a row number (-1: none or unknown)."""
-    index = pd.Index(ids.astype(str))
-    code = index.get_indexer(pd.Index(parents.astype(object).where(parents.notna(), None)))
-    return np.asarray(code, dtype=np.int64)
-
-
-def _roots(parent: np.ndarray) -> np.ndarray:
-    """The root row of every row, by pointer doubling (validation has rejected cycles)."""
-    up = np.where(parent < 0, np.arange(len(parent)), parent)
-    for _ in range(64):
-        nxt = up[up]
-        if np.array_equal(nxt, up):
-            break
-        up = nxt
-    return up
-
-
-def _preorder(parent: np.ndarray) -> np.ndarray:
-    """Rows in depth-first order along `parent`, siblings in file order (rows under a cycle last)."""
-    n = len(parent)
-    children: list[list[int]] = [[] for _ in range(n)]
-    tops: list[int] = []
-    for i, p in enumerate(parent.tolist()):
-        (children[p] if p >= 0 else tops).append(i)
-    order: list[int] = []
-    stack = tops[::-1]
-    seen = np.zeros(n, dtype=bool)
-    while stack:
-        i = stack.pop()
-        if seen[i]:
-            continue
-        seen[i] = True
-        order.append(i)
-        stack.extend(children[i][::-1])
-    order.extend(np.flatnonzero(~seen).tolist())
-    return np.asarray(order, dtype=np.int64)
 
 
 def _sunflower(count: int, step: float, offset: int = 0) -> np.ndarray:
@@ -228,10 +190,10 @@ def position_frame(dataset: Dataset, *, spacing: float = SPACING) -> pd.DataFram
     })
 
     # 1. condition clusters, one per hierarchy tree
-    c_parent = _codes(c_ids, c["parent"].reset_index(drop=True))
-    c_root = _roots(c_parent) if n_c else np.zeros(0, dtype=np.int64)
+    c_tree = Hierarchy.of(c)
+    c_root = np.where(c_tree.root >= 0, c_tree.root, np.arange(n_c))
     roots, cluster = np.unique(c_root, return_inverse=True)
-    order = _preorder(c_parent)
+    order = c_tree.preorder
     slot = np.empty(n_c, dtype=np.int64)
     slot[order] = pd.Series(cluster[order]).groupby(cluster[order]).cumcount().to_numpy()
     ev["k"] = cluster[ev["c"].to_numpy()] if n_c else 0
@@ -256,7 +218,7 @@ def position_frame(dataset: Dataset, *, spacing: float = SPACING) -> pd.DataFram
     sums = sums.groupby("t")[["x", "y", "w"]].sum()
     anchor = np.full((n_t, 2), np.nan)
     anchor[sums.index.to_numpy()] = (sums[["x", "y"]].to_numpy() / sums[["w"]].to_numpy())
-    t_parent = _codes(t_ids, t["parent"].reset_index(drop=True))
+    t_parent = Hierarchy.of(t).parent
     child = np.flatnonzero(t_parent >= 0)
     related = pd.DataFrame({"a": np.concatenate([child, t_parent[child]]),
                             "b": np.concatenate([t_parent[child], child])})

@@ -2,73 +2,57 @@
 
 The cells themselves are the summary's pairs; the page draws them, so that
 sorting and filtering happen in the browser. Here only the order and the
-hierarchy of the axes are decided: rows follow the category list of the
-contract, and within a category the treatment hierarchy depth-first (a
-narrower treatment under its broader one when both share the category);
-columns follow the condition hierarchy depth-first, each with the path of its
-broader conditions so the header can group them.
+hierarchy of the axes are decided, by `kg.hierarchy`: rows follow the category
+list of the contract, and within a category the treatment hierarchy depth-first
+(a narrower treatment under its broader one when both share the category);
+columns follow the condition hierarchy depth-first, each with its parent, its
+depth and the size of its subtree, so that a condition's narrower conditions
+are the `size` columns starting at its own (one slice), and the header can
+walk up to group them. Each column stores one parent, not its ancestor path:
+a 10,000-level chain stays linear in size.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-
+import numpy as np
 import pandas as pd
 
+from kg.hierarchy import Hierarchy
 from kg.model import Dataset
 from kg.schema import enum_values
 
 
-def _tree(ids: list[str], parents: list[str | None]) -> tuple[list[str], dict[str, int], dict[str, list[str]]]:
-    """Depth-first order, depth and ancestor path (root first) of every id."""
-    known = set(ids)
-    children: dict[str | None, list[str]] = defaultdict(list)
-    parent_of = {}
-    for ident, parent in zip(ids, parents, strict=True):
-        p = parent if parent in known else None
-        parent_of[ident] = p
-        children[p].append(ident)
-    order: list[str] = []
-    depth: dict[str, int] = {}
-    path: dict[str, list[str]] = {}
-    stack: list[tuple[str, int, list[str]]] = [(i, 0, []) for i in reversed(children[None])]
-    while stack:
-        ident, d, above = stack.pop()
-        if ident in depth:
-            continue
-        order.append(ident)
-        depth[ident] = d
-        path[ident] = above
-        stack.extend((c, d + 1, [*above, ident]) for c in reversed(children.get(ident, [])))
-    for ident in ids:  # defensive: validation rejects cycles
-        if ident not in depth:
-            order.append(ident)
-            depth[ident] = 0
-            path[ident] = []
-    return order, depth, path
+def columns(dataset: Dataset) -> pd.DataFrame:
+    """Conditions in hierarchy preorder: `id`, `parent` (NA for a root), `depth`, `size` (subtree, itself included)."""
+    c = dataset.conditions
+    h = Hierarchy.of(c)
+    order = h.preorder
+    ids = pd.Series(h.ids.to_numpy(dtype=object)[order], dtype="string")
+    parent_row = h.parent[order]
+    parent = pd.Series(np.where(parent_row >= 0, h.ids.to_numpy(dtype=object)[np.maximum(parent_row, 0)], None),
+                       dtype="string")
+    return pd.DataFrame({"id": ids, "parent": parent, "depth": np.maximum(h.depth[order], 0),
+                         "size": np.maximum(h.size[order], 1)})
 
 
-def _parents(frame: pd.DataFrame) -> list[str | None]:
-    return [None if pd.isna(p) else str(p) for p in frame["parent"].tolist()]
+def rows(dataset: Dataset) -> pd.DataFrame:
+    """Treatments by category (the contract's order), each category's hierarchy depth-first: `id`, `category`, `depth`.
+
+    A treatment whose broader treatment is in another category starts a tree of its own in its category."""
+    t = dataset.treatments
+    ids = t["id"].astype(str).reset_index(drop=True)
+    category = t["category"].astype(str).reset_index(drop=True)
+    parent = t["parent"].astype("string").reset_index(drop=True)
+    parent_category = parent.map(pd.Series(category.to_numpy(), index=ids.to_numpy()))
+    same = parent.where(parent_category.eq(category).fillna(False).astype(bool))
+    h = Hierarchy.from_columns(ids, same)
+    rank = pd.Series(range(len(enum_values("category"))), index=enum_values("category"))
+    frame = pd.DataFrame({"id": ids, "category": category, "depth": np.maximum(h.depth, 0),
+                          "rank": category.map(rank).to_numpy(), "pos": h.position})
+    frame = frame.sort_values(["rank", "pos"], kind="stable")
+    return frame[["id", "category", "depth"]].reset_index(drop=True)
 
 
 def axes(dataset: Dataset) -> dict[str, pd.DataFrame]:
-    """`rows` (treatments: id, category, depth) and `columns` (conditions: id, depth, path) in display
-    order, with depth and hierarchy."""
-    t = dataset.treatments
-    t_ids = t["id"].astype(str).tolist()
-    t_cat = dict(zip(t_ids, t["category"].astype(str).tolist(), strict=True))
-    t_parents = dict(zip(t_ids, _parents(t), strict=True))
-    rows: list[dict[str, object]] = []
-    for category in enum_values("category"):
-        members = [i for i in t_ids if t_cat[i] == category]
-        inside = set(members)
-        order, depth, _ = _tree(members, [t_parents[i] if t_parents[i] in inside else None for i in members])
-        rows.extend({"id": i, "category": category, "depth": depth[i]} for i in order)
-
-    c = dataset.conditions
-    c_ids = c["id"].astype(str).tolist()
-    c_order, c_depth, c_path = _tree(c_ids, _parents(c))
-    columns: list[dict[str, object]] = [{"id": i, "depth": c_depth[i], "path": c_path[i]} for i in c_order]
-    return {"rows": pd.DataFrame(rows, columns=["id", "category", "depth"]),
-            "columns": pd.DataFrame(columns, columns=["id", "depth", "path"])}
+    """`rows` (treatments) and `columns` (conditions) in display order."""
+    return {"rows": rows(dataset), "columns": columns(dataset)}

@@ -33,7 +33,8 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from kg import network
+from kg import network, verdicts
+from kg.hierarchy import Hierarchy
 from kg.model import BATCH_ROWS, Dataset, row_batches
 from kg.render import assets, layout, matrix, style
 from kg.schema import enum_values
@@ -46,10 +47,14 @@ MAX_EDGES = 25000
 """At most this many edges are drawn at once."""
 MAX_MATRIX_CELLS = 40000
 """At most this many matrix cells are drawn at once."""
-MAX_STATEMENTS = 50000
+MAX_STATEMENTS = 15000
 """At most this many statements are carried in the page (a browser parses ~1 KB of JSON per statement):
 those of the treatments with most statements, each treatment whole. The page says so."""
-LABEL_LIMIT = 42
+OVERVIEW_NODES = 150
+"""A large graph opens on its broadest conditions: as many hierarchy levels as fit in this many nodes."""
+LABEL_LIMIT = 90
+"""Longer labels are cut with an ellipsis; up to it they are wrapped onto lines of `WRAP_PX` pixels."""
+WRAP_PX = 170
 TABS = ("graph", "matrix")
 
 _BYTE_ESCAPES = ((b"<", b"\\u003c"), (b">", b"\\u003e"), (b"&", b"\\u0026"),
@@ -280,20 +285,139 @@ def _summary(dataset: Dataset, summary: pd.DataFrame | None = None) -> tuple[pd.
     return pairs, summaries.conflicts(dataset)
 
 
-def _pairs(summary: pd.DataFrame) -> pd.DataFrame:
-    """One row per treatment-condition pair; the page lists a pair's statements from the data island."""
+STRENGTH_COLUMNS = ("strength", "certainty", "agreeing_sources", "disagreeing_sources", "related_conflicts", "why")
+"""Columns of the evidence-strength summary, passed to the page when the summary has them."""
+
+
+def _pairs(summary: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
+    """One row per treatment-condition pair of the whole data (the page lists a pair's statements from the
+    data island, which may carry fewer): its verdict, headline, effects by timeframe, sources, number of
+    statements, the source types and (until the summary states one) the highest certainty of its statements,
+    and whether a statement reports harm."""
     t = summary["treatment_id"].astype("string")
     c = summary["condition_id"].astype("string")
     columns = ["verdict", "headline", "short_term", "medium_term", "long_term", "sources", "best_source_type"]
     rest = summary[columns].astype({name: "string" for name in columns if name != "sources"})
-    return pd.concat([pd.DataFrame({"key": "pair:" + t + "|" + c, "treatment": t, "condition": c}), rest], axis=1)
+    keys = pd.DataFrame({"key": "pair:" + t + "|" + c, "treatment": t, "condition": c})
+    ev = dataset.evidence
+    certainty = pd.Categorical(ev["certainty"].astype("string"), categories=enum_values("certainty")).codes
+    type_code = pd.Categorical(ev["source"].astype(str).map(pd.Series(
+        dataset.sources["type"].astype(str).to_numpy(), index=dataset.sources["id"].astype(str))),
+        categories=enum_values("source_type")).codes
+    stmts = pd.DataFrame({"treatment": ev["treatment"].astype("string"), "condition": ev["condition"].astype("string"),
+                          "certainty": np.where(certainty >= 0, certainty, 99), "type": type_code,
+                          "harm": ev["effect"].astype(str).eq("harm").to_numpy()})
+    grouped = stmts.groupby(["treatment", "condition"], sort=False)
+    distinct = stmts[["treatment", "condition", "type"]].drop_duplicates().sort_values("type", kind="stable")
+    names = np.array(enum_values("source_type"), dtype=object)
+    type_lists = distinct.assign(type=names[distinct["type"].to_numpy()]).groupby(
+        ["treatment", "condition"])["type"].agg("|".join)
+    facts = pd.DataFrame({"statements": grouped.size(), "best_certainty": grouped["certainty"].min(),
+                          "source_types": type_lists, "harms": grouped["harm"].any()}).reset_index()
+    merged = keys.merge(facts, on=["treatment", "condition"], how="left")
+    certainties = np.array(enum_values("certainty"), dtype=object)
+    code = merged["best_certainty"].fillna(99).astype(int).to_numpy()
+    found = code < len(certainties)
+    out = pd.concat([keys, rest], axis=1)
+    out["statements"] = merged["statements"].fillna(0).astype(int).to_numpy()
+    out["certainty"] = pd.Series(certainties[np.minimum(code, len(certainties) - 1)], dtype="string").where(found)
+    out["source_types"] = merged["source_types"].astype("string").to_numpy()
+    out["harms"] = merged["harms"].fillna(False).astype(bool).to_numpy()
+    for name in STRENGTH_COLUMNS:
+        if name in summary:
+            out[name] = summary[name].to_numpy() if name != "certainty" else summary[name].astype("string").where(
+                summary[name].notna(), out["certainty"]).to_numpy()
+    return out
 
 
-def _conflicts(conflicts: pd.DataFrame) -> pd.DataFrame:
-    """Each conflict: its pair's key, its kind and the two statements."""
+
+
+def _vocabulary(with_strength: bool) -> dict[str, list[dict[str, object]]]:
+    """The page's vocabulary (`style.vocabulary`), with the strength grades of `kg.verdicts` when the
+    summary has them."""
+    vocab = style.vocabulary()
+    if with_strength:
+        top = len(verdicts.STRENGTHS) - 1  # marked by filled dots: strongest ●●●, weakest ○○○
+        vocab["strengths"] = [{"value": str(v), "label": verdicts.STRENGTH_LABELS[v],
+                               "description": verdicts.STRENGTH_DESCRIPTIONS[v],
+                               "mark": "●" * (top - i) + "○" * i}
+                              for i, v in enumerate(verdicts.STRENGTHS)]
+    return vocab
+
+
+def _statement_facts(dataset: Dataset, pairs: pd.DataFrame) -> pd.DataFrame:
+    """For each statement the page carries: its pair (row of `pairs`), its source's type, its treatment's
+    category and its `cites` edge, so that the page looks them up instead of rebuilding keys."""
+    ev = dataset.evidence
+    tr = ev["treatment"].astype("string")
+    src = ev["source"].astype("string")
+    pair_row = pd.Index(pairs["key"]).get_indexer(pd.Index("pair:" + tr + "|" + ev["condition"].astype("string")))
+    return pd.DataFrame({
+        "id": ev["id"].astype("string"),
+        "pair": pair_row,
+        "source_type": src.map(pd.Series(dataset.sources["type"].astype(str).to_numpy(),
+                                         index=dataset.sources["id"].astype(str))).astype("string"),
+        "category": tr.map(pd.Series(dataset.treatments["category"].astype(str).to_numpy(),
+                                     index=dataset.treatments["id"].astype(str))).astype("string"),
+        "cites": "cites:" + src + ":" + tr,
+    })
+
+
+def _node_counts(full: Dataset, part: Dataset) -> pd.DataFrame:
+    """Per node key: statements in the whole data, statements the page carries, distinct sources."""
+    frames = []
+    for kind, table, column in (("treatment", "treatments", "treatment"), ("condition", "conditions", "condition"),
+                                ("source", "sources", "source")):
+        ids = full.table(table)["id"].astype("string")
+        total = ids.map(full.evidence[column].astype("string").value_counts()).fillna(0).astype(int)
+        carried = ids.map(part.evidence[column].astype("string").value_counts()).fillna(0).astype(int)
+        if kind == "source":
+            sources = pd.Series(1, index=ids.index)
+        else:
+            distinct = full.evidence[[column, "source"]].astype("string").drop_duplicates()[column].value_counts()
+            sources = ids.map(distinct).fillna(0).astype(int)
+        frames.append(pd.DataFrame({"key": kind + ":" + ids, "statements": total.to_numpy(),
+                                    "carried": carried.to_numpy(), "sources": sources.to_numpy()}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _filter_counts(full: Dataset, pairs: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """The numbers beside each filter choice, over the whole data: pairs (verdict, strength), treatments
+    (category), statements (the rest)."""
+    ev = full.evidence
+    source_type = ev["source"].astype(str).map(
+        pd.Series(full.sources["type"].astype(str).to_numpy(), index=full.sources["id"].astype(str)))
+
+    def tally(values: pd.Series) -> dict[str, int]:
+        return {str(k): int(v) for k, v in values.astype(str).value_counts().items()}
+
+    counts = {
+        "verdicts": tally(pairs["verdict"]),
+        "categories": tally(full.treatments["category"]),
+        "effects": tally(ev["effect"]),
+        "timeframes": tally(ev["timeframe"]),
+        "source_types": tally(source_type),
+        "certainties": tally(ev["certainty"].astype("string").fillna("none")),
+    }
+    if "strength" in pairs:
+        counts["strengths"] = tally(pairs["strength"])
+    return counts
+
+
+def _conflicts(conflicts: pd.DataFrame, part: Dataset) -> pd.DataFrame:
+    """Each conflict between two statements the page carries: its pair's key, its kind and the two statements
+    (the number of every pair's conflicts, carried or not, is the pairs' `conflicts` column)."""
     frame = conflicts[["treatment_id", "condition_id", "kind", "evidence_a", "evidence_b"]].astype("string")
+    ids = part.evidence["id"].astype("string")
+    frame = frame[(frame["evidence_a"].isin(ids) & frame["evidence_b"].isin(ids)).to_numpy()]
     return pd.DataFrame({"pair": "pair:" + frame["treatment_id"] + "|" + frame["condition_id"],
                          "kind": frame["kind"], "a": frame["evidence_a"], "b": frame["evidence_b"]})
+
+
+def _conflict_counts(conflicts: pd.DataFrame, pairs: pd.DataFrame) -> np.ndarray:
+    """The number of conflicts of each pair (rows of `pairs`), in the whole data."""
+    keys = "pair:" + conflicts["treatment_id"].astype("string") + "|" + conflicts["condition_id"].astype("string")
+    return pairs["key"].map(keys.value_counts()).fillna(0).astype(int).to_numpy()
 
 
 # --------------------------------------------------------------------------- what vis-network draws
@@ -309,58 +433,61 @@ def _lookup(keys: pd.Series, table: dict[Any, Any]) -> pd.Series:
     return pd.Series(keys.map(table).to_numpy(dtype=object), index=keys.index, dtype=object)
 
 
+def _node_groups() -> dict[str, dict[str, Any]]:
+    """vis-network node groups: what nodes of one kind share (shape, colours, font, margin), written once in
+    the options instead of on every node. Treatments: one group per category, and per category one for
+    treatments without statements of their own (hollow); conditions: roots and the others; sources."""
+    groups: dict[str, dict[str, Any]] = {}
+    wrap = {"maximum": WRAP_PX}
+    for cat, (_l, colour, shape) in style.CATEGORY_STYLE.items():
+        highlight = {"background": colour, "border": "#111111"}
+        for has, suffix in ((True, ""), (False, "-none")):
+            groups[f"{cat}{suffix}"] = {
+                "shape": shape, "borderWidth": 1 if has else 2, "widthConstraint": wrap,
+                "color": {"background": colour if has else "#ffffff", "border": colour,
+                          "highlight": highlight, "hover": highlight},
+                "font": {"size": 16, "color": "#1d2430" if has else "#6b7280"}}
+    c_hl = {"background": "#2f5d94", "border": "#111111"}
+    for name, size, margin in (("condition-root", 20, 10), ("condition", 17, 8)):
+        groups[name] = {"shape": "box", "borderWidth": 1, "margin": margin, "widthConstraint": wrap,
+                        "color": {"background": style.CONDITION_COLOUR, "border": style.CONDITION_COLOUR,
+                                  "highlight": c_hl, "hover": c_hl},
+                        "font": {"size": size, "color": "#ffffff"}}
+    s_hl = {"background": "#f5f0e1", "border": "#111111"}
+    groups["source"] = {"shape": "box", "margin": 6, "font": {"size": 12, "color": "#3b3526"},
+                        "color": {"background": style.SOURCE_COLOUR, "border": "#b5ad95", "highlight": s_hl,
+                                  "hover": s_hl}}
+    return groups
+
+
 def _node_frames(dataset: Dataset, fixed: bool) -> pd.DataFrame:
-    """vis-network nodes: treatments (coloured by category, sized by their statements), conditions, sources."""
+    """vis-network nodes: treatments (their category's group, sized by their statements), conditions,
+    sources; what a kind shares is in its group (`_node_groups`)."""
     ev = dataset.evidence
     t = dataset.treatments
     t_ids = t["id"].astype("string")
     n = t_ids.map(ev["treatment"].astype("string").value_counts()).fillna(0).astype(int)
     has = n > 0
-    category = t["category"].astype(str)
-    highlight = {cat: {"background": colour, "border": "#111111"}
-                 for cat, (_l, colour, _s) in style.CATEGORY_STYLE.items()}
-    colours = {
-        (cat, h): {"background": colour if h else "#ffffff", "border": colour,
-                   "highlight": highlight[cat], "hover": highlight[cat]}
-        for cat, (_l, colour, _s) in style.CATEGORY_STYLE.items() for h in (True, False)
-    }
-    fonts = {True: {"size": 16, "color": "#1d2430"}, False: {"size": 16, "color": "#6b7280"}}
     treatments = pd.DataFrame({
         "id": "treatment:" + t_ids,
         "label": _short(t["label"]),
-        "shape": category.map({k: s for k, (_l, _c, s) in style.CATEGORY_STYLE.items()}),
+        "group": t["category"].astype(str) + has.map({True: "", False: "-none"}),
         "size": (11 + 4 * n.pow(0.5)).round(1).where(has, 9.0),
-        "color": _lookup(pd.Series(list(zip(category, has, strict=True)), index=t.index), colours),
-        "borderWidth": has.map({True: 1, False: 2}),
-        "font": _lookup(has, fonts),
     })
     c = dataset.conditions
     c_ids = c["id"].astype("string")
-    root = c["parent"].isna()
     m = c_ids.map(ev["condition"].astype("string").value_counts()).fillna(0).astype(int)
-    c_hl = {"background": "#2f5d94", "border": "#111111"}
     conditions = pd.DataFrame({
         "id": "condition:" + c_ids,
         "label": _short(c["label"]),
-        "shape": "box",
-        "color": _same({
-            "background": style.CONDITION_COLOUR, "border": style.CONDITION_COLOUR, "highlight": c_hl,
-            "hover": c_hl}, c.index),
-        "font": _lookup(root, {True: {"size": 20, "color": "#ffffff"}, False: {"size": 17, "color": "#ffffff"}}),
-        "margin": root.map({True: 10, False: 8}),
-        "borderWidth": 1,
+        "group": c["parent"].isna().map({True: "condition-root", False: "condition"}),
         "mass": 2 + m.clip(upper=20) / 4,
     })
     s = dataset.sources
-    s_hl = {"background": "#f5f0e1", "border": "#111111"}
     sources = pd.DataFrame({
         "id": "source:" + s["id"].astype("string"),
         "label": _short(s["title"], 30),
-        "shape": "box",
-        "color": _same({
-            "background": style.SOURCE_COLOUR, "border": "#b5ad95", "highlight": s_hl, "hover": s_hl}, s.index),
-        "font": _same({"size": 12, "color": "#3b3526"}, s.index),
-        "margin": 6,
+        "group": "source",
         "physics": False,
     })
     nodes = pd.concat([treatments, conditions, sources], ignore_index=True)
@@ -379,6 +506,7 @@ def _edge_frames(dataset: Dataset, pairs: pd.DataFrame, fixed: bool) -> pd.DataF
     dashes = [10, 6]
     pair_edges = pd.DataFrame({
         "id": pairs["key"],
+        "kind": "pair",
         "from": "treatment:" + pairs["treatment"],
         "to": "condition:" + pairs["condition"],
         "color": pairs["verdict"].map({k: v[1] for k, v in style.VERDICT_STYLE.items()}),
@@ -396,6 +524,7 @@ def _edge_frames(dataset: Dataset, pairs: pd.DataFrame, fixed: bool) -> pd.DataF
                   "roundness": round(0.12 * ((i + 1) // 2), 2)} for i in rank.unique() if i}
     statement_edges = pd.DataFrame({
         "id": "evidence:" + ev["id"].astype("string"),
+        "kind": "evidence",
         "from": "treatment:" + tr,
         "to": "condition:" + co,
         "color": ev["effect"].astype(str).map({k: v[1] for k, v in style.EFFECT_STYLE.items()}),
@@ -410,7 +539,7 @@ def _edge_frames(dataset: Dataset, pairs: pd.DataFrame, fixed: bool) -> pd.DataF
         child = frame[frame["parent"].notna()]
         ids = child["id"].astype("string")
         parts.append(pd.DataFrame({
-            "id": f"broader:{kind}:" + ids, "from": f"{kind}:" + ids,
+            "id": f"broader:{kind}:" + ids, "kind": "broader", "from": f"{kind}:" + ids,
             "to": f"{kind}:" + child["parent"].astype("string"),
             "color": style.HIERARCHY_COLOUR, "width": 1.2,
             "dashes": _same([2, 5], child.index),
@@ -418,7 +547,8 @@ def _edge_frames(dataset: Dataset, pairs: pd.DataFrame, fixed: bool) -> pd.DataF
         }))
     cites = ev[["source", "treatment"]].astype("string").drop_duplicates()
     parts.append(pd.DataFrame({
-        "id": "cites:" + cites["source"] + ":" + cites["treatment"], "from": "source:" + cites["source"],
+        "id": "cites:" + cites["source"] + ":" + cites["treatment"], "kind": "cites",
+        "from": "source:" + cites["source"],
         "to": "treatment:" + cites["treatment"], "color": style.CITES_COLOUR, "width": 0.8,
         "arrows": _same({"to": {"enabled": False}}, cites.index), "physics": False,
     }))
@@ -445,9 +575,12 @@ def _options(fixed: bool, n_nodes: int) -> dict[str, Any]:
     # node's outline); on a large graph the direction is plain anyway (treatment -> condition box).
     options["edges"]["arrows"] = {"to": {"enabled": not fixed, "scaleFactor": 0.55}}
     options["interaction"].update({"hover": True, "tooltipDelay": 120, "hideEdgesOnZoom": fixed,
-                                   "multiselect": False, "navigationButtons": False, "keyboard": False})
+                                   "multiselect": False, "navigationButtons": False,
+                                   # the focused canvas pans with the arrow keys and zooms with + and -
+                                   "keyboard": {"enabled": True, "bindToWindow": False}})
     options["layout"] = {"randomSeed": 7, "improvedLayout": not fixed and n_nodes <= 150}
     options["nodes"] = {"font": {"face": "system-ui, 'Liberation Sans', 'DejaVu Sans', sans-serif"}}
+    options["groups"] = _node_groups()
     if not fixed:
         options["physics"]["stabilization"] = {"enabled": True, "iterations": 700, "updateInterval": 50,
                                                "fit": True}
@@ -455,10 +588,11 @@ def _options(fixed: bool, n_nodes: int) -> dict[str, Any]:
     return options
 
 
-def _network(dataset: Dataset, pairs: pd.DataFrame, fixed: bool) -> dict[str, Any]:
-    """vis-network nodes and edges (frames) and options (from pyvis)."""
-    nodes = _node_frames(dataset, fixed)
-    return {"nodes": nodes, "edges": _edge_frames(dataset, pairs, fixed), "options": _options(fixed, len(nodes)),
+def _network(full: Dataset, part: Dataset, pairs: pd.DataFrame, fixed: bool) -> dict[str, Any]:
+    """vis-network nodes (sized and placed by the whole data), edges (a line per pair of the whole data, per
+    statement the page carries) and options (from pyvis)."""
+    nodes = _node_frames(full, fixed)
+    return {"nodes": nodes, "edges": _edge_frames(part, pairs, fixed), "options": _options(fixed, len(nodes)),
             "fixed": fixed}
 
 
@@ -490,34 +624,73 @@ def carried(dataset: Dataset, limit: int) -> Dataset:
     return replace(dataset, evidence=ev[treatment.isin(keep).to_numpy()].reset_index(drop=True))
 
 
-def _page_graph(dataset: Dataset, options: PageOptions) -> tuple[Dataset, int]:
-    """What the page is made from (the whole dataset, or the `carried` part), and the number of statements."""
-    return carried(dataset, int(options.max_statements)), len(dataset.evidence)
+def _overview(full: Dataset, columns: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """For a large graph's opening overview: each matrix column's overview condition (itself when it is in
+    the overview, else its broader condition in it) and the statements about each condition's subtree.
+
+    The overview is the condition hierarchy's first levels, as many as fit in `OVERVIEW_NODES` (the roots
+    at least)."""
+    h = Hierarchy.of(full.conditions)
+    cut, total = 0, 0
+    for d, level in enumerate(h.levels):
+        total += len(level)
+        if d and total > OVERVIEW_NODES:
+            break
+        cut = d
+    top = np.arange(len(h))
+    statements = h.ids.to_series().map(full.evidence["condition"].astype(str).value_counts()).fillna(0)
+    subtree = statements.to_numpy(dtype=np.int64).copy()
+    for d, level in enumerate(h.levels):
+        if d > cut:
+            top[level] = top[h.parent[level]]
+    for level in reversed(h.levels[1:]):
+        np.add.at(subtree, h.parent[level], subtree[level])
+    ids = h.ids.to_numpy(dtype=object)
+    rows = h.rows(columns["id"].astype(str))
+    return (pd.Series(ids[top[rows]], index=columns.index, dtype="string"),
+            pd.Series(subtree, index=ids, dtype=np.int64))
 
 
 def page_data(dataset: Dataset, options: PageOptions | None = None, *,
               summary: pd.DataFrame | None = None) -> dict[str, Any]:
     """Everything the page's script reads from the `kg-page` island (see the module docstring).
 
-    The large parts (`view.nodes`, `view.edges`, `pairs`, `conflicts`, `matrix.rows`,
-    `matrix.columns`) are DataFrames; in the page
-    they are written as `{"columns": [...], "data": [[...], ...]}` and a null cell means "not set".
-    `summary` is the dataset's summary when the caller has it already.
+    The large parts (`view.nodes`, `view.edges`, `pairs`, `statements`, `nodes`, `conflicts`, `matrix.rows`,
+    `matrix.columns`) are DataFrames; in the page they are written as `{"columns": [...], "data": [[...], ...]}`
+    and a null cell means "not set". `summary` is the dataset's summary when the caller has it already.
     """
     options = options or PageOptions()
-    part, total = _page_graph(dataset, options)
-    return _page_data(part, total, options, summary if part is dataset else None)
+    return _page_data(dataset, carried(dataset, int(options.max_statements)), options, summary)
 
 
-def _page_data(dataset: Dataset, total: int, options: PageOptions, summary: pd.DataFrame | None) -> dict[str, Any]:
-    """`page_data` for what the page carries (`_page_graph`): every node, so ids check against it."""
-    initial = _initial(dataset, options)
-    summary, conflicts = _summary(dataset, summary)
-    pairs = _pairs(summary)
-    n_nodes = len(dataset.treatments) + len(dataset.conditions) + len(dataset.sources)
+def _page_data(full: Dataset, part: Dataset, options: PageOptions, summary: pd.DataFrame | None) -> dict[str, Any]:
+    """`page_data` for the whole dataset and the part of it whose statements the page carries (`carried`).
+
+    Python computes, the page displays: pairs, verdicts, counts, conflicts and the hierarchy cover the whole
+    data; only the statements (their quotes) are limited to `part`."""
+    initial = _initial(full, options)
+    summary, conflicts = _summary(full, summary)
+    pairs = _pairs(summary, full)
+    pairs["conflicts"] = _conflict_counts(conflicts, pairs)
+    n_nodes = len(full.treatments) + len(full.conditions) + len(full.sources)
     fixed = n_nodes > options.layout_threshold
-    counts = {"statements": total, "carried": len(dataset.evidence), "treatments": len(dataset.treatments),
-              "conditions": len(dataset.conditions), "sources": len(dataset.sources), "pairs": len(pairs)}
+    counts = {"statements": len(full.evidence), "carried": len(part.evidence), "treatments": len(full.treatments),
+              "conditions": len(full.conditions), "sources": len(full.sources), "pairs": len(pairs)}
+    axes = matrix.axes(full)
+    view = _network(full, part, pairs, fixed)
+    if fixed:  # a large graph opens on an overview of its broadest conditions, each with its statements
+        axes["columns"]["top"], subtree = _overview(full, axes["columns"])
+        conditions = view["nodes"]["id"].str.startswith("condition:")
+        ids = view["nodes"].loc[conditions, "id"].str.slice(len("condition:"))
+        n = ids.map(subtree).fillna(0).astype(int)
+        view["nodes"].loc[conditions, "label"] = (view["nodes"].loc[conditions, "label"] + "\n"
+                                                  + n.map("{:,} statements".format))
+        # the overview's order: its conditions in hierarchy order (the page sets them on a grid that fits
+        # its width, so that they read on a laptop and on a phone)
+        columns = axes["columns"]
+        members = columns.loc[columns["id"] == columns["top"], "id"].reset_index(drop=True)
+        k = pd.Series(np.arange(len(members)), index="condition:" + members)
+        view["nodes"]["slot"] = view["nodes"]["id"].astype(object).map(k).astype("Int64")
     return {
         "meta": {
             "title": options.title or "Evidence graph",
@@ -527,11 +700,14 @@ def _page_data(dataset: Dataset, total: int, options: PageOptions, summary: pd.D
             "max_edges": int(options.max_edges),
             "max_matrix_cells": int(options.max_matrix_cells),
         },
-        "vocab": style.vocabulary(),
-        "view": _network(dataset, pairs, fixed),
+        "vocab": _vocabulary("strength" in pairs),
+        "view": view,
         "pairs": pairs,
-        "conflicts": _conflicts(conflicts),
-        "matrix": matrix.axes(dataset),
+        "statements": _statement_facts(part, pairs),
+        "nodes": _node_counts(full, part),
+        "counts": _filter_counts(full, pairs),
+        "conflicts": _conflicts(conflicts, part),
+        "matrix": axes,
         "initial": initial,
     }
 
@@ -549,8 +725,8 @@ def page_pieces(dataset: Dataset, *, summary: pd.DataFrame | None = None, **opti
     a time, so a large page never exists as one string (nor, when written to a file, as one bytes object).
     `summary` is the dataset's summary when the caller has it already."""
     opts = _options_of(options)
-    part, total = _page_graph(dataset, opts)
-    page = _page_data(part, total, opts, summary if part is dataset else None)
+    part = carried(dataset, int(opts.max_statements))
+    page = _page_data(dataset, part, opts, summary)
     dataset = part
     parts = assets.load()
     csp = "; ".join([

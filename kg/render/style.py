@@ -88,14 +88,17 @@ CITES_COLOUR = "#c9c3b3"
 
 
 def text_colour(background: str) -> str:
-    """Black or white, whichever reads better on `background` (#rrggbb)."""
+    """Black or white, whichever contrasts more with `background` (#rrggbb), by the WCAG contrast ratio."""
     r, g, b = (int(background[i : i + 2], 16) / 255 for i in (1, 3, 5))
 
     def lin(c: float) -> float:
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
     luminance = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
-    return "#111111" if luminance > 0.22 else "#ffffff"
+    dark = lin(0x11 / 255)  # #111111: a grey, the same in every channel
+    on_black = (luminance + 0.05) / (dark + 0.05)
+    on_white = 1.05 / (luminance + 0.05)
+    return "#111111" if on_black >= on_white else "#ffffff"
 
 
 def vocabulary() -> dict[str, list[dict[str, object]]]:

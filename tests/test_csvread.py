@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.load import read_csv_text, read_folder
+from kg.csvread import read_csv_text, read_folder
 from kg.model import read
 from kg.schema import TABLES
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,15 +145,37 @@ def _unclosed(text: str, offsets: list[int], record_line: int, display: str, hea
     return Problem(display, record_line, "(row)", message)
 
 
-def read_csv_text(text: str, table: Table, path: Path, display: str) -> tuple[RawTable | None, list[Problem]]:
-    """Parse decoded CSV text; return the table or the problems that stop it."""
-    header_reader = csv.reader(io.StringIO(text, newline=""))
+def _first_record(text: str) -> tuple[list[str], int]:
+    """The header record and the number of lines it spans, reading only as far as it goes."""
+
+    def lines() -> Iterator[str]:
+        start = 0
+        while start < len(text):
+            end = text.find("\n", start)
+            end = len(text) if end < 0 else end + 1
+            yield text[start:end]
+            start = end
+
+    reader = csv.reader(lines())
     try:
-        header = next(header_reader, [])
+        header = next(reader, [])
     except csv.Error:
         header = []
-    header = [h.strip() for h in header]
-    header_lines = header_reader.line_num
+    return [h.strip() for h in header], reader.line_num
+
+
+def read_csv_text(text: str, table: Table, path: Path, display: str) -> tuple[RawTable | None, list[Problem]]:
+    """Parse decoded CSV text; return the table or the problems that stop it."""
+    return _read_csv(text.encode("utf-8"), lambda: text, table, path, display)
+
+
+def _read_csv(
+    raw: bytes, decoded: Callable[[], str], table: Table, path: Path, display: str
+) -> tuple[RawTable | None, list[Problem]]:
+    """Parse CSV bytes (UTF-8 known to be valid, no BOM). pandas reads the bytes themselves: a text
+    copy of a large file would cost four bytes a character in a StringIO. `decoded()` gives the text,
+    for the header and for the exact scan of a file pandas cannot parse."""
+    header, header_lines = _first_record(decoded())
     if not header or all(h == "" for h in header):
         return None, [Problem(display, 1, "(header)", "no header row")]
     problems: list[Problem] = []
@@ -168,7 +191,8 @@ def read_csv_text(text: str, table: Table, path: Path, display: str) -> tuple[Ra
     sentinel = "\x00extra"
     try:
         frame = pd.read_csv(
-            io.StringIO(text, newline=""),
+            io.BytesIO(raw),
+            encoding="utf-8",
             header=None,
             skiprows=header_lines,
             names=[*header, sentinel],
@@ -180,7 +204,7 @@ def read_csv_text(text: str, table: Table, path: Path, display: str) -> tuple[Ra
             engine="c",
         )
     except (pd.errors.ParserError, ValueError):
-        found = _structure_problems(text, display, header)
+        found = _structure_problems(decoded(), display, header)
         return None, found or [Problem(display, 1, "(file)", "malformed CSV")]
     if header_lines == 0:
         frame = frame.iloc[0:0]
@@ -193,7 +217,7 @@ def read_csv_text(text: str, table: Table, path: Path, display: str) -> tuple[Ra
     lines = header_lines + 1 + np.concatenate(([0], np.cumsum(spans)[:-1])) if len(frame) else np.zeros(0, np.int64)
     extra = frame[sentinel] != ""
     if extra.any():
-        found = _structure_problems(text, display, header)
+        found = _structure_problems(decoded(), display, header)
         return None, found or [
             Problem(display, int(lines[i]), "(row)", f"more fields than the header's {len(header)}")
             for i in np.flatnonzero(extra.to_numpy())
@@ -218,10 +242,13 @@ def read_table(data_dir: Path, table: Table) -> tuple[RawTable | None, list[Prob
         raw = path.read_bytes()
     except OSError as err:
         return None, [Problem(display, None, "(file)", f"cannot be read: {err.strerror}")]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
     text, problems = _decode(raw, display)
     if text is None:
         return None, problems
-    return read_csv_text(text, table, path, display)
+    del text  # valid UTF-8; pandas reads the bytes, and the text is decoded again only if needed
+    return _read_csv(raw, lambda: raw.decode("utf-8"), table, path, display)
 
 
 def read_folder(data_dir: Path) -> tuple[dict[str, RawTable], list[Problem]]:

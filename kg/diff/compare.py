@@ -1,0 +1,384 @@
+"""Compare two datasets: entities, statements (with renames), verdicts and conflicts, as long tables.
+
+Everything is a merge on ids or on a hash of a row's content, so the time grows with the number of
+rows, never with pairs of rows. Cells are compared as text (NA equals NA); the order of the items of
+`synonyms` and `xrefs` carries no meaning and is ignored, as the RDF ignores it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from kg.model import Dataset
+from kg.rdf import KIND_OF_TABLE, MAPPING, Obj
+from kg.summary import conflicts as find_conflicts
+from kg.summary import summarise
+
+ENTITY_TABLES: tuple[str, ...] = ("sources", "conditions", "treatments")
+PAIR_KEY = ["treatment_id", "condition_id"]
+CONFLICT_KEY = ["treatment_id", "condition_id", "kind", "evidence_a", "evidence_b"]
+
+ENTITY_COLUMNS = ("kind", "id", "label", "change", "field", "old", "new")
+STATEMENT_COLUMNS = ("id", "old_id", "change", "treatment", "condition", "field", "old", "new", "words")
+VERDICT_COLUMNS = ("treatment_id", "condition_id", "treatment", "condition", "change", "field", "old", "new",
+                   "because")
+CONFLICT_COLUMNS = ("treatment_id", "condition_id", "kind", "evidence_a", "evidence_b", "change", "source_a",
+                    "source_b", "value_a", "value_b", "timeframe_a", "timeframe_b")
+COUNT_COLUMNS = ("part", "added", "removed", "changed", "renamed", "appeared", "resolved")
+
+_UNORDERED = {name: [m.column for m in maps if m.obj is Obj.ITEMS
+                     and not any(x.column == m.column and x.obj is Obj.SEQ for x in maps)]
+              for name, maps in MAPPING.items()}
+"""Multi-valued columns whose item order means nothing (the RDF keeps them as a set)."""
+_LABEL = {"sources": "title", "conditions": "label", "treatments": "label"}
+
+
+@dataclass
+class Compared:
+    """The differences between two datasets, one long table per part (all cells strings, NA for none)."""
+
+    entities: pd.DataFrame
+    statements: pd.DataFrame
+    verdicts: pd.DataFrame
+    conflicts: pd.DataFrame
+    pairs: pd.DataFrame
+    """One row per pair whose summary changed: `old_COLUMN` and `new_COLUMN` for every summary column."""
+    words: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """Word-level diff of each changed quote, by statement id: (op, text) with op '=', '-' or '+'."""
+
+
+def empty(columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="string") for c in columns})
+
+
+# --------------------------------------------------------------------------- cells as comparable text
+
+
+def as_text(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Every column as nullable strings, indexed by id; unordered multi-valued cells with sorted, distinct items."""
+    out = frame.astype("string")
+    for column in _UNORDERED.get(table, []):
+        if column not in out:
+            continue
+        values = out[column]
+        multi = values.str.contains("|", regex=False).fillna(False).to_numpy()
+        if multi.any():
+            items = values[multi].str.split("|").explode().rename("item")
+            found = pd.DataFrame({"row": items.index, "item": items.to_numpy()}).drop_duplicates()
+            joined = found.sort_values(["row", "item"]).groupby("row", sort=False)["item"].agg("|".join)
+            out.loc[out.index[multi], column] = joined.reindex(out.index[multi]).to_numpy()
+    return out.set_index(out["id"].to_numpy()).drop(columns="id")
+
+
+def _differs(a: pd.Series, b: pd.Series) -> np.ndarray:
+    same = (a == b).fillna(False).to_numpy(dtype=bool) | (a.isna().to_numpy() & b.isna().to_numpy())
+    return ~same
+
+
+def row_hashes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """A 64-bit hash of each row's cells in `columns` (NA, and a column the frame lacks, hash alike)."""
+    return np.asarray(pd.util.hash_pandas_object(frame.reindex(columns=columns).fillna("\x00"), index=False))
+
+
+@dataclass(frozen=True)
+class Aligned:
+    """Two id indexes matched in one pass: ids only in the new (sorted), only in the old (sorted), and the
+    positions of the common ids in each."""
+
+    added: pd.Index
+    removed: pd.Index
+    common_old: np.ndarray
+    common_new: np.ndarray
+
+
+def align(old: pd.Index, new: pd.Index) -> Aligned:
+    """Match ids by one factorisation of both indexes (no per-index hash tables, no sorting of the whole)."""
+    codes, uniques = pd.factorize(np.concatenate([old.to_numpy(dtype=object), new.to_numpy(dtype=object)]))
+    a, b = codes[: len(old)], codes[len(old):]
+    in_new = np.full(len(uniques), -1, dtype=np.int64)
+    in_new[b] = np.arange(len(b))
+    in_old = np.full(len(uniques), -1, dtype=np.int64)
+    in_old[a] = np.arange(len(a))
+    common = np.flatnonzero(in_new[a] >= 0)
+    return Aligned(
+        added=pd.Index(np.sort(new.to_numpy(dtype=object)[in_old[b] < 0])),
+        removed=pd.Index(np.sort(old.to_numpy(dtype=object)[in_new[a] < 0])),
+        common_old=common,
+        common_new=in_new[a[common]],
+    )
+
+
+def _column_pair(old: pd.DataFrame, new: pd.DataFrame, column: str, ia: np.ndarray, ib: np.ndarray
+                 ) -> tuple[pd.Series, pd.Series, np.ndarray]:
+    """A column's cells at positions `ia` of `old` and `ib` of `new` (NA where a side lacks the column),
+    and where they differ. Categoricals of one vocabulary are compared by code, the rest as text."""
+    x = old[column].iloc[ia] if column in old else pd.Series(pd.NA, index=range(len(ia)), dtype="string")
+    y = new[column].iloc[ib] if column in new else pd.Series(pd.NA, index=range(len(ib)), dtype="string")
+    if isinstance(x.dtype, pd.CategoricalDtype) and x.dtype == y.dtype:
+        hit = x.cat.codes.to_numpy() != y.cat.codes.to_numpy()
+    else:
+        x, y = x.astype("string"), y.astype("string")
+        hit = _differs(x.reset_index(drop=True), y.reset_index(drop=True))
+    return x, y, hit
+
+
+def _field_changes(old: pd.DataFrame, new: pd.DataFrame, ids: np.ndarray, ia: np.ndarray, ib: np.ndarray
+                   ) -> pd.DataFrame:
+    """(id, field, old, new) for every cell that differs between the rows at positions `ia` of `old` and `ib`
+    of `new` (which hold the same `ids`); every column of either side but `id`, in order."""
+    parts = []
+    columns = [c for c in dict.fromkeys([*old.columns, *new.columns]) if c != "id"]
+    for column in columns:
+        x, y, hit = _column_pair(old, new, column, ia, ib)
+        if hit.any():
+            parts.append(pd.DataFrame({"id": ids[hit], "field": column, "old": x[hit].astype("string").array,
+                                       "new": y[hit].astype("string").array}))
+    if not parts:
+        return empty(("id", "field", "old", "new"))
+    found = pd.concat(parts, ignore_index=True).astype("string")
+    order = {c: i for i, c in enumerate(columns)}
+    return found.assign(_o=found["field"].map(order)).sort_values(["id", "_o"], kind="stable").drop(columns="_o")
+
+
+# --------------------------------------------------------------------------- entities
+
+
+def compare_entities(old: Dataset, new: Dataset) -> pd.DataFrame:
+    parts = []
+    for table in ENTITY_TABLES:
+        a, b = as_text(old.table(table), table), as_text(new.table(table), table)
+        kind = KIND_OF_TABLE[table]
+        label = _LABEL[table]
+        found = align(a.index, b.index)
+        for ids, change, side in ((found.added, "added", b), (found.removed, "removed", a)):
+            parts.append(pd.DataFrame({"kind": kind, "id": ids, "label": side[label].reindex(ids).array,
+                                       "change": change}))
+        fields = _field_changes(a, b, a.index.to_numpy(dtype=object)[found.common_old], found.common_old,
+                                found.common_new)
+        fields.insert(0, "kind", kind)
+        fields.insert(2, "label", b[label].reindex(fields["id"]).array)
+        fields.insert(3, "change", "changed")
+        parts.append(fields)
+    return pd.concat(parts, ignore_index=True).reindex(columns=list(ENTITY_COLUMNS)).astype("string")
+
+
+# --------------------------------------------------------------------------- statements
+
+
+def renames(old: pd.DataFrame, new: pd.DataFrame, removed: pd.Index, added: pd.Index) -> pd.DataFrame:
+    """Pairs (old_id, id) of a removed and an added statement with exactly the same content.
+
+    Matched on a hash of the content, then checked cell by cell; several identical statements pair up
+    in id order.
+    """
+    columns = list(dict.fromkeys([*old.columns, *new.columns]))
+    a = old.reindex(index=removed.sort_values(), columns=columns)
+    b = new.reindex(index=added.sort_values(), columns=columns)
+    left = pd.DataFrame({"old_id": a.index, "h": row_hashes(a, columns)})
+    right = pd.DataFrame({"id": b.index, "h": row_hashes(b, columns)})
+    left["k"] = left.groupby("h").cumcount()
+    right["k"] = right.groupby("h").cumcount()
+    both = left.merge(right, on=["h", "k"])
+    if both.empty:
+        return pd.DataFrame({"old_id": pd.Series(dtype="string"), "id": pd.Series(dtype="string")})
+    x = a.loc[both["old_id"]].reset_index(drop=True)
+    y = b.loc[both["id"]].reset_index(drop=True)
+    same = np.ones(len(both), dtype=bool)
+    for column in columns:
+        same &= ~_differs(x[column], y[column])
+    return both.loc[same, ["old_id", "id"]].astype("string").reset_index(drop=True)
+
+
+_TOKEN = re.compile(r"\S+")
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """The words of `new` against those of `old`: runs kept ('='), removed ('-') and added ('+')."""
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    out: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(("=", " ".join(a[i1:i2])))
+        else:
+            if i2 > i1:
+                out.append(("-", " ".join(a[i1:i2])))
+            if j2 > j1:
+                out.append(("+", " ".join(b[j1:j2])))
+    return out
+
+
+def words_text(ops: list[tuple[str, str]]) -> str:
+    """A word diff as one line, in the style of `git diff --word-diff=plain`: [-removed-]{+added+}."""
+    wrap = {"=": "{}", "-": "[-{}-]", "+": "{{+{}+}}"}
+    return " ".join(wrap[op].format(text) for op, text in ops)
+
+
+def compare_statements(old: Dataset, new: Dataset) -> tuple[pd.DataFrame, dict[str, list[tuple[str, str]]]]:
+    a, b = old.evidence, new.evidence
+    a_ids, b_ids = a["id"].to_numpy(dtype=object), b["id"].to_numpy(dtype=object)
+    found = align(pd.Index(a_ids), pd.Index(b_ids))
+    # renames: only the removed and added rows are turned into text and hashed
+    a_gone = as_text(a.iloc[np.flatnonzero(pd.Index(a_ids).isin(found.removed))], "evidence")
+    b_new = as_text(b.iloc[np.flatnonzero(pd.Index(b_ids).isin(found.added))], "evidence")
+    renamed = renames(a_gone, b_new, found.removed, found.added)
+    added = found.added.difference(pd.Index(renamed["id"]))
+    removed = found.removed.difference(pd.Index(renamed["old_id"]))
+    parts = [
+        pd.DataFrame({"id": added, "change": "added", "treatment": b_new["treatment"].reindex(added).array,
+                      "condition": b_new["condition"].reindex(added).array}),
+        pd.DataFrame({"id": removed, "change": "removed", "treatment": a_gone["treatment"].reindex(removed).array,
+                      "condition": a_gone["condition"].reindex(removed).array}),
+        pd.DataFrame({"id": renamed["id"].array, "old_id": renamed["old_id"].array, "change": "renamed",
+                      "treatment": b_new["treatment"].reindex(renamed["id"]).array,
+                      "condition": b_new["condition"].reindex(renamed["id"]).array}),
+    ]
+    fields = _field_changes(a, b, a_ids[found.common_old], found.common_old, found.common_new)
+    fields["change"] = "changed"
+    where = pd.Series(found.common_new, index=a_ids[found.common_old])
+    rows = where.reindex(fields["id"].to_numpy(dtype=object)).to_numpy()
+    fields["treatment"] = b["treatment"].astype("string").iloc[rows].array
+    fields["condition"] = b["condition"].astype("string").iloc[rows].array
+    words: dict[str, list[tuple[str, str]]] = {}
+    quotes = fields[(fields["field"] == "quote").to_numpy()]
+    for ident, before, after in zip(quotes["id"], quotes["old"], quotes["new"], strict=True):
+        words[str(ident)] = word_diff(str(before), str(after))
+    fields["words"] = fields["id"].map({k: words_text(v) for k, v in words.items()}).where(
+        fields["field"] == "quote")
+    parts.append(fields)
+    out = pd.concat(parts, ignore_index=True).reindex(columns=list(STATEMENT_COLUMNS)).astype("string")
+    return out, words
+
+
+# --------------------------------------------------------------------------- verdicts and conflicts
+
+
+def _touched_pairs(statements: pd.DataFrame, old: Dataset, new: Dataset, entities: pd.DataFrame) -> pd.DataFrame:
+    """(treatment_id, condition_id, cause) for every change that bears on a pair: its statements added,
+    removed or changed (on either side of a change of treatment or condition), its treatment or condition
+    changed, or a source of its statements changed. Causes are `KIND:ID` keys."""
+    rows = [statements.loc[statements["change"] != "renamed", ["treatment", "condition", "id"]]]
+    moved = statements[(statements["field"].isin(["treatment", "condition"])).fillna(False).to_numpy()]
+    if len(moved):
+        before = old.evidence.set_index(old.evidence["id"].to_numpy())
+        rows.append(pd.DataFrame({"treatment": before["treatment"].reindex(moved["id"]).array,
+                                  "condition": before["condition"].reindex(moved["id"]).array,
+                                  "id": moved["id"].array}))
+    found = pd.concat(rows, ignore_index=True).astype("string")
+    found = pd.DataFrame({"treatment_id": found["treatment"], "condition_id": found["condition"],
+                          "cause": "evidence:" + found["id"]})
+    parts = [found]
+    for kind, column in (("treatment", "treatment_id"), ("condition", "condition_id")):
+        changed = entities.loc[(entities["kind"] == kind).to_numpy(), "id"].unique()
+        if len(changed):
+            for ev in (old.evidence, new.evidence):
+                hit = ev[ev[kind].isin(changed).to_numpy()]
+                parts.append(pd.DataFrame({"treatment_id": hit["treatment"].astype("string").array,
+                                           "condition_id": hit["condition"].astype("string").array,
+                                           "cause": (kind + ":" + hit[kind].astype("string")).array}))
+        del column
+    sources = entities.loc[(entities["kind"] == "source").to_numpy(), "id"].unique()
+    if len(sources):
+        for ev in (old.evidence, new.evidence):
+            hit = ev[ev["source"].isin(sources).to_numpy()]
+            parts.append(pd.DataFrame({"treatment_id": hit["treatment"].astype("string").array,
+                                       "condition_id": hit["condition"].astype("string").array,
+                                       "cause": ("source:" + hit["source"].astype("string")).array}))
+    return pd.concat(parts, ignore_index=True).astype("string").drop_duplicates()
+
+
+def compare_verdicts(old: Dataset, new: Dataset, causes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every pair whose summary row changed (any summary column but the ids and labels), field by field,
+    with the changes that bear on it; and the changed pairs side by side (`old_*`, `new_*`)."""
+    so, sn = summarise(old).astype("string"), summarise(new).astype("string")
+    columns = list(dict.fromkeys([*so.columns, *sn.columns]))
+    compared = [c for c in columns if c not in (*PAIR_KEY, "treatment", "condition")]
+    both = so.merge(sn, on=PAIR_KEY, how="outer", suffixes=("_old", "_new"), indicator=True)
+    parts = []
+    for change, where, side in (("added", "right_only", "_new"), ("removed", "left_only", "_old")):
+        rows = both[(both["_merge"] == where).to_numpy()]
+        parts.append(pd.DataFrame({
+            "treatment_id": rows["treatment_id"].array, "condition_id": rows["condition_id"].array,
+            "treatment": rows["treatment" + side].array, "condition": rows["condition" + side].array,
+            "change": change, "field": "verdict",
+            "old": rows["verdict_old"].array if side == "_old" else pd.NA,
+            "new": rows["verdict_new"].array if side == "_new" else pd.NA,
+        }))
+    common = both[(both["_merge"] == "both").to_numpy()].reset_index(drop=True)
+    changed_any = np.zeros(len(common), dtype=bool)
+    for column in compared:
+        a = common[column + "_old"] if column + "_old" in common else pd.Series(pd.NA, index=common.index)
+        b = common[column + "_new"] if column + "_new" in common else pd.Series(pd.NA, index=common.index)
+        hit = _differs(a.astype("string"), b.astype("string"))
+        changed_any |= hit
+        if hit.any():
+            rows = common[hit]
+            parts.append(pd.DataFrame({
+                "treatment_id": rows["treatment_id"].array, "condition_id": rows["condition_id"].array,
+                "treatment": rows["treatment_new"].array, "condition": rows["condition_new"].array,
+                "change": "changed", "field": column, "_o": compared.index(column),
+                "old": a[hit].astype("string").array, "new": b[hit].astype("string").array,
+            }))
+    out = pd.concat(parts, ignore_index=True)
+    if "_o" not in out:
+        out["_o"] = 0
+    out = out.sort_values(["treatment_id", "condition_id", "_o"], kind="stable").drop(columns="_o")
+    because = causes.sort_values("cause").groupby(PAIR_KEY)["cause"].agg("|".join)
+    keys = pd.MultiIndex.from_frame(out[PAIR_KEY].astype("string"))
+    out["because"] = because.reindex(keys).to_numpy() if len(because) else pd.NA
+    out = out.reindex(columns=list(VERDICT_COLUMNS)).astype("string").reset_index(drop=True)
+
+    # the pairs side by side, for cards
+    keep = pd.MultiIndex.from_frame(out[PAIR_KEY]).unique()
+    wide = both.set_index(PAIR_KEY)
+    wide = wide[wide.index.isin(keep)].reset_index()
+    cards = pd.DataFrame({"treatment_id": wide["treatment_id"], "condition_id": wide["condition_id"]})
+    for column in [c for c in columns if c not in PAIR_KEY]:
+        for side in ("old", "new"):
+            name = f"{column}_{side}"
+            cards[f"{side}_{column}"] = wide.get(name, pd.NA)
+    cards["change"] = wide["_merge"].map({"left_only": "removed", "right_only": "added", "both": "changed"})
+    cards["because"] = because.reindex(pd.MultiIndex.from_frame(cards[PAIR_KEY])).to_numpy() if len(because) \
+        else pd.NA
+    return out, cards.sort_values(PAIR_KEY).reset_index(drop=True).astype("string")
+
+
+def compare_conflicts(old: Dataset, new: Dataset, renamed: pd.DataFrame) -> pd.DataFrame:
+    """Conflicts that appeared or were resolved; a renamed statement's conflicts are matched under its new id."""
+    co, cn = find_conflicts(old).astype("string"), find_conflicts(new).astype("string")
+    if len(renamed) and len(co):
+        to_new = pd.Series(renamed["id"].to_numpy(), index=renamed["old_id"].to_numpy())
+        a = co["evidence_a"].map(to_new).fillna(co["evidence_a"])
+        b = co["evidence_b"].map(to_new).fillna(co["evidence_b"])
+        swap = (a > b).fillna(False).to_numpy()
+        co["evidence_a"], co["evidence_b"] = np.where(swap, b, a), np.where(swap, a, b)
+        for x, y in (("source_a", "source_b"), ("value_a", "value_b"), ("timeframe_a", "timeframe_b")):
+            co[x], co[y] = np.where(swap, co[y], co[x]), np.where(swap, co[x], co[y])
+        co = co.astype("string")
+    both = co.merge(cn, on=CONFLICT_KEY, how="outer", suffixes=("_old", "_new"), indicator=True)
+    both = both[(both["_merge"] != "both").to_numpy()]
+    old_side = (both["_merge"] == "left_only").to_numpy()
+    out = both[CONFLICT_KEY].copy()
+    out["change"] = np.where(old_side, "resolved", "appeared")
+    for column in ("source_a", "source_b", "value_a", "value_b", "timeframe_a", "timeframe_b"):
+        out[column] = np.where(old_side, both[column + "_old"], both[column + "_new"])
+    out = out.sort_values(CONFLICT_KEY, kind="stable").reset_index(drop=True)
+    return out.reindex(columns=list(CONFLICT_COLUMNS)).astype("string")
+
+
+def compare(old: Dataset, new: Dataset) -> Compared:
+    """Everything that differs from `old` to `new`."""
+    entities = compare_entities(old, new)
+    statements, words = compare_statements(old, new)
+    renamed = statements.loc[(statements["change"] == "renamed").to_numpy(), ["old_id", "id"]]
+    causes = _touched_pairs(statements, old, new, entities)
+    verdicts, pairs = compare_verdicts(old, new, causes)
+    return Compared(entities, statements, verdicts, compare_conflicts(old, new, renamed), pairs, words)
+
+
+__all__ = ["CONFLICT_COLUMNS", "COUNT_COLUMNS", "ENTITY_COLUMNS", "STATEMENT_COLUMNS", "VERDICT_COLUMNS",
+           "Compared", "compare", "renames", "word_diff", "words_text"]
