@@ -333,7 +333,8 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     _base_arg(p)
     handlers["push"] = cmd_push
 
-    p = sub.add_parser("summary", help="the evidence summary: one row per treatment-condition pair with its verdict and strength")
+    p = sub.add_parser("summary",
+                       help="the evidence summary: one row per treatment-condition pair with its verdict and strength")
     _data_arg(p)
     p.add_argument("--condition", metavar="ID", default=None,
                    help="only the pairs of this condition and of the conditions under it")
