@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import pyoxigraph
     import rdflib
 
-    from kg import engines, notebook, queries, results
+    from kg import engines, notebook, queries, resolve, results
     from kg.diff import Diff
 
 
@@ -82,6 +82,24 @@ class EvidenceGraph:
         return network.to_networkx(self.dataset)
 
     @cached_property
+    def resolver(self) -> resolve.Resolver:
+        """Names to ids: labels and synonyms (a source's title) are accepted wherever an id is."""
+        from kg import resolve
+
+        return resolve.Resolver.of(self.dataset)
+
+    def resolve(self, kind: str, name: str | None) -> str | None:
+        """The id of the one `kind` ("treatment", "condition", "source") that `name` (an id, label or
+        synonym, any case) names; None stays None. Raises `kg.errors.UnknownIdError` saying what to type.
+
+        >>> import kg
+        >>> g = kg.load()
+        >>> g.resolve("condition", "Sciatic pain")
+        'sciatica'
+        """
+        return None if name is None else self.resolver.resolve(name, kind)
+
+    @cached_property
     def _summary(self) -> pd.DataFrame:
         from kg import summary
 
@@ -90,12 +108,16 @@ class EvidenceGraph:
     def summary(self, condition: str | None = None, *, min_strength: str | None = None) -> pd.DataFrame:
         """One row per treatment-condition pair with its verdict and strength (narrower conditions included).
 
-        `min_strength` (`strong`, `moderate`, `weak` or `very_weak`) keeps the pairs whose evidence is at
-        least that strong; another value raises `kg.errors.UsageError`.
+        `condition` is an id, a label or a synonym (see `resolve`). `min_strength` (`strong`, `moderate`,
+        `weak` or `very_weak`) keeps the pairs whose evidence is at least that strong; another value raises
+        `kg.errors.UsageError`.
         """
         from kg import summary
 
-        frame = self._summary.copy() if condition is None else summary.summarise(self.dataset, condition=condition)
+        if condition is None:
+            frame = self._summary.copy()
+        else:
+            frame = summary.summarise(self.dataset, condition=self.resolve("condition", condition))
         return frame if min_strength is None else summary.at_least(frame, min_strength)
 
     def related_conflicts(self) -> pd.DataFrame:
@@ -157,7 +179,7 @@ class EvidenceGraph:
         >>> from kg import results
         >>> rs = kg.load().results("by-source", source="acp-2017-low-back-pain-guideline")
         >>> print(results.to_csv(rs).splitlines()[0])
-        evidence_id,treatment_id,condition_id,effect,timeframe,summary,source
+        evidence_id,treatment_id,condition_id,effect,timeframe,summary,treatment,condition,comparator,comparator_id,source
         """
         from kg import engines, queries
 
@@ -201,7 +223,9 @@ class EvidenceGraph:
         """
         from kg import notebook
 
-        return notebook.statements(self.dataset, condition=condition, treatment=treatment, source=source)
+        return notebook.statements(self.dataset, condition=self.resolve("condition", condition),
+                                   treatment=self.resolve("treatment", treatment),
+                                   source=self.resolve("source", source))
 
     def show(
         self, condition: str | None = None, treatment: str | None = None, *, height: int = 650, **options: Any
@@ -219,7 +243,8 @@ class EvidenceGraph:
         """
         from kg import notebook
 
-        return notebook.show(self.dataset, condition=condition, treatment=treatment, height=height,
+        return notebook.show(self.dataset, condition=self.resolve("condition", condition),
+                             treatment=self.resolve("treatment", treatment), height=height,
                              summary=self._summary, **options)
 
     def matrix(
@@ -236,7 +261,8 @@ class EvidenceGraph:
         """
         from kg import notebook
 
-        return notebook.matrix(self.dataset, condition=condition, treatment=treatment, height=height,
+        return notebook.matrix(self.dataset, condition=self.resolve("condition", condition),
+                               treatment=self.resolve("treatment", treatment), height=height,
                                summary=self._summary, **options)
 
     def _repr_html_(self) -> str:
@@ -302,11 +328,10 @@ def load(
     Raises `kg.ValidationError` listing every problem as `FILE:LINE: column: message`.
     """
     if store is not None:
-        from kg.from_rdf import tables_from_store
-        from kg.store import open_store
+        from kg.from_rdf import read_store
 
-        opened = open_store(store)
-        graph = EvidenceGraph(tables_from_store(opened, data_dir=None), base=base)
+        opened, dataset = read_store(store)
+        graph = EvidenceGraph(dataset, base=base)
         graph.__dict__["store"] = opened
         return graph
     folder = Path(path) if path is not None else bundled_data_dir()

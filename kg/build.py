@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from kg import formats, vocab
+from kg import atomic, formats, vocab
 from kg.atomic import staged
 from kg.errors import OutputError, UsageError
 from kg.formats import Context, Format, Pending
@@ -56,6 +56,12 @@ def build(
     or BuildError.
     """
     chosen = outputs(skip)
+    check_out(out_dir)
+    vocab.check_base(base)
+    # A swap a killed build left half-done is settled first, even if this build then fails validation.
+    atomic.recover(out_dir)
+    if store is not None:
+        atomic.recover(store)
     dataset = read_valid(data_dir if data_dir is not None else bundled_data_dir())
     with Context(dataset, base) as ctx:
         paths = write_outputs(ctx, out_dir, chosen, progress=progress)
@@ -98,24 +104,37 @@ def write_outputs(
     *,
     progress: Callable[[str], None] | None = None,
 ) -> list[Path]:
-    """Write `chosen` (default: every build output) for `ctx` into `out_dir`, replacing those files only."""
+    """Write `chosen` (default: every build output) for `ctx` into `out_dir`, replacing those files only.
+
+    The files are written into a staging folder beside `out_dir`, then swapped in all or none
+    (`kg.atomic`: one build at a time per folder, fsync'd, journalled).
+    """
     chosen = formats.build_outputs() if chosen is None else chosen
-    out = Path(out_dir)
+    out = check_out(out_dir)
     if out.exists() and not out.is_dir():
         raise BuildError(f"{out}: exists and is not a folder")
-    try:
-        with staged(out, ".build-") as tmp:
-            _write_all(ctx, tmp, chosen, progress)
-            if not out.exists():
-                os.replace(tmp, out)
-            else:
-                for fmt in chosen:
-                    os.replace(tmp / fmt.filename, out / fmt.filename)
-            if ctx.ntriples_path is not None and ctx.ntriples_path.parent == tmp:
-                ctx.ntriples_path = out / ctx.ntriples_path.name  # moved with the rest
-    except OSError as err:
-        raise BuildError(f"{out}: cannot write the build ({err.strerror or err})") from err
-    return [out / fmt.filename for fmt in chosen]
+    names = [fmt.filename for fmt in chosen]
+    with atomic.writing(out) as stage:
+        try:
+            _write_all(ctx, stage.folder, chosen, progress)
+            stage.swap_files(names)
+        except OSError as err:
+            raise BuildError(f"{out}: cannot write the build ({err.strerror or err})") from err
+        finally:
+            if ctx.ntriples_path is not None and ctx.ntriples_path.parent == stage.folder:
+                moved = out / ctx.ntriples_path.name
+                ctx.ntriples_path = moved if stage.done and moved.is_file() else None
+    return [out / name for name in names]
+
+
+def check_out(out_dir: str | Path) -> Path:
+    """The output folder, refusing an empty name (an unset shell variable) and the root folder (UsageError)."""
+    if str(out_dir) == "":
+        raise UsageError("the output folder is an empty name; give a folder, e.g. --out build")
+    out = Path(out_dir)
+    if out.resolve() == out.resolve().parent:
+        raise UsageError(f"{out}: cannot build into the root folder; give a folder, e.g. --out build")
+    return out
 
 
 def export(dataset: Dataset, name: str, out: str | Path | None = None, *, base: str = vocab.DEFAULT_BASE,
@@ -150,4 +169,22 @@ def export(dataset: Dataset, name: str, out: str | Path | None = None, *, base: 
     return target
 
 
-__all__ = ["OUTPUTS", "BuildError", "ValidationError", "build", "export", "outputs", "write_outputs"]
+def view_dir(data_dir: str | Path) -> Path:
+    """Where `kg view` builds when given no --out: never the current folder.
+
+    The data of a source checkout (`data/` beside `pyproject.toml`) is built into that checkout's
+    `build/`, where `kg build` puts it; any other data folder into a folder of its own under the
+    system's temporary folder, named after the data folder (so each keeps its page)."""
+    import hashlib
+    import tempfile
+
+    folder = Path(data_dir).resolve()
+    checkout = Path(__file__).resolve().parent.parent
+    if folder == checkout / "data" and (checkout / "pyproject.toml").is_file():
+        return checkout / "build"
+    digest = hashlib.sha256(str(folder).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / "kg-view" / f"{folder.name}-{digest}"
+
+
+__all__ = ["OUTPUTS", "BuildError", "ValidationError", "build", "check_out", "export", "outputs", "view_dir",
+           "write_outputs"]

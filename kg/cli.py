@@ -8,11 +8,19 @@ Exit codes: 0 success, 1 a failure (invalid data, unknown id, unwritable output)
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.errors import KgError
+from kg.limits import DEFAULT_QUERY_TIMEOUT
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kg.results import ResultSet
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -22,6 +30,12 @@ UserError = KgError
 
 def _say(message: str) -> None:
     print(message, file=sys.stderr)
+
+
+def _plural(n: int, one: str) -> str:
+    from kg.progress import plural
+
+    return plural(n, one)
 
 
 def _data_arg(parser: argparse.ArgumentParser) -> None:
@@ -37,7 +51,28 @@ def _data_arg(parser: argparse.ArgumentParser) -> None:
 def _base_arg(parser: argparse.ArgumentParser) -> None:
     from kg.vocab import DEFAULT_BASE
 
-    parser.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI for entities (default: {DEFAULT_BASE})")
+    parser.add_argument("--base", default=DEFAULT_BASE, type=_base,
+                        help=f"base IRI for entities (default: {DEFAULT_BASE})")
+
+
+def _base(text: str) -> str:
+    from kg.errors import UsageError
+    from kg.vocab import check_base
+
+    try:
+        return check_base(text)
+    except UsageError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _out_dir(text: str) -> Path:
+    from kg.build import check_out
+    from kg.errors import UsageError
+
+    try:
+        return check_out(text)
+    except UsageError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _positive_int(text: str) -> int:
@@ -58,7 +93,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if dataset is None:
         for problem in problems:
             print(problem)
-        _say(f"{len(problems)} problem(s) in {folder}")
+        _say(f"{_plural(len(problems), 'problem')} in {folder}")
         return 1
     _say(
         f"{folder}: valid ({len(dataset.evidence)} statements, {len(dataset.treatments)} treatments, "
@@ -76,28 +111,38 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from kg.build import build
+    from kg.build import OUTPUTS, build
+    from kg.progress import Display, is_terminal, outputs_line
 
-    progress = (lambda name: _say(f"writing {name}")) if sys.stderr.isatty() else None
-    paths = build(args.data, args.out, base=args.base, store=args.store, progress=progress, skip=args.skip)
-    _say(f"built {len(paths)} files in {args.out}/: " + ", ".join(p.name for p in paths))
-    if args.store is not None:
-        _say(f"wrote the Oxigraph store {args.store}/ (query it with `kg query NAME --store {args.store}`)")
+    out = Path(args.out)
+    # bytes written so far: the files in the build's staging folder beside --out (kg.atomic.staged)
+    files = len(OUTPUTS) - len(set(args.skip)) + (args.store is not None)
+    display = Display(is_terminal() and not args.quiet, files=files,
+                      watch=lambda: sorted(out.resolve().parent.glob(".build-*")))
+    with display.shown("kg build"):
+        paths = build(args.data, out, base=args.base, store=args.store, progress=display.step, skip=args.skip)
+    if not args.quiet:
+        _say(outputs_line("built", paths, display.seconds, out))
+        if args.store is not None:
+            _say(f"wrote the Oxigraph store {args.store}/ (query it with `kg query NAME --store {args.store}`)")
     return 0
 
 
 def cmd_view(args: argparse.Namespace) -> int:
     import webbrowser
 
-    from kg.build import build
+    from kg.atomic import recover
+    from kg.build import build, view_dir
     from kg.model import bundled_data_dir
 
     folder = Path(args.data or bundled_data_dir())
-    index = args.out / "index.html"
+    out = args.out if args.out is not None else view_dir(folder)
+    recover(out)  # a build a killed one left mid-swap is settled before its page is judged
+    index = out / "index.html"
     newest = max((f.stat().st_mtime_ns for f in folder.rglob("*") if f.is_file()), default=0)
     if args.rebuild or not index.is_file() or index.stat().st_mtime_ns < newest:
-        build(folder, args.out, base=args.base)
-        _say(f"built {args.out}/ from {folder}")
+        build(folder, out, base=args.base)
+        _say(f"built {out}/ from {folder}")
     target = index.resolve()
     print(target)
     if not args.no_open and not webbrowser.open(target.as_uri()):
@@ -111,14 +156,43 @@ def cmd_push(args: argparse.Namespace) -> int:
 
     gsp = remote.check_url(args.gsp, "the Graph Store URL")
     graph = remote.check_iri(args.named_graph or remote.default_graph(args.base), "the named graph")
-    credentials = remote.Credentials.from_env()
+    update = remote.check_url(args.update, "the SPARQL Update URL") if args.update else None
+    client = remote.Client(remote.Credentials.from_env(), timeout=args.timeout,
+                           allow_insecure_basic=args.allow_insecure_basic)
+    from kg.progress import Display, is_terminal, size
+
     evidence = kg.load(args.data, base=args.base)
-    progress = (lambda sent, total: _say(f"sent {sent} of {total} triples")) if sys.stderr.isatty() else None
-    _say(f"pushing into the named graph <{graph}> at {gsp}")
-    report = remote.push(evidence.ntriples, gsp, graph, batch_size=args.batch_size, credentials=credentials,
-                         progress=progress)
-    _say(f"pushed {report.triples} triples in {report.batches} request(s) into <{report.graph}>")
+    display = Display(is_terminal() and not args.quiet, rows_unit="triple")
+    if not args.quiet:
+        _say(f"pushing into the named graph <{graph}> at {gsp}")
+        if update is None:
+            _say("no --update URL: the graph is replaced batch by batch, so readers can see part of it meanwhile")
+    nt = evidence.ntriples
+    with display.shown("kg push"):
+        display.step(f"{size(len(nt))} of N-Triples")
+        report = remote.push(nt, gsp, graph, batch_size=args.batch_size, batch_bytes=args.batch_bytes,
+                             update_url=update, client=client, notice=_say,
+                             progress=lambda sent, total: display.rows(sent, total))
+    if not args.quiet:
+        _say(f"pushed {_plural(report.triples, 'triple')} ({size(len(nt))}) in {_plural(report.batches, 'request')} "
+             f"into <{report.graph}> in {display.seconds:.1f} s")
     return 0
+
+
+def _insecure_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--allow-insecure-basic", action="store_true",
+                        help="answer a basic-authentication challenge over plain http (sends the password "
+                             "readable on the way; refused by default)")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {text}")
+    return value
 
 
 def _param(text: str) -> tuple[str, str]:
@@ -145,21 +219,28 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from kg import summary
 
     frame = kg.load(args.data).summary(args.condition, min_strength=args.min_strength)
-    writers = {"table": summary.to_table, "csv": summary.to_csv, "json": summary.to_json}
-    _write(writers[args.format](frame))
+    if args.format == "table":
+        _show(frame, args, priority=("treatment", "condition", "verdict", "strength", "headline"))
+        return 0
+    writers = {"csv": summary.to_csv, "json": summary.to_json}
+    _write(writers[args.format](_pick(frame, args)))
     return 0
 
 
 def cmd_queries(args: argparse.Namespace) -> int:
-    from kg import queries, results
+    from kg import queries
 
     if args.export is not None:
         paths = queries.export_queries(args.export)
         _say(f"wrote {len(paths)} queries to {args.export}/: " + ", ".join(p.name for p in paths))
         return 0
     saved = queries.saved_queries()
-    rows = [[q.name, ", ".join(p.describe() for p in q.params), q.description] for q in saved]
-    _write(results.format_table(["name", "parameters", "description"], rows, max_width=200))
+    import pandas as pd
+
+    frame = pd.DataFrame({"name": [q.name for q in saved],
+                          "parameters": [", ".join(p.describe() for p in q.params) for q in saved],
+                          "description": [q.description for q in saved]}, dtype="string")
+    _show(frame, args, priority=("name", "parameters", "description"), whole=("name",))
     return 0
 
 
@@ -172,25 +253,41 @@ def cmd_query(args: argparse.Namespace) -> int:
             raise queries.QueryUsageError(f"parameter {key!r} given twice")
         params[key] = value
     query = queries.load_query(args.query)
-    credentials = None
+    credentials = client = None
     if args.endpoint is not None:
-        from kg.remote import Credentials
+        from kg.remote import Client, Credentials
 
         credentials = Credentials.from_env()
+        client = Client(credentials, timeout=args.timeout, allow_insecure_basic=args.allow_insecure_basic)
     engine = engines.open_engine(data=args.data, graph=args.graph, store=args.store, endpoint=args.endpoint,
-                                 engine=args.engine, named_graph=args.named_graph, credentials=credentials)
+                                 engine=args.engine, named_graph=args.named_graph, credentials=credentials,
+                                 allow_service=args.allow_service, timeout=args.timeout, client=client)
     answer = engines.run(query, engine, params)
+    if args.columns is not None and answer.boolean is None:
+        answer = _pick_results(answer, args)
+    if args.format == "table" and answer.boolean is None:
+        _show(results.display_frame(answer, vocab.prefixes()), args)
+        return 0
     _write(results.format_results(answer, args.format, prefixes=vocab.prefixes()))
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from kg import formats
     from kg.build import export
     from kg.model import bundled_data_dir, read_valid
+    from kg.progress import Display, is_terminal, size
 
-    written = export(read_valid(args.data or bundled_data_dir()), args.format, args.out, base=args.base)
-    if written is not None:
-        _say(f"wrote {written}")
+    target = Path(args.out if args.out is not None else formats.get(args.format).filename)
+    to_stdout = str(args.out) == "-"
+    # bytes written so far: the staging folder beside the target (kg.atomic.staged)
+    display = Display(is_terminal() and not args.quiet and not to_stdout, files=1,
+                      watch=lambda: sorted(target.resolve().parent.glob(".export-*")))
+    with display.shown("kg export"):
+        display.step(target.name)
+        written = export(read_valid(args.data or bundled_data_dir()), args.format, args.out, base=args.base)
+    if written is not None and not args.quiet:
+        _say(f"wrote {written} ({size(written.stat().st_size)}) in {display.seconds:.1f} s")
     return 0
 
 
@@ -210,11 +307,18 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from kg.errors import OutputError
     from kg.extract import DEFAULT_MIN_CONFIDENCE, extract, read_text, render, suggest_lexicon
     from kg.model import read_valid
+    from kg.progress import Display, is_terminal, plural, size
+    from kg.resolve import Resolver
 
     floor = DEFAULT_MIN_CONFIDENCE if args.min_confidence is None else args.min_confidence
-    text = read_text(args.text_file)
-    dataset = read_valid(args.data or bundled_data_dir())
-    frame = extract(dataset, text, source=args.source, min_confidence=floor)
+    display = Display(is_terminal() and not args.quiet)
+    with display.shown("kg extract"):
+        display.step(f"reading {args.text_file.name}")
+        text = read_text(args.text_file)
+        dataset = read_valid(args.data or bundled_data_dir())
+        source = Resolver.of(dataset).resolve(args.source, "source")  # an id, or a source's title
+        display.step(f"proposing rows from {plural(len(text), 'character')}")
+        frame = extract(dataset, text, source=source, min_confidence=floor)
     outputs = [(args.out, render(frame, args.format))] if args.out else []
     if args.suggest_lexicon is not None:
         outputs.append((args.suggest_lexicon, render(suggest_lexicon(dataset, text), "csv")))
@@ -225,9 +329,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
             raise OutputError(f"{path}: cannot be written: {err.strerror or err}") from None
     if args.out is None:
         _write(render(frame, args.format))
-    else:
-        _say(f"wrote {len(frame)} proposed row(s) to {args.out}")
-    if args.suggest_lexicon is not None:
+    elif not args.quiet:
+        _say(f"wrote {plural(len(frame), 'proposed row')} to {args.out} ({size(Path(args.out).stat().st_size)}) "
+             f"in {display.seconds:.1f} s")
+    if args.suggest_lexicon is not None and not args.quiet:
         _say(f"wrote lexicon suggestions to {args.suggest_lexicon}")
     return 0
 
@@ -235,19 +340,32 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     import kg
     from kg.errors import UsageError
+    from kg.progress import Display, is_terminal, plural, size
+    from kg.schema import TABLES
 
+    out = Path(args.out)
+    # bytes written so far: the staging folder inside --out (kg.interop.write_tables)
+    display = Display(is_terminal() and not args.quiet, files=len(TABLES),
+                      watch=lambda: sorted(out.resolve().glob(".kg-import-*")))
     try:
-        graph = kg.import_(args.format, args.files, out=args.out)
+        with display.shown("kg import"):
+            display.step(f"from {', '.join(p.name for p in args.files)}")
+            graph = kg.import_(args.format, args.files, out=args.out)
     except UsageError:
         raise
     except KgError as err:
         raise KgError(f"{err}; nothing was written") from None
     d = graph.dataset
-    _say(f"wrote the four CSVs to {args.out}/: {len(d.evidence)} statements, "
-         f"{len(d.treatments)} treatments, {len(d.conditions)} conditions, {len(d.sources)} sources")
+    written = sum((out / t.file).stat().st_size for t in TABLES.values() if (out / t.file).is_file())
+    if not args.quiet:
+        _say(f"wrote the four CSVs to {args.out}/ ({size(written)}) in {display.seconds:.1f} s: "
+             f"{plural(len(d.evidence), 'statement')}, {plural(len(d.treatments), 'treatment')}, "
+             f"{plural(len(d.conditions), 'condition')}, {plural(len(d.sources), 'source')}")
     for kind, count in getattr(d, "skipped", {}).items():
         _say(f"skipped {count} x {kind}")
     return 0
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     """Exit like diff(1): 0 nothing differs, 1 something does, 2 trouble (a side unreadable or invalid)."""
     from kg.diff import diff, report
@@ -265,6 +383,140 @@ def cmd_diff(args: argparse.Namespace) -> int:
         return 2
     _say(report.headline(found))
     return 1 if found.different else 0
+
+
+def _table_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--columns", metavar="A,B,C", default=None,
+                        help="show only these columns, in this order (names as in the header)")
+    parser.add_argument("--wide", action="store_true",
+                        help="every column in full, however wide the terminal (as when piped)")
+
+
+def _show(frame: pd.DataFrame, args: argparse.Namespace, *, priority: Sequence[str] = (),
+          whole: Sequence[str] = ()) -> None:
+    """A table on standard output, fitted to the terminal (see kg.tables)."""
+    from kg import tables
+
+    layout = tables.Layout.for_stream(sys.stdout, wide=args.wide)
+    _write(tables.show(frame, layout, columns=tables.parse_columns(args.columns), priority=priority, whole=whole))
+
+
+def _pick(frame: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame:
+    """Only the --columns asked for (all when none), for the csv and json formats."""
+    from kg import tables
+
+    return tables.select_columns(frame, tables.parse_columns(args.columns))
+
+
+def _pick_results(answer: ResultSet, args: argparse.Namespace) -> ResultSet:
+    """A result set with only the --columns asked for, in that order (all formats)."""
+    import pandas as pd
+
+    from kg import results, tables
+
+    picked = tables.select_columns(pd.DataFrame(columns=answer.variables), tables.parse_columns(args.columns))
+    names = [str(c) for c in picked.columns]
+    where = [answer.variables.index(n) for n in names]
+    return results.ResultSet(names, [tuple(row[i] for i in where) for row in answer.rows])
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    import kg
+    from kg import listing
+
+    dataset = kg.load(args.data).dataset
+    if args.tree:
+        frame = listing.tree(dataset, args.what)
+        priority: tuple[str, ...] = ("tree", "label", "statements", "total")
+        whole: tuple[str, ...] = ("tree",)
+    else:
+        frame = listing.entities(dataset, args.what)
+        priority, whole = ("id", "label", "statements"), ()
+    if args.format == "table":
+        _show(frame, args, priority=priority, whole=whole)
+    elif args.format == "csv":
+        _write(_pick(frame, args).to_csv(index=False, lineterminator="\n"))
+    else:
+        from kg import summary
+
+        _write(summary.to_json(_pick(frame, args)))
+    return 0
+
+
+HELP: dict[str, tuple[str, tuple[str, ...]]] = {
+    # command: (description, examples); shown by `kg COMMAND --help`
+    "validate": ("Check a data folder (sources.csv, conditions.csv, treatments.csv, evidence.csv) and print "
+                 "every problem as FILE:LINE: column: message, the line as a text editor counts it. Exit 0 when "
+                 "clean, 1 when not.",
+                 ("kg validate", "kg validate --data path/to/folder")),
+    "build": ("Validate the data, then write graph.ttl, graph.jsonld, graph.nt, graph.graphml, summary.csv and "
+              "index.html into --out. On a terminal a progress line shows the files and bytes written; the "
+              "last line lists the outputs with their sizes. Invalid data writes nothing.",
+              ("kg build", "kg build --data path/to/folder --out site/", "kg build --store graph-store/ --quiet")),
+    "export": ("Validate the data, then write one format of the graph to a file (atomically), or to standard "
+               "output with --out -. On a terminal a progress line shows the bytes written; the last line gives "
+               "the file, its size and the time.",
+               ("kg export --format ttl --out graph.ttl", "kg export --format summary --out -",
+                "kg export --format page --data path/to/folder --out site/index.html")),
+    "extract": ("Propose evidence rows (an evidence.csv) from a source's plain text: the data folder's "
+                "treatments and conditions are the lexicon, cue rules decide effect, timeframe, recommendation "
+                "and certainty, and every quote is an exact span of the text. --source takes the source's id or "
+                "title. Rows are proposals for a curator to check.",
+                ("kg extract data/texts/seed-back-hip-pain.txt --source encyclopedia-low-back-pain",
+                 "kg extract notes.txt --data path/to/folder --source guide --out proposed.csv --format csv",
+                 "kg extract notes.txt --source guide --suggest-lexicon lexicon.csv --min-confidence 0.5")),
+    "import": ("Read an interchange file, an HL7 FHIR R5 Bundle (fhir) or Biolink KGX JSON lines (kgx), into "
+               "the four contract CSVs in --out, only if they validate (nothing half-written). What could not "
+               "be mapped is counted on standard error.",
+               ("kg import --format fhir evidence.fhir.json --out imported/",
+                "kg import --format kgx kgx/ --out imported/ --quiet")),
+    "diff": ("What changed between two versions of the evidence, and why verdicts moved. A side is a data "
+             "folder, a build folder, a store, or REV:PATH in git. Exit 0 when nothing differs, 1 when "
+             "something does, 2 on trouble.",
+             ("kg diff HEAD~1:data data", "kg diff old-build/ build/ --format markdown",
+              "kg diff data other-data/ --format html --out diff.html")),
+    "view": ("Open the graph page in a web browser, building it first when the data is newer. Without --out "
+             "the page is built into the project's build/ folder for the bundled data, and into a folder "
+             "under the system's temporary folder for any other data folder: never into the current folder "
+             "unasked.",
+             ("kg view", "kg view --data path/to/folder --no-open", "kg view --out site/ --rebuild")),
+    "push": ("Replace a named graph on a SPARQL server with the graph, through the Graph Store HTTP Protocol, "
+             "in batches. Credentials, if the server asks for them, come from KG_ENDPOINT_USER and "
+             "KG_ENDPOINT_PASSWORD.",
+             ("kg push --gsp http://localhost:8890/sparql-graph-crud-auth",
+              "kg push --gsp http://localhost:3030/kg/data --named-graph https://example.org/graph --quiet")),
+    "summary": ("The evidence summary: one row per treatment-condition pair with its verdict, the effect per "
+                "timeframe, the number of sources and a headline. --condition takes an id, a label or a "
+                "synonym, and includes the conditions under it.",
+                ("kg summary", 'kg summary --condition "sciatic pain"',
+                 "kg summary --columns treatment,verdict,headline --format csv")),
+    "list": ("List the treatments, conditions or sources: id, label, synonyms, parent and how many statements "
+             "are about each. --tree draws the hierarchy, with the statements about each entry and everything "
+             "under it.",
+             ("kg list conditions --tree", "kg list treatments --columns id,label,statements",
+              "kg list sources --format csv")),
+    "queries": ("List the saved SPARQL queries with their parameters, or write them as standalone .rq files.",
+                ("kg queries", "kg queries --export queries/")),
+    "query": ("Run a saved query (see `kg queries`) or a .rq file. A parameter's value is an id, a label or a "
+              "synonym; it is bound as the RDF term of that entity, never pasted into the query.",
+              ('kg query evidence-for-condition --param condition="sciatic pain"',
+               "kg query by-source --param source=nih-low-back-pain-fact-sheet --format csv",
+               "kg query my-query.rq --graph build/graph.ttl --format json")),
+}
+
+
+def _document(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Give every subcommand its description and examples (HELP) in `kg COMMAND --help`."""
+    import textwrap
+
+    for name, parser in sub.choices.items():
+        if name not in HELP:  # a command added without its help: tests/test_cli.py says so, kg still runs
+            continue
+        description, examples = HELP[name]
+        extra = f"\n\n{textwrap.fill(parser.description, 78)}" if parser.description else ""
+        parser.description = textwrap.fill(description, 78) + extra
+        parser.epilog = "examples:\n" + "\n".join(f"  {e}" for e in examples)
+        parser.formatter_class = argparse.RawDescriptionHelpFormatter
 
 
 def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
@@ -289,7 +541,8 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
     p = sub.add_parser("build", help="validate, then write graph.ttl/.jsonld/.nt/.graphml, summary.csv, index.html")
     _data_arg(p)
-    p.add_argument("--out", metavar="DIR", type=Path, default=Path("build"), help="output folder (default: build/)")
+    p.add_argument("--out", metavar="DIR", type=_out_dir, default=Path("build"),
+                   help="output folder (default: build/); one build at a time per folder")
     _base_arg(p)
     p.add_argument("--store", metavar="PATH", type=Path, default=None, help="also write a persistent Oxigraph store")
     p.add_argument("--skip", metavar="FORMAT", action="append", default=[],
@@ -312,7 +565,9 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
     p = sub.add_parser("view", help="open the graph page (index.html) in a web browser, building it first if needed")
     _data_arg(p)
-    p.add_argument("--out", metavar="DIR", type=Path, default=Path("build"), help="build folder (default: build/)")
+    p.add_argument("--out", metavar="DIR", type=_out_dir, default=None,
+                   help="build folder (default: the checkout's build/ for the bundled data, else a folder under "
+                        "the system's temporary folder; never the current folder)")
     _base_arg(p)
     p.add_argument("--rebuild", action="store_true", help="build even when the page is newer than the data")
     p.add_argument("--no-open", action="store_true", help="only build if needed and print the page's path")
@@ -321,14 +576,22 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     p = sub.add_parser(
         "push",
         help="load the graph into a SPARQL server's named graph (Graph Store Protocol, in batches), replacing it",
-        description="Credentials, if the server asks for them, come from KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD.",
     )
     p.add_argument("--gsp", metavar="URL", required=True,
                    help="the server's Graph Store Protocol endpoint, e.g. http://host:8890/sparql-graph-crud-auth")
     p.add_argument("--named-graph", metavar="IRI", default=None,
                    help="the graph to replace (default: {base}graph, e.g. https://evidence-kg.example/id/graph)")
-    p.add_argument("--batch-size", metavar="N", type=_positive_int, default=50_000,
-                   help="triples per request (default: 50000)")
+    p.add_argument("--update", metavar="URL", default=None,
+                   help="the server's SPARQL 1.1 Update endpoint, e.g. http://host:8890/sparql-auth: load into a "
+                        "staging graph, then replace the graph in one step (COPY)")
+    p.add_argument("--batch-bytes", metavar="N", type=_positive_int, default=2_000_000,
+                   help="bytes of N-Triples per request (default: 2000000); a batch refused as too large is "
+                        "sent again in halves")
+    p.add_argument("--batch-size", metavar="N", type=_positive_int, default=None,
+                   help="also at most this many triples per request (default: no count limit)")
+    p.add_argument("--timeout", metavar="SECONDS", type=_seconds, default=300.0,
+                   help="the longest one request may take in all (default: 300)")
+    _insecure_arg(p)
     _data_arg(p)
     _base_arg(p)
     handlers["push"] = cmd_push
@@ -336,8 +599,8 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     p = sub.add_parser("summary",
                        help="the evidence summary: one row per treatment-condition pair with its verdict and strength")
     _data_arg(p)
-    p.add_argument("--condition", metavar="ID", default=None,
-                   help="only the pairs of this condition and of the conditions under it")
+    p.add_argument("--condition", metavar="ID|NAME", default=None,
+                   help="only the pairs of this condition (an id, label or synonym) and of the conditions under it")
     p.add_argument("--min-strength", metavar="LEVEL", default=None, choices=summary_strengths(),
                    help="only pairs whose evidence is at least this strong: " + ", ".join(summary_strengths()))
     p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
@@ -351,7 +614,6 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     p = sub.add_parser(
         "query",
         help="run a saved query (see `kg queries`) or a .rq file",
-        description="Parameters are ids, bound as the RDF terms of those entities (never pasted into the query).",
     )
     p.add_argument("query", metavar="NAME|FILE.rq", help="a saved query's name or a SPARQL query file")
     source = p.add_mutually_exclusive_group()
@@ -368,11 +630,18 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
                    help="with --endpoint: the graph to query (default: the one `kg push` fills, "
                         "https://evidence-kg.example/id/graph)")
     p.add_argument("--param", metavar="KEY=VALUE", type=_param, action="append", default=[],
-                   help="bind a parameter to the entity with this id (repeatable)")
+                   help="bind a parameter to the entity with this id, label or synonym (repeatable)")
     p.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table",
                    help="table (default), or the W3C SPARQL 1.1 results formats csv, tsv, json")
     p.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph",
                    help="SPARQL engine (default: oxigraph)")
+    p.add_argument("--timeout", metavar="SECONDS", type=_seconds, default=DEFAULT_QUERY_TIMEOUT,
+                   help=f"stop the query after this long (default: {DEFAULT_QUERY_TIMEOUT:g}); with --endpoint, "
+                        "the whole of each request")
+    p.add_argument("--allow-service", action="store_true",
+                   help="let a local query call remote SPARQL services (SERVICE); refused by default, since it "
+                        "sends local data over the network")
+    _insecure_arg(p)
     handlers["query"] = cmd_query
 
     p = sub.add_parser(
@@ -383,7 +652,8 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     )
     p.add_argument("text_file", metavar="TEXT_FILE", type=Path, help="the source's plain text (UTF-8)")
     _data_arg(p)
-    p.add_argument("--source", metavar="ID", required=True, help="the id, in sources.csv, the rows are attributed to")
+    p.add_argument("--source", metavar="ID|TITLE", required=True,
+                   help="the source (its id in sources.csv, or its title) the rows are attributed to")
     p.add_argument("--out", metavar="FILE", type=Path, default=None,
                    help="write here (atomically) instead of standard output")
     p.add_argument("--format", choices=("csv", "json", "table"), default="table", help="output format (default: table)")
@@ -414,11 +684,42 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     p.add_argument("--out", metavar="FILE", type=Path, default=None, help="write the report here instead of stdout")
     handlers["diff"] = cmd_diff
 
+    p = sub.add_parser("list", help="list the treatments, conditions or sources with their ids and statement counts")
+    p.add_argument("what", choices=("treatments", "conditions", "sources"), help="what to list")
+    _data_arg(p)
+    p.add_argument("--tree", action="store_true", help="draw the hierarchy (treatments and conditions)")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
+    handlers["list"] = cmd_list
+
+    for name in ("summary", "query", "queries", "list"):
+        _table_args(sub.choices[name])
+    for name in ("build", "push", "export", "import", "extract"):
+        sub.choices[name].add_argument("-q", "--quiet", action="store_true",
+                                       help="print nothing but errors (no progress, no closing line)")
+    _document(sub)
     return parser, handlers
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    code = _main(argv)
+    from kg import limits
+
+    if argv is None and limits.abandoned():
+        # A query left running in a worker thread (Ctrl-C, --timeout): exit now, without the interpreter's
+        # clean-up, which would take seconds beside it.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     parser, handlers = make_parser()
+    # Shell completion (bash, zsh, fish): after `eval "$(register-python-argcomplete kg)"`, the shell runs
+    # kg with _ARGCOMPLETE set, and argcomplete answers from the parser and exits here.
+    import argcomplete
+
+    argcomplete.autocomplete(parser)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)

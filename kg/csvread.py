@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kg.limits import MAX_COLUMNS, MAX_FIELD_CHARS
 from kg.problems import Problem
 from kg.schema import TABLES, Table
 
@@ -64,6 +66,7 @@ _FIELD = re.compile(r'"(?:[^"]|"")*"|[^,"\r\n]*')
 def _structure_problems(text: str, display: str, header: list[str]) -> list[Problem]:
     """Slow, exact scan of a file pandas could not parse: unclosed quotes and ragged rows."""
     problems: list[Problem] = []
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FIELD_CHARS + 1))  # the cell limit is checked elsewhere
     reader = csv.reader(io.StringIO(text, newline=""), strict=False)
     prev_line = 0
     width = len(header)
@@ -178,6 +181,9 @@ def _read_csv(
     header, header_lines = _first_record(decoded())
     if not header or all(h == "" for h in header):
         return None, [Problem(display, 1, "(header)", "no header row")]
+    if len(header) > MAX_COLUMNS:
+        return None, [Problem(display, 1, "(header)", f"{len(header):,} columns; a file may have at most "
+                                                      f"{MAX_COLUMNS:,} (the contract's are listed in docs)")]
     problems: list[Problem] = []
     seen: set[str] = set()
     for name in header:
@@ -190,20 +196,24 @@ def _read_csv(
         return None, problems
     sentinel = "\x00extra"
     try:
-        frame = pd.read_csv(
-            io.BytesIO(raw),
-            encoding="utf-8",
-            header=None,
-            skiprows=header_lines,
-            names=[*header, sentinel],
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            index_col=False,
-            engine="c",
-        )
-    except (pd.errors.ParserError, ValueError):
+        with warnings.catch_warnings():
+            # A row with two or more fields too many makes pandas warn and drop them: an error here, so the exact
+            # scan below reports it instead of pandas printing a warning with the file's lines in it.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.BytesIO(raw),
+                encoding="utf-8",
+                header=None,
+                skiprows=header_lines,
+                names=[*header, sentinel],
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                index_col=False,
+                engine="c",
+            )
+    except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError):
         found = _structure_problems(decoded(), display, header)
         return None, found or [Problem(display, 1, "(file)", "malformed CSV")]
     if header_lines == 0:
@@ -223,8 +233,15 @@ def _read_csv(
             for i in np.flatnonzero(extra.to_numpy())
         ]
     frame = frame.drop(columns=[sentinel])
+    long_cells: list[Problem] = []
     for name in frame.columns:
         frame[name] = frame[name].str.strip()
+        lengths = frame[name].str.len().to_numpy()
+        for i in np.flatnonzero(lengths > MAX_FIELD_CHARS):
+            long_cells.append(Problem(display, int(lines[i]), name, f"{int(lengths[i]):,} characters; a cell may hold "
+                                                                    f"at most {MAX_FIELD_CHARS:,}"))
+    if long_cells:
+        return None, long_cells
     blank = (frame == "").all(axis=1).to_numpy()
     if blank.any():
         keep = ~blank
@@ -236,12 +253,12 @@ def _read_csv(
 def read_table(data_dir: Path, table: Table) -> tuple[RawTable | None, list[Problem]]:
     path = data_dir / table.file
     display = display_path(data_dir, table.file)
-    if not path.is_file():
-        return None, [Problem(display, None, "(file)", "missing")]
     try:
+        if not path.is_file():
+            return None, [Problem(display, None, "(file)", "missing")]
         raw = path.read_bytes()
     except OSError as err:
-        return None, [Problem(display, None, "(file)", f"cannot be read: {err.strerror}")]
+        return None, [Problem(display, None, "(file)", f"cannot be read: {err.strerror or err}")]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     text, problems = _decode(raw, display)
@@ -255,8 +272,14 @@ def read_folder(data_dir: Path) -> tuple[dict[str, RawTable], list[Problem]]:
     """Read the four contract files; report every problem that stops a file being read."""
     tables: dict[str, RawTable] = {}
     problems: list[Problem] = []
-    if not data_dir.is_dir():
-        return {}, [Problem(str(data_dir), None, "(folder)", "not a folder")]
+    try:
+        if not data_dir.exists():
+            return {}, [Problem(str(data_dir), None, "(folder)", "no such folder")]
+        if not data_dir.is_dir():
+            return {}, [Problem(str(data_dir), None, "(folder)", "not a folder (it is a file)")]
+    except (OSError, ValueError) as err:
+        why = getattr(err, "strerror", None) or err
+        return {}, [Problem(str(data_dir), None, "(folder)", f"cannot be read: {why}")]
     for table in TABLES.values():
         raw, found = read_table(data_dir, table)
         problems.extend(found)

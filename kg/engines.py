@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
 
-from kg import queries, rdf
+from kg import atomic, limits, queries, rdf
 from kg import vocab as V
 from kg.errors import UsageError
 from kg.model import Dataset
@@ -42,7 +42,7 @@ from kg.results import ResultSet, Term
 if TYPE_CHECKING:
     import rdflib
 
-    from kg.remote import Credentials
+    from kg.remote import Client, Credentials
 
 
 class Engine(Protocol):
@@ -113,6 +113,47 @@ def _rdflib_term(term: Any) -> Term | None:
     return Term.literal(str(term))
 
 
+# --------------------------------------------------------------------------- what a local engine may do
+
+
+class Limits:
+    """What a local engine allows a query: a SERVICE call (refused unless `allow_service`) and time
+    (`timeout` seconds, None for no limit; Ctrl-C stops the wait either way when a timeout is set)."""
+
+    def __init__(self, allow_service: bool = False, timeout: float | None = None):
+        self.allow_service = allow_service
+        self.timeout = timeout
+
+    def check(self, query: Query) -> None:
+        """Refuse what may not run at all, before anything is evaluated."""
+        if not self.allow_service:
+            queries.refuse_service(query)
+
+    def run(self, evaluate: Callable[[], ResultSet], query: Query) -> ResultSet:
+        """Evaluate within the time limit (`kg.limits.bounded`)."""
+        if self.timeout is None:
+            return evaluate()
+        return limits.bounded(evaluate, self.timeout, f"query {query.where}")
+
+
+def _refuse_xml_entities(path: Path) -> None:
+    """QueryError if an RDF/XML file declares XML entities: the parser would expand them, and a few hundred
+    bytes of nested ones ("billion laughs") ask for gigabytes. RDF/XML written by tools declares none."""
+    import mmap
+
+    try:
+        with open(path, "rb") as handle:
+            if path.stat().st_size == 0:
+                return
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                found = data.find(b"<!ENTITY")
+    except OSError as err:
+        raise QueryError(f"cannot read graph {path}: {err.strerror or err}") from None
+    if found != -1:
+        raise QueryError(f"cannot read graph {path}: it declares XML entities (<!ENTITY), which kg does not "
+                         "expand (a few nested ones can take gigabytes); write the graph without a DTD")
+
+
 # --------------------------------------------------------------------------- Oxigraph
 
 
@@ -124,6 +165,7 @@ class OxigraphEngine:
         self._ntriples = ntriples
         self._rdflib: RdflibEngine | None = None
         self.origin = origin
+        self.limits = Limits()
 
     @classmethod
     def from_ntriples(cls, nt: bytes, origin: str = "graph") -> OxigraphEngine:
@@ -142,8 +184,11 @@ class OxigraphEngine:
         if fmt is None:
             raise QueryError(f"cannot read graph {p}: unknown graph format {p.suffix or '(no extension)'!r}; "
                              "use .ttl, .nt, .jsonld or .rdf")
+        atomic.recover(p.parent)  # a build folder a killed build left mid-swap is settled first
         if not p.is_file():
             raise QueryError(f"graph file {p} not found")
+        if fmt == ox.RdfFormat.RDF_XML:
+            _refuse_xml_entities(p)
         store = ox.Store()
         try:
             store.bulk_load(path=str(p), format=fmt)
@@ -171,6 +216,7 @@ class OxigraphEngine:
         if self._rdflib is None:
             self._rdflib = RdflibEngine(rdf.to_rdflib(self.ntriples), origin=self.origin)
             self._rdflib._oxigraph = self
+        self._rdflib.limits = self.limits
         return self._rdflib
 
     def lookup(self, ident: str, kind: str | None) -> list[tuple[str, str]]:
@@ -184,8 +230,9 @@ class OxigraphEngine:
     def select(self, query: Query | str, bindings: Mapping[str, str] | None = None) -> ResultSet:
         q = _as_query(query)
         bound = dict(bindings or {})
+        self.limits.check(q)
         try:
-            return _evaluate_oxigraph(self.store, q, bound)
+            return self.limits.run(lambda: _evaluate_oxigraph(self.store, q, bound), q)
         except SyntaxError as err:
             raise QueryError(f"{q.where}: SPARQL syntax error: {err}") from None
         except (RuntimeError, ValueError, OSError) as err:
@@ -222,6 +269,7 @@ class RdflibEngine:
         self.graph = graph
         self.origin = origin
         self._oxigraph: OxigraphEngine | None = None
+        self.limits = Limits()
 
     def using(self, engine: str) -> Engine:
         if queries.check_engine(engine) == "rdflib":
@@ -230,6 +278,7 @@ class RdflibEngine:
             self._oxigraph = OxigraphEngine.from_ntriples(self.graph.serialize(format="nt", encoding="utf-8"),
                                                           origin=self.origin)
             self._oxigraph._rdflib = self
+        self._oxigraph.limits = self.limits
         return self._oxigraph
 
     def lookup(self, ident: str, kind: str | None) -> list[tuple[str, str]]:
@@ -247,13 +296,14 @@ class RdflibEngine:
         from rdflib.plugins.sparql import prepareQuery
 
         q = _as_query(query)
+        self.limits.check(q)
         try:
             prepared = prepareQuery(q.text)
         except ParseException as err:
             raise QueryError(queries._syntax_message(q.where, q.text, err.lineno, err.col, err.msg)) from None
         try:
-            return _evaluate_rdflib(self.graph, q, prepared, dict(bindings or {}))
-        except QueryError:
+            return self.limits.run(lambda: _evaluate_rdflib(self.graph, q, prepared, dict(bindings or {})), q)
+        except (QueryError, limits.TimeLimitError):
             raise
         except Exception as err:  # rdflib raises many kinds of errors while evaluating
             raise QueryError(f"query {q.where} failed: {err}") from None
@@ -289,12 +339,18 @@ def open_engine(
     base: str = V.DEFAULT_BASE,
     credentials: Credentials | None = None,
     ntriples: bytes | None = None,
+    allow_service: bool = False,
+    timeout: float | None = None,
+    client: Client | None = None,
 ) -> Engine:
     """The engine for one of: a data folder (`data`, default the bundled data), a loaded `dataset`,
     a built graph file (`graph`), a store (`store`: a path written by `kg build --store`, or an open
     pyoxigraph Store) or a SPARQL endpoint (`endpoint`, restricted to `named_graph`, default
     `{base}graph`). `engine` picks Oxigraph or rdflib for the local ones; `ntriples`, when the
     caller has them, saves dumping a store for rdflib.
+
+    A local engine refuses a query calling a remote service unless `allow_service`, and stops one
+    running past `timeout` seconds (`Limits`); `client` is the HTTP client of an endpoint.
     """
     given = [name for name, value in (("data", data), ("dataset", dataset), ("graph", graph), ("store", store),
                                       ("endpoint", endpoint)) if value is not None]
@@ -306,7 +362,8 @@ def open_engine(
 
         if engine != "oxigraph":
             raise QueryUsageError("--engine chooses a local engine; it does not go with --endpoint")
-        return remote.open_endpoint(endpoint, named_graph or remote.default_graph(base), credentials=credentials)
+        return remote.open_endpoint(endpoint, named_graph or remote.default_graph(base), credentials=credentials,
+                                    client=client)
     if named_graph is not None:
         raise QueryError("--named-graph goes with --endpoint")  # exit 1, as before the error redesign
     local: OxigraphEngine
@@ -323,6 +380,7 @@ def open_engine(
             dataset = read_valid(data if data is not None else bundled_data_dir())
         local = OxigraphEngine(rdf.to_oxigraph(nt := ntriples or rdf.ntriples(dataset, base)), nt,
                                origin=str(dataset.data_dir or "data"))
+    local.limits = Limits(allow_service, timeout)
     return local.using(engine)
 
 
@@ -341,4 +399,4 @@ def run(
     return target.select(q, bound)
 
 
-__all__ = ["Engine", "OxigraphEngine", "RdflibEngine", "open_engine", "run"]
+__all__ = ["Engine", "Limits", "OxigraphEngine", "RdflibEngine", "open_engine", "run"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -111,3 +111,16 @@ def read_graph_files(paths: Sequence[Path], fmt: str) -> Dataset:
         except (SyntaxError, ValueError, OSError) as err:
             raise InputError(f"{path}: cannot read it as {fmt}: {err}") from None
     return tables_from_store(store)
+
+
+def read_store(path: str | Path) -> tuple[Any, Dataset]:
+    """A store written by `kg build --store` and the tables rebuilt from it; StoreError (never a bare
+    OSError or RuntimeError) when it cannot be opened or read through, e.g. a corrupt database."""
+    from kg.store import StoreError, open_store, why
+
+    store = open_store(path)
+    try:
+        return store, tables_from_store(store, data_dir=None)
+    except (OSError, RuntimeError, ValueError) as err:
+        raise StoreError(f"{path}: cannot read the store ({why(err)}); "
+                         f"write it again with `kg build --store {path}`") from err

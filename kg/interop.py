@@ -57,7 +57,9 @@ def write_tables(dataset: Dataset, out: str | Path) -> list[Path]:
                 # named as the CSV they would have been, not the staging folder nobody will see
                 shown = "\n".join(str(dataclasses.replace(p, file=Path(p.file).name)) for p in problems[:20])
                 more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
-                raise InputError(f"the imported tables are not valid ({len(problems)} problem(s)):\n{shown}{more}")
+                n = len(problems)
+                raise InputError(f"the imported tables are not valid ({n} problem{'' if n == 1 else 's'}):\n"
+                                 f"{shown}{more}")
             written = []
             for table in TABLES.values():
                 os.replace(folder / table.file, target / table.file)

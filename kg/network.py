@@ -81,13 +81,23 @@ def broader_edges(dataset: Dataset) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def cites_keys(sources: pd.Series, treatments: pd.Series) -> pd.Series:
+    """The key of the `cites` edge from each source to each treatment: `cites:SOURCE:TREATMENT`."""
+    return "cites:" + sources.astype("string") + ":" + treatments.astype("string")
+
+
+def pair_keys(treatments: pd.Series, conditions: pd.Series) -> pd.Series:
+    """The key of each treatment-condition pair (the page's pair edges and cards): `pair:TREATMENT|CONDITION`."""
+    return "pair:" + treatments.astype("string") + "|" + conditions.astype("string")
+
+
 def cites_edges(dataset: Dataset) -> pd.DataFrame:
     """One edge per source and treatment it has statements about, source -> treatment
     (`key` `cites:SOURCE:TREATMENT`), in the order of their first statement."""
     pairs = dataset.evidence[["source", "treatment"]].astype("string").drop_duplicates()
     return pd.DataFrame(
         {
-            "key": "cites:" + pairs["source"] + ":" + pairs["treatment"],
+            "key": cites_keys(pairs["source"], pairs["treatment"]),
             "kind": "cites",
             "from": node_keys("source", pairs["source"]),
             "to": node_keys("treatment", pairs["treatment"]),

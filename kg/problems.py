@@ -32,9 +32,11 @@ class ValidationError(InputError):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         lines = "\n".join(str(p) for p in self.problems)
-        super().__init__(f"{len(self.problems)} problem(s) in the data:\n{lines}")
+        n = len(self.problems)
+        super().__init__(f"{n} problem{'' if n == 1 else 's'} in the data:\n{lines}")
 
     def report(self, command: str) -> str:
         """Every problem on its own line, as `kg validate` prints them, then what it means."""
         lines = [str(p) for p in self.problems]
-        return "\n".join([*lines, f"{len(self.problems)} problem(s): nothing was written"])
+        n = len(self.problems)
+        return "\n".join([*lines, f"{n} problem{'' if n == 1 else 's'}: nothing was written"])

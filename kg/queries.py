@@ -4,14 +4,17 @@ A query is a `.rq` file whose leading comment lines form a header::
 
     # name: evidence-for-condition
     # description: Every statement about a condition or a narrower one.
-    # param: condition (condition id): the condition
+    # param: condition (condition id) as ?for_condition: the condition
 
 The saved queries live in `kg/queries/`. A parameter is a variable of the
-same name. Its value is an id: it is looked up in the graph (the entity whose
-`dcterms:identifier` is the id and whose kind matches the parameter's type)
-and bound as that entity's IRI — through Oxigraph's `substitutions`,
-rdflib's `initBindings` or, for a remote endpoint, a `VALUES` clause holding
-only a checked IRI — never pasted into the query text as typed. A file without
+same name, or the one its header line names after `as` (so that a saved
+query may have a `condition` column of labels and bind `?for_condition`).
+Its value is an id, or a label or synonym (`kg.resolve`): it is looked up in
+the graph (the entity whose `dcterms:identifier` is the id and whose kind
+matches the parameter's type) and bound as that entity's IRI — through
+Oxigraph's `substitutions`, rdflib's `initBindings` or, for a remote endpoint,
+a `VALUES` clause holding only a checked IRI — never pasted into the query
+text as typed. A file without
 `# param:` lines takes any of its variables as a parameter; a variable named
 like a kind (`condition`, `treatment`, `source`, `evidence`) looks up that
 kind, any other name every kind. The engines that run a bound query are in
@@ -31,16 +34,21 @@ is a `QueryUsageError` (exit 2); an id that names nothing an `UnknownEntityError
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kg import vocab as V
 from kg.errors import KgError, UnknownIdError, UsageError
+from kg.resolve import NAMES_QUERY, Resolver, graph_names
 from kg.schema import KINDS, SLUG
+
+if TYPE_CHECKING:
+    from kg.results import ResultSet
 
 ENGINES: tuple[str, ...] = ("oxigraph", "rdflib")
 PARAM_KINDS: tuple[str, ...] = tuple(KINDS)
@@ -48,7 +56,8 @@ PARAM_KINDS: tuple[str, ...] = tuple(KINDS)
 
 _HEADER_LINE = re.compile(r"^#\s*(name|description|param)\s*:\s*(.*?)\s*$", re.IGNORECASE)
 _PARAM_SPEC = re.compile(
-    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:\(\s*(?P<kind>[A-Za-z]+)(?:\s+id)?\s*\))?\s*(?::\s*(?P<text>.*))?$"
+    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:\(\s*(?P<kind>[A-Za-z]+)(?:\s+id)?\s*\))?"
+    r"(?:\s*as\s+[?$](?P<var>[A-Za-z_][A-Za-z0-9_]*))?\s*(?::\s*(?P<text>.*))?$"
 )
 # The SPARQL lexer: the tokens that may hold '?', '$', '#', braces or keywords without being
 # variables, comments, groups or keywords (IRIs, strings, comments), then the tokens that matter.
@@ -87,7 +96,7 @@ class MissingParameterError(QueryUsageError):
 
 
 class UnknownEntityError(QueryError, UnknownIdError):
-    """A parameter's id that names no entity of its kind in the graph (exit 1)."""
+    """A parameter's id or name that names no entity of its kind in the graph, or several (exit 1)."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,12 @@ class Param:
     name: str
     kind: str | None
     description: str = ""
+    variable: str = ""
+    """The query variable it binds (default: its name)."""
+
+    def __post_init__(self) -> None:
+        if not self.variable:
+            object.__setattr__(self, "variable", self.name)
 
     def describe(self) -> str:
         kind = f" ({self.kind} id)" if self.kind else ""
@@ -221,6 +236,65 @@ def entity_lookup(kind: str, ident: str | None = None) -> str:
             f"?entity a <{V.CLASSES[kind][0]}> }} ORDER BY ?entity")
 
 
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_SERVICE = re.compile(r"(?<![\w:.\-\u00B7])SERVICE(?![\w:\-])(?P<silent>\s+SILENT(?![\w:\-]))?", re.IGNORECASE)
+_OPAQUE = frozenset({"iri", "long", "string", "comment", "var"})
+
+
+def _unescaped(text: str) -> str:
+    """The text as a SPARQL parser reads it: \\u and \\U escapes are decoded anywhere, before parsing."""
+    if "\\" not in text:
+        return text
+    return _ESCAPE.sub(lambda m: chr(min(int(m.group(1) or m.group(2), 16), 0x10FFFF)), text)
+
+
+def _service_calls(text: str) -> list[re.Match[str]]:
+    """Each SERVICE keyword of a query (outside strings, IRIs, comments and variable names), in `_unescaped(text)`."""
+    decoded = _unescaped(text)
+    blank = _LEXER.sub(lambda m: re.sub(r"[^\n]", " ", m.group()) if m.lastgroup in _OPAQUE else m.group(), decoded)
+    return list(_SERVICE.finditer(blank))
+
+
+def uses_service(text: str) -> bool:
+    """Whether a query calls a remote SPARQL service (federation: SERVICE).
+
+    >>> uses_service("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    True
+    >>> uses_service('SELECT ?service { ?service <urn:p> "SERVICE" } # SERVICE')
+    False
+    """
+    return bool(_service_calls(text))
+
+
+def _without_service(text: str) -> str:
+    """The query with each `SERVICE [SILENT]` read as `GRAPH` (same grammar, same columns): checking its
+    syntax with Oxigraph would otherwise call the service, since Oxigraph starts evaluating at once."""
+    calls = _service_calls(text)
+    if not calls:
+        return text
+    out = _unescaped(text)
+    for m in reversed(calls):
+        out = out[: m.start()] + "GRAPH".ljust(m.end() - m.start()) + out[m.end():]
+    return out
+
+
+def refuse_service(query: Query) -> None:
+    """QueryError if a query to be run locally calls a remote service: nothing local reaches the network.
+
+    Local engines call this before evaluating (unless allowed: `kg query --allow-service`).
+    """
+    calls = _service_calls(query.text)
+    if not calls:
+        return
+    decoded = _unescaped(query.text)
+    at = calls[0].start()
+    line = decoded.count("\n", 0, at) + 1
+    column = at - (decoded.rfind("\n", 0, at) + 1) + 1
+    raise QueryError(f"{query.where}:{line}:{column}: the query calls a remote SPARQL service (SERVICE), which "
+                     "would send requests, with local data in them, over the network; a local query does not do "
+                     "that unless you give --allow-service (allow_service=True)")
+
+
 def parse_header(text: str) -> tuple[str | None, str, tuple[Param, ...]]:
     """(name, description, params) from the leading comment lines of a query."""
     name: str | None = None
@@ -251,7 +325,7 @@ def parse_header(text: str) -> tuple[str | None, str, tuple[Param, ...]]:
                 if kind not in PARAM_KINDS:
                     raise QueryError(f"parameter {spec.group('name')!r} has unknown type {kind!r}; "
                                      f"use one of: {', '.join(PARAM_KINDS)}")
-            params.append(Param(spec.group("name"), kind, spec.group("text") or ""))
+            params.append(Param(spec.group("name"), kind, spec.group("text") or "", spec.group("var") or ""))
     return name, description, tuple(params)
 
 
@@ -282,8 +356,9 @@ def check_syntax(text: str, where: str) -> None:
     """
     import pyoxigraph as ox
 
+    text = _without_service(text)
     try:
-        ox.Store().query(text)  # parsed now; evaluated only when iterated
+        ox.Store().query(text)  # parsed now, evaluated on an empty store; SERVICE read as GRAPH
         return
     except SyntaxError as err:
         message = str(err)
@@ -331,8 +406,9 @@ def parse_query(text: str, *, name: str, path: Path | None = None, saved: bool =
     check_syntax(text, where)
     variables = query_variables(text)
     for p in params:
-        if p.name not in variables:
-            raise QueryError(f"{where}: parameter {p.name!r} is declared but the query has no variable ?{p.name}")
+        if p.variable not in variables:
+            raise QueryError(f"{where}: parameter {p.name!r} is declared but the query has no variable "
+                             f"?{p.variable}")
     return Query(header_name or name, text, description, params, path, saved, variables)
 
 
@@ -378,15 +454,19 @@ def load_query(name_or_file: str | Path) -> Query:
 
 
 class Lookup(Protocol):
-    """What binding needs from an engine: the entities an id names."""
+    """What binding needs from an engine: the entities an id names, and its names (for `kg.resolve`)."""
 
     def lookup(self, ident: str, kind: str | None) -> list[tuple[str, str]]:
         """(kind, IRI) of every entity whose dcterms:identifier is `ident` (of `kind`, when given)."""
         ...
 
+    def select(self, query: Query | str, bindings: Mapping[str, str] | None = None) -> ResultSet:
+        """The answer to a query (here only `kg.resolve.NAMES_QUERY`, which takes no bindings)."""
+        ...
+
 
 def bind_params(query: Query, graph: Lookup, params: Mapping[str, str] | None) -> dict[str, str]:
-    """Check the given parameters against the query and look each id up: variable name -> IRI."""
+    """Check the given parameters against the query and look each id (or name) up: variable name -> IRI."""
     given = dict(params or {})
     declared = {p.name: p for p in query.params}
     if declared or query.saved:
@@ -408,17 +488,40 @@ def bind_params(query: Query, graph: Lookup, params: Mapping[str, str] | None) -
     bound: dict[str, str] = {}
     for key, ident in given.items():
         kind = declared[key].kind if key in declared else (key if key in PARAM_KINDS else None)
-        found = graph.lookup(ident, kind)
-        if not found:
-            what = kind or "entity"
-            raise UnknownEntityError(what, ident, f"unknown {what} {ident!r} (parameter {key!r}): no {what} in the "
-                                     "graph has this id")
+        found = graph.lookup(ident, kind) or _by_name(graph, ident, kind, key)
         if len(found) > 1:
             kinds = ", ".join(k for k, _ in found)
             raise QueryError(f"id {ident!r} (parameter {key!r}) names more than one entity ({kinds}); "
                              f"declare its type in the query header, e.g. '# param: {key} (condition id)'")
-        bound[key] = found[0][1]
+        bound[declared[key].variable if key in declared else key] = found[0][1]
     return bound
+
+
+_RESOLVERS: weakref.WeakKeyDictionary[Lookup, Resolver] = weakref.WeakKeyDictionary()
+
+
+def resolver(graph: Lookup) -> Resolver:
+    """The names of an engine's graph (asked once per engine with the fixed `NAMES_QUERY`), for `kg.resolve`."""
+    found = _RESOLVERS.get(graph)
+    if found is None:
+        found = _RESOLVERS[graph] = Resolver(graph_names(graph.select(NAMES_QUERY).values()))
+    return found
+
+
+def _by_name(graph: Lookup, text: str, kind: str | None, key: str) -> list[tuple[str, str]]:
+    """(kind, IRI) of the entity a label or synonym names, when the text is no id (kg.resolve's rules)."""
+    context = f" (parameter {key!r})"
+    try:
+        if kind is not None:
+            ident = resolver(graph).resolve(text, kind, context=context)
+            return graph.lookup(ident, kind)
+        named = resolver(graph).matches(text.strip())
+    except UnknownIdError as err:
+        raise UnknownEntityError(err.kind, err.ident, str(err)) from None
+    if not named:
+        raise UnknownEntityError("entity", text, f"unknown entity {text!r}{context}: nothing in the graph has "
+                                                 "this id or name")
+    return [hit for k, ident in named for hit in graph.lookup(ident, k)]
 
 
 def as_query(name_or_sparql: str | Path | Query) -> Query:
@@ -452,7 +555,7 @@ def _binding_note(query: Query) -> str:
              "# or by adding a VALUES line just inside WHERE { ... }, for example:"]
     for p in query.params:
         kind = p.kind or "entity"
-        lines.append(f"#   VALUES ?{p.name} {{ <{V.DEFAULT_BASE}{kind}/ID> }}   # {p.describe()}: {p.description}")
+        lines.append(f"#   VALUES ?{p.variable} {{ <{V.DEFAULT_BASE}{kind}/ID> }}   # {p.describe()}: {p.description}")
     return "\n".join(lines) + "\n"
 
 
@@ -506,7 +609,9 @@ __all__ = [
     "parse_query",
     "query_form",
     "query_variables",
+    "refuse_service",
     "saved_queries",
     "saved_query",
     "tokens",
+    "uses_service",
 ]

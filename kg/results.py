@@ -281,11 +281,24 @@ def to_dataframe(results: ResultSet) -> pd.DataFrame:
     return pd.DataFrame(columns, index=pd.RangeIndex(len(results.rows)))
 
 
+def display_frame(results: ResultSet, prefixes: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """A result set as a person reads it: `to_dataframe`'s typed columns, with IRIs shortened by
+    `prefixes` (e.g. `condition:sciatica`) and blank nodes as `_:label`; what `kg query` shows as a table."""
+    frame = to_dataframe(results)
+    for i, name in enumerate(results.variables):
+        terms = [row[i] for row in results.rows]
+        if any(t is not None and t.kind != "literal" for t in terms):
+            frame[name] = pd.Series([None if t is None else _short(t, prefixes or {}) for t in terms],
+                                    dtype="string", index=frame.index)
+    return frame
+
+
 __all__ = [
     "FORMATS",
     "ResultSet",
     "ResultsError",
     "Term",
+    "display_frame",
     "format_results",
     "format_table",
     "from_json",

@@ -14,6 +14,7 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from kg.errors import UsageError
 from kg.schema import ENUMS, KINDS
 
 if TYPE_CHECKING:
@@ -120,6 +121,18 @@ def is_safe_iri(text: str) -> bool:
     (True, False)
     """
     return _SAFE_IRI.fullmatch(text) is not None
+
+
+def check_base(base: str) -> str:
+    """Return `base` if it is an absolute IRI entity IRIs can be made under; else UsageError (exit 2).
+
+    >>> check_base("https://example.org/id/")
+    'https://example.org/id/'
+    """
+    if not is_safe_iri(base):
+        raise UsageError(f"the base {base!r} is not an absolute IRI (scheme:..., no spaces, quotes, <, >, "
+                         "{, }, |, ^, ` or backslashes), e.g. https://example.org/id/")
+    return base
 
 
 def scheme_iri(key: str) -> str:

@@ -241,7 +241,9 @@ def test_query_binds_the_parameter_as_the_entity(g: kg.EvidenceGraph) -> None:
     for condition in ("sciatica", "low-back-pain", "hip-pain"):
         rows = g.query("evidence-for-condition", condition=condition)
         assert set(rows["evidence_id"]) == set(g.statements(condition=condition)["evidence_id"])
-        assert set(rows["condition"]) == {f"{g.base}condition/{condition}"}
+        assert set(rows["for_condition"]) == {f"{g.base}condition/{condition}"}  # the bound parameter
+        labels = g.conditions.set_index("id")["label"]
+        assert (rows["condition"] == rows["condition_id"].map(labels)).all()  # the statement's own condition
     by_source = g.query("by-source", source="nih-low-back-pain-fact-sheet")
     assert set(by_source["evidence_id"]) == set(g.evidence.loc[g.evidence["source"] == "nih-low-back-pain-fact-sheet",
                                                                  "id"])

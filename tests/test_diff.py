@@ -327,7 +327,7 @@ def test_git_validation_problems_name_the_revision(repo: Path, tmp_path: Path) -
                         "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"})
     done = run_kg("diff", "HEAD~1:data", "HEAD:data", cwd=repo)
     assert done.returncode == 2
-    assert "NEW HEAD:data: 1 problem(s)" in done.stderr
+    assert "NEW HEAD:data: 1 problem in" in done.stderr
     assert "HEAD:data/evidence.csv:3: effect: 'maybe'" in done.stderr
     assert "kg-diff-" not in done.stderr  # the temporary folder is not shown
 
@@ -346,7 +346,7 @@ def test_exit_status_follows_diff(built: dict[str, Path]) -> None:
     (["nothing-here", "base"], DIFF, "OLD nothing-here: no such file or folder"),
     ([str(BASE), "tests"], ROOT, "NEW tests: a folder with none of"),
     ([str(BASE), "README.md"], ROOT, "NEW README.md: not a data folder, a build folder, a store or a graph.nt file"),
-    (["invalid", "base"], DIFF, "OLD invalid: 1 problem(s) in the data:\n  invalid/evidence.csv:3: effect: 'maybe'"),
+    (["invalid", "base"], DIFF, "OLD invalid: 1 problem in the data:\n  invalid/evidence.csv:3: effect: 'maybe'"),
 ])
 def test_trouble_exits_2_naming_the_side(args: list[str], cwd: Path, message: str) -> None:
     done = run_kg("diff", *args, cwd=cwd)
@@ -362,8 +362,8 @@ def test_both_sides_invalid_are_both_reported(tmp_path: Path) -> None:
         f.write("yoga,Yoga,,,stretching,,\n")
     done = run_kg("diff", str(DIFF / "invalid"), str(other))
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert f"OLD {DIFF / 'invalid'}: 1 problem(s)" in done.stderr
-    assert f"NEW {other}: 2 problem(s)" in done.stderr
+    assert f"OLD {DIFF / 'invalid'}: 1 problem in" in done.stderr
+    assert f"NEW {other}: 2 problems in" in done.stderr
     assert f"{other / 'treatments.csv'}:5: category: 'stretching'" in done.stderr
     # the same bytes on both sides: nothing differs, whatever they hold
     assert run_kg("diff", str(DIFF / "invalid"), str(DIFF / "invalid")).returncode == 0

@@ -340,7 +340,7 @@ def test_export_writes_standalone_files(tmp_path: Path, graph: E.OxigraphEngine)
         assert again.name == path.stem and again.params == SAVED[path.stem].params
         assert E.run(again, graph, PARAMS.get(path.stem)).rows == E.run(path.stem, graph, PARAMS.get(path.stem)).rows
     efc = (tmp_path / "out" / "evidence-for-condition.rq").read_text()
-    assert "VALUES ?condition { <https://evidence-kg.example/id/condition/ID> }" in efc
+    assert "VALUES ?for_condition { <https://evidence-kg.example/id/condition/ID> }" in efc
     assert "takes no parameters" in (tmp_path / "out" / "conflicts.rq").read_text()
 
 
@@ -365,7 +365,7 @@ def test_graph_files(tmp_path: Path) -> None:
 def test_result_sets_are_engine_neutral(graph: E.OxigraphEngine) -> None:
     rs = E.run("evidence-for-condition", graph, {"condition": "sciatica"})
     assert isinstance(rs, ResultSet)
-    cond = rs.column("condition")[0]
+    cond = rs.column("for_condition")[0]  # the bound parameter; `condition` is the statement's condition label
     assert cond is not None and cond.kind == "uri"
     assert cond.value == "https://evidence-kg.example/id/condition/sciatica"
 
@@ -402,3 +402,51 @@ def test_treatments_by_category_reads_verdict_and_strength_from_the_pair_nodes(g
     assert {(r["treatment_id"], r["condition_id"]): r["strength"] for r in rows} == dict(
         zip(zip(frame["treatment_id"], frame["condition_id"], strict=True), frame["strength"].astype(str),
             strict=True))
+
+
+def test_statement_queries_read_well_with_labels_and_comparators(graph: E.OxigraphEngine) -> None:
+    """A statement measured against another treatment says so, and ids come with the labels a person reads
+    (issue 16: 'better than nonsurgical care' must not read as a plain benefit)."""
+    dataset = read_valid(FIXTURE)
+    treatments = dataset.treatments.set_index("id")["label"]
+    conditions = dataset.conditions.set_index("id")["label"]
+    compared = dataset.evidence.dropna(subset=["comparator"]).set_index("id")["comparator"]
+    assert len(compared) > 0
+    efc = run(graph, "evidence-for-condition", condition="low-back-pain")
+    assert list(efc[0])[:7] == CONTRACT_COLUMNS["evidence-for-condition"]  # the contract's columns first
+    assert {"condition_id", "condition", "comparator", "comparator_id"} <= set(efc[0])
+    cases = [(efc, "evidence_id"), (run(graph, "by-source", source="trial-x"), "evidence_id"),
+             (run(graph, "statements-without-certainty"), "evidence_id"),
+             (run(graph, "recommendations-against"), "evidence_id")]
+    seen_comparator = False
+    for rows, key in cases:
+        assert rows
+        for r in rows:
+            assert r["treatment"] == treatments[r["treatment_id"]]
+            assert r["condition"] == conditions[r["condition_id"]]
+            expected = compared.get(r[key])
+            assert r["comparator_id"] == expected
+            assert r["comparator"] == (None if expected is None else treatments[expected])
+            seen_comparator |= expected is not None
+    assert seen_comparator, "the fixture has statements with a comparator in these queries"
+
+
+def test_rdf_xml_declaring_entities_is_refused_before_parsing(tmp_path: Path) -> None:
+    from kg.engines import OxigraphEngine
+
+    """A 770-byte "billion laughs" made Oxigraph try to allocate 3.4 GB and abort with a Rust backtrace."""
+    entities = ['<!ENTITY a "' + "a" * 50 + '">'] + [
+        f'<!ENTITY {c} "' + f"&{p};" * 10 + '">' for p, c in zip("abcdefgh", "bcdefghi", strict=True)]
+    doc = ('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n' + "\n".join(entities) + "\n]>\n"
+           '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">\n'
+           '<rdf:Description rdf:about="http://example.org/s"><ex:p>&i;</ex:p></rdf:Description>\n</rdf:RDF>\n')
+    assert len(doc) < 1000
+    for name in ("lol.rdf", "lol.owl"):
+        path = tmp_path / name
+        path.write_text(doc, encoding="utf-8")
+        with pytest.raises(Q.QueryError, match=r"declares XML entities \(<!ENTITY\), which kg does not expand"):
+            OxigraphEngine.from_file(path)
+    plain = tmp_path / "plain.rdf"  # RDF/XML without a DTD reads as before
+    plain.write_text(doc.split("]>\n", 1)[1].replace("&i;", "laugh"), encoding="utf-8")
+    rows = OxigraphEngine.from_file(plain).store.query("SELECT ?o WHERE { ?s ?p ?o }")
+    assert [r["o"].value for r in rows] == ["laugh"]

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import http.client
 import json
 import os
+import random
 import re
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -34,6 +37,7 @@ import pytest
 import kg
 from kg import cli, engines, queries, remote, results
 from kg.engines import OxigraphEngine
+from kg.resolve import NAMES_QUERY
 from kg.results import ResultSet, Term
 
 TESTS = Path(__file__).resolve().parent
@@ -137,10 +141,29 @@ def test_an_id_that_is_not_a_slug_never_reaches_the_server() -> None:
     for hostile in ['x" } ?s ?p ?o { "', "Sciatica", "a\\u0022b", "", "é"]:
         assert endpoint.lookup(hostile, "condition") == []
     q = queries.saved_query("evidence-for-condition")
-    with pytest.raises(queries.QueryError, match="unknown condition 'x\" }'"):
-        engines.run(q, endpoint, {"condition": 'x" }'})
     with pytest.raises(queries.QueryError, match="needs parameter 'condition'"):
         engines.run(q, endpoint, {})
+
+    # A text that is no id may still be a label or synonym: the server is asked for its names by a fixed
+    # query (kg.resolve.NAMES_QUERY) and the text is matched here; it is never sent.
+    local = kg.load().store
+    sent: list[str] = []
+
+    convert = engines._ox_converter()
+
+    class Recording(remote.Endpoint):
+        def _post(self, text: str) -> ResultSet:
+            sent.append(text)
+            answer = local.query(text)
+            return ResultSet([v.value for v in answer.variables],
+                             [tuple(map(convert, row)) for row in answer])
+
+    recording = Recording(f"http://127.0.0.1:{free_port()}/sparql", remote.default_graph())
+    with pytest.raises(queries.QueryError, match="unknown condition 'x\" }'"):
+        engines.run(q, recording, {"condition": 'x" }'})
+    assert sent == [NAMES_QUERY]
+    assert engines.run(q, recording, {"condition": "Sciatic pain"}).rows
+    assert not any('x" }' in text or "Sciatic pain" in text for text in sent)
 
 
 def test_addresses_and_graph_names_are_checked() -> None:
@@ -208,7 +231,7 @@ class FakeServer:
     url: str
     requests: list[Recorded] = field(default_factory=list)
     basic: tuple[str, str] | None = None
-    reply: Callable[[Recorded, int], tuple[int, dict[str, str], bytes]] = lambda r, n: (201, {}, b"")
+    reply: Callable[[Recorded, int], tuple[int, dict[str, str], bytes] | None] = lambda r, n: (201, {}, b"")
 
 
 def free_port() -> int:
@@ -232,7 +255,11 @@ def fake() -> Iterator[FakeServer]:
                 if rec.headers.get("Authorization") != expected:
                     self._send(401, {"WWW-Authenticate": 'Basic realm="test"'}, b"")
                     return
-            status, headers, body = server.reply(rec, len(server.requests))
+            answer = server.reply(rec, len(server.requests))
+            if answer is None:  # the reply is lost: the connection closes without one
+                self.close_connection = True
+                return
+            status, headers, body = answer
             self._send(status, headers, body)
 
         def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
@@ -243,7 +270,7 @@ def fake() -> Iterator[FakeServer]:
             self.end_headers()
             self.wfile.write(body)
 
-        do_PUT = do_POST = do_GET = _handle
+        do_PUT = do_POST = do_GET = do_DELETE = do_HEAD = _handle
 
         def log_message(self, *args: Any) -> None:
             pass
@@ -266,7 +293,8 @@ def test_push_sends_a_put_then_posts_of_whole_lines_with_basic_auth(fake: FakeSe
     total = nt.count(b"\n")
     seen: list[tuple[int, int]] = []
     report = remote.push(nt, f"{fake.url}/store?x=1", "https://example.org/g", batch_size=7,
-                         credentials=remote.Credentials("ann", "pw"), progress=lambda a, b: seen.append((a, b)))
+                         client=remote.Client(remote.Credentials("ann", "pw"), allow_insecure_basic=True),
+                         progress=lambda a, b: seen.append((a, b)))
     ok = [r for r in fake.requests if "Authorization" in r.headers]
     assert [r.method for r in ok] == ["PUT"] + ["POST"] * (len(ok) - 1)
     assert len(fake.requests) == len(ok) + 1  # one 401 challenge, then authenticated up front
@@ -310,7 +338,8 @@ def test_credentials_asked_for_but_not_set_and_redirects_are_reported(fake: Fake
     with pytest.raises(remote.RemoteError, match="set KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD"):
         remote.push(b"<urn:a> <urn:b> <urn:c> .\n", fake.url, "urn:g")
     with pytest.raises(remote.RemoteError, match="rejected the user name and password"):
-        remote.push(b"<urn:a> <urn:b> <urn:c> .\n", fake.url, "urn:g", credentials=remote.Credentials("ann", "no"))
+        remote.push(b"<urn:a> <urn:b> <urn:c> .\n", fake.url, "urn:g",
+                    client=remote.Client(remote.Credentials("ann", "no"), allow_insecure_basic=True))
     fake.basic = None
     fake.reply = lambda r, n: (301, {"Location": "https://elsewhere.example/sparql"}, b"")
     with pytest.raises(remote.RemoteError, match=r"redirects to https://elsewhere\.example/sparql"):
@@ -345,6 +374,276 @@ def test_cli_push_failures_are_one_message_and_exit_1(fake: FakeServer, capsys: 
     fake.reply = lambda r, n: (201, {}, b"")
     assert cli.main(["push", "--gsp", fake.url, "--data", str(FIXTURES / "minimal"), "--named-graph", "urn:x:g"]) == 0
     assert "<urn:x:g>" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- atomic, byte-sized pushes (issue 17)
+
+
+def _graph_of(r: Recorded) -> str | None:
+    return urllib.parse.parse_qs(urllib.parse.urlsplit(r.path).query).get("graph", [None])[0]
+
+
+def _nt(n: int, width: int = 0) -> bytes:
+    return b"".join(b'<urn:s%d> <urn:p> "%s" .\n' % (i, b"q" * width) for i in range(n))
+
+
+def test_push_with_update_loads_a_staging_graph_then_copies_it_over_the_graph(fake: FakeServer) -> None:
+    nt = _nt(50, 100)
+    report = remote.push(nt, f"{fake.url}/store", "urn:g", update_url=f"{fake.url}/update", batch_bytes=2000)
+    loads = [r for r in fake.requests if r.path.startswith("/store") and r.method in ("PUT", "POST")]
+    staging = _graph_of(loads[0])
+    assert staging is not None and staging.startswith("urn:g-kg-staging-")
+    assert {_graph_of(r) for r in loads} == {staging}  # nothing goes into the target itself
+    assert [r.method for r in loads] == ["PUT"] + ["POST"] * (len(loads) - 1)
+    assert b"".join(r.body for r in loads) == nt and all(len(r.body) <= 2000 for r in loads)
+    update = [r for r in fake.requests if r.path == "/update"]
+    assert len(update) == 1
+    assert urllib.parse.parse_qs(update[0].body.decode()) == {"update": [f"COPY <{staging}> TO <urn:g>"]}
+    assert fake.requests[-1].method == "DELETE" and _graph_of(fake.requests[-1]) == staging
+    assert fake.requests.index(update[0]) == len(fake.requests) - 2
+    assert report.triples == 50 and report.batches == len(loads) + 2
+
+
+def test_a_failed_atomic_push_says_the_graph_is_unchanged_and_removes_its_staging_graph(fake: FakeServer) -> None:
+    nt = _nt(30, 100)
+    for failing in (1, 3, "update"):
+        fake.requests.clear()
+
+        def reply(r: Recorded, n: int, failing: object = failing) -> tuple[int, dict[str, str], bytes]:
+            hit = r.path == "/update" if failing == "update" else n == failing
+            return (500, {}, b"disk full") if hit else (201, {}, b"")
+
+        fake.reply = reply
+        with pytest.raises(remote.RemoteError) as err:
+            remote.push(nt, f"{fake.url}/store", "urn:g", update_url=f"{fake.url}/update", batch_bytes=1000)
+        text = str(err.value)
+        staging = _graph_of(fake.requests[0])
+        assert "HTTP 500" in text and "disk full" in text
+        assert "the named graph <urn:g> is unchanged" in text
+        assert f"the staging graph <{staging}> was removed" in text
+        assert fake.requests[-1].method == "DELETE" and _graph_of(fake.requests[-1]) == staging
+        assert not any(_graph_of(r) == "urn:g" for r in fake.requests)
+
+
+def test_an_unconfirmed_copy_says_the_graph_is_old_or_new_never_part(fake: FakeServer) -> None:
+    fake.reply = lambda r, n: None if r.path == "/update" else (201, {}, b"")
+    with pytest.raises(remote.RemoteError) as err:
+        remote.push(_nt(10), f"{fake.url}/store", "urn:g", update_url=f"{fake.url}/update")
+    text = str(err.value)
+    assert "did not confirm the COPY" in text and "either the graph it held before or all 10 new triples" in text
+    assert "DROP SILENT GRAPH <urn:g-kg-staging-" in text
+    assert fake.requests[-1].path == "/update"  # the staging graph is not deleted under a COPY that may still run
+
+
+def test_a_direct_push_whose_reply_is_lost_does_not_undercount(fake: FakeServer) -> None:
+    nt = _nt(10)
+    fake.reply = lambda r, n: None if n == 1 else (201, {}, b"")
+    with pytest.raises(remote.RemoteError, match=r"did not confirm the first request(.|\n)*either what it held "
+                                                  r"before or the first 4 of 10 triples"):
+        remote.push(nt, fake.url, "urn:g", batch_size=4)
+    fake.requests.clear()
+    fake.reply = lambda r, n: None if n == 2 else (201, {}, b"")
+    with pytest.raises(remote.RemoteError, match=r"at least the first 4 and at most the first 8 of 10 triples"):
+        remote.push(nt, fake.url, "urn:g", batch_size=4)
+
+
+def test_batches_are_sized_by_bytes_and_one_refused_as_too_large_is_sent_in_halves(fake: FakeServer) -> None:
+    nt = _nt(64, 200)
+    for size in (1, 250, 1000, len(nt) - 1, len(nt), 10 * len(nt)):
+        chunks = list(remote.batches(nt, None, size))
+        assert b"".join(c for c, _ in chunks) == nt
+        assert all(len(c) <= size for c, n in chunks if n > 1)
+        assert sum(n for _, n in chunks) == 64 and all(c.endswith(b"\n") for c, _ in chunks)
+    fake.reply = lambda r, n: (413, {}, b"Request Entity Too Large") if len(r.body) > 3000 else (201, {}, b"")
+    told: list[str] = []
+    report = remote.push(nt, fake.url, "urn:g", batch_bytes=12_000, notice=told.append)
+    applied = [r for r in fake.requests if len(r.body) <= 3000]
+    assert b"".join(r.body for r in applied) == nt
+    assert told and all("refused a batch" in t and "in two halves" in t for t in told)
+    assert report.notes == tuple(told) and report.triples == 64
+    # A server that drops the connection while a big body is sent (as Virtuoso does) is treated the same way.
+    big = [0]
+
+    class Closing(BaseHTTPRequestHandler):
+        def do_PUT(self) -> None:
+            length = int(self.headers["Content-Length"])
+            if length > 3_000_000:
+                big[0] += 1  # closed with the body unread: the kernel answers with a reset, as Virtuoso's does
+                self.close_connection = True
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.connection.close()
+                return
+            self.rfile.read(length)
+            self.send_response(201)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_POST = do_PUT
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Closing)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        told.clear()
+        report = remote.push(_nt(400, 20_000), f"http://127.0.0.1:{httpd.server_address[1]}/s", "urn:g",
+                             batch_bytes=9_000_000, notice=told.append)
+        assert report.triples == 400 and big[0] >= 1 and told
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_basic_auth_over_http_is_refused_unless_allowed(fake: FakeServer) -> None:
+    fake.basic = ("ann", "s3cret-pw")
+    creds = remote.Credentials("ann", "s3cret-pw")
+    with pytest.raises(remote.RemoteError, match="basic authentication over plain http") as err:
+        remote.push(_nt(3), fake.url, "urn:g", credentials=creds)
+    assert len(fake.requests) == 1 and "Authorization" not in fake.requests[0].headers  # nothing was sent
+    assert "s3cret-pw" not in str(err.value)
+    remote.push(_nt(3), fake.url, "urn:g", client=remote.Client(creds, allow_insecure_basic=True))
+    assert fake.requests[-1].headers["Authorization"].startswith("Basic ")
+
+
+def test_credentials_with_control_characters_are_refused_naming_the_variable_only(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    for user, password, name in (("ann\r", "pw-one", remote.USER_ENV), ("ann", "pw-two\n", remote.PASSWORD_ENV),
+                                 ("a\x1bnn", "pw-three", remote.USER_ENV)):
+        with pytest.raises(remote.RemoteError) as err:
+            remote.Credentials.from_env({remote.USER_ENV: user, remote.PASSWORD_ENV: password})
+        assert name in str(err.value) and "control character" in str(err.value)
+        assert user.strip() not in str(err.value) and password.strip() not in str(err.value)
+        monkeypatch.setenv(remote.USER_ENV, user)
+        monkeypatch.setenv(remote.PASSWORD_ENV, password)
+        assert cli.main(["push", "--gsp", "http://127.0.0.1:9/store", "--data", str(FIXTURES / "minimal")]) == 1
+        out = capsys.readouterr().err
+        assert name in out and password.strip() not in out and "Traceback" not in out
+
+
+def _digest_server(user: str, password: str, nonce: str,
+                   after: Callable[[BaseHTTPRequestHandler], None]) -> ThreadingHTTPServer:
+    """A server asking for digest authentication; once answered correctly, `after` replies."""
+    import hashlib
+
+    class Digest(BaseHTTPRequestHandler):
+        def _handle(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            auth = self.headers.get("Authorization", "")
+            fields = remote.parse_challenges([auth]).get("digest", {})
+            if fields:
+                h = lambda t: hashlib.md5(t.encode()).hexdigest()  # noqa: E731
+                ha1, ha2 = h(f"{user}:test:{password}"), h(f"{self.command}:{fields['uri']}")
+                good = h(f"{ha1}:{nonce}:{fields['nc']}:{fields['cnonce']}:auth:{ha2}")
+                if fields.get("response") == good:
+                    after(self)
+                    return
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", f'Digest realm="test", nonce="{nonce}", qop="auth"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_PUT = do_POST = do_GET = do_HEAD = do_DELETE = _handle
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Digest)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
+
+
+def test_digest_over_http_works_and_no_error_message_holds_a_secret(fake: FakeServer,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """Every error path a push or remote query can take, with credentials in play: no message holds the
+    password, the basic token, an Authorization value, a nonce, a cnonce or a digest response."""
+    password, nonce = "Pa55-w0rd-xyz", "n0nce-abcdef123456"
+    creds = remote.Credentials("ann", password)
+    sent: list[str] = []
+
+    def echo(handler: BaseHTTPRequestHandler, status: int, extra: dict[str, str] | None = None) -> None:
+        sent.append(handler.headers["Authorization"])
+        body = f"you sent {handler.headers['Authorization']} and {password} and {nonce}".encode()
+        handler.send_response(status)
+        for k, v in (extra or {}).items():
+            handler.send_header(k, v)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    behaviours: dict[str, Callable[[BaseHTTPRequestHandler], None]] = {
+        "ok": lambda h: echo(h, 201),
+        "500 echoing": lambda h: echo(h, 500),
+        "redirect echoing": lambda h: echo(h, 302, {"Location": f"http://x/?a={nonce}&p={password}"}),
+        "json garbage": lambda h: echo(h, 200, {"Content-Type": remote.SPARQL_JSON}),
+        "hang up": lambda h: setattr(h, "close_connection", True),
+    }
+    messages: list[str] = []
+    for name, after in behaviours.items():
+        httpd = _digest_server("ann", password, nonce, after)
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/store"
+        try:
+            try:
+                remote.push(_nt(5), url, "urn:g", client=remote.Client(creds))
+            except remote.RemoteError as err:
+                messages.append(str(err))
+            else:
+                assert name in ("ok", "json garbage")  # digest over plain http works
+            try:
+                remote.Endpoint(url, "urn:g", client=remote.Client(creds, timeout=5)).select("ASK {}")
+            except remote.RemoteError as err:
+                messages.append(str(err))
+            try:
+                remote.push(_nt(5), url, "urn:g", client=remote.Client(remote.Credentials("ann", "wrong-Pa55")))
+            except remote.RemoteError as err:
+                messages.append(str(err))
+        finally:
+            httpd.shutdown()
+            httpd.server_close()
+    fake.basic = ("ann", password)  # basic: refused over http, and wrong credentials when allowed
+    for client in (remote.Client(creds), remote.Client(remote.Credentials("ann", password + "x"),
+                                                       allow_insecure_basic=True)):
+        with pytest.raises(remote.RemoteError) as err:
+            remote.push(_nt(5), fake.url, "urn:g", client=client)
+        messages.append(str(err.value))
+    assert len(messages) >= 10 and sent
+    token = base64.b64encode(f"ann:{password}".encode()).decode()
+    secrets = [password, "wrong-Pa55", token, nonce, *sent]
+    for value in sent:
+        secrets += re.findall(r'(?:cnonce|response)="([^"]*)"', value)
+    for message in messages:
+        for secret in secrets:
+            assert secret not in message, (secret, message)
+        assert "Authorization" not in message and "response=" not in message and "cnonce" not in message
+
+
+def test_a_server_trickling_its_answer_is_cut_off_at_the_total_deadline() -> None:
+    class Trickle(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            with contextlib.suppress(OSError):
+                for _ in range(1000):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.3)  # each read gets a byte well within any per-read timeout
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        started = time.monotonic()
+        with pytest.raises(remote.RemoteError, match=r"no complete answer within 2 s"):
+            remote.Endpoint(f"http://127.0.0.1:{httpd.server_address[1]}/sparql", "urn:g",
+                            client=remote.Client(timeout=2)).select("ASK {}")
+        assert time.monotonic() - started < 4
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 # --------------------------------------------------------------------------- a private Virtuoso
@@ -673,3 +972,167 @@ def test_bulk_load_script_replaces_the_graph(virtuoso: Virtuoso, dba: None) -> N
     assert failed.returncode == 1 and "not loaded" in failed.stderr and "bad.nt" in failed.stderr
     usage = subprocess.run(["bash", str(BULK_LOAD)], capture_output=True, text=True, timeout=30)
     assert usage.returncode == 2 and "--help" in usage.stderr
+
+
+# --------------------------------------------------------------------------- atomic and default pushes on Virtuoso (issue 17)
+
+
+def _update_url(virtuoso: Virtuoso) -> str:
+    return f"{virtuoso.base}/sparql-auth"
+
+
+def _graphs_like(virtuoso: Virtuoso, prefix: str) -> list[str]:
+    """Named graphs on the server whose IRI starts with `prefix` (no default-graph restriction)."""
+    text = f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{prefix}")) }}'
+    body = urllib.parse.urlencode({"query": text}).encode()
+    answer = remote.Client().request("POST", virtuoso.sparql, body, {
+        "Content-Type": "application/x-www-form-urlencoded", "Accept": remote.SPARQL_JSON})
+    return sorted(t.value for (t,) in results.from_json(answer.body).rows if t is not None)
+
+
+@pytest.mark.slow
+def test_the_default_push_of_30k_statements_with_long_quotes_works_on_a_stock_virtuoso(
+        virtuoso: Virtuoso, dba: None, tmp_path: Path, script: Callable[[str], Any],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Defect 11: 30k statements with quotes of about 400 characters (about 374k triples) failed on the first
+    PUT with the old default (50 000 triples a batch, the body sent before the credentials were settled)."""
+    synth = script("synth")
+    tables = synth.generate(30_000, 11)
+    words = "the patient reported less pain and better function at follow-up; "
+    tables["evidence"]["quote"] = tables["evidence"]["id"].map(lambda i: (i + ": " + words * 7)[:400])
+    folder = synth.write(tmp_path / "data", tables)
+    nt = kg.load(folder).ntriples
+    triples = nt.count(b"\n")
+    assert triples > 300_000
+    graph = "urn:kgtest:defect11"
+    assert cli.main(["push", "--gsp", virtuoso.gsp, "--data", str(folder), "--named-graph", graph]) == 0, \
+        capsys.readouterr().err
+    assert virtuoso.count(graph) == triples
+    assert cli.main(["push", "--gsp", virtuoso.gsp, "--update", _update_url(virtuoso), "--data",
+                     str(FIXTURES / "minimal"), "--named-graph", graph]) == 0
+    assert virtuoso.count(graph) == kg.load(FIXTURES / "minimal").ntriples.count(b"\n")
+    assert _graphs_like(virtuoso, f"{graph}-kg-staging-") == []
+
+
+@pytest.mark.slow
+def test_a_push_killed_at_random_moments_leaves_the_old_graph_or_the_new_one(virtuoso: Virtuoso, dba: None) -> None:
+    graph = "urn:kgtest:killed"
+    sizes = {kg.load(FIXTURES / "minimal").ntriples.count(b"\n"), kg.load().ntriples.count(b"\n")}
+    creds = remote.Credentials.from_env()
+    remote.push(kg.load(FIXTURES / "minimal").ntriples, virtuoso.gsp, graph, update_url=_update_url(virtuoso),
+                credentials=creds)
+    rng = random.Random(5)
+    seen = set()
+    for i in range(8):
+        data = [] if i % 2 else ["--data", str(FIXTURES / "minimal")]
+        proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "push", "--gsp", virtuoso.gsp, "--update",
+                                 _update_url(virtuoso), "--named-graph", graph, "--batch-bytes", "20000", *data],
+                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(rng.uniform(0.3, 2.5))
+        proc.kill()
+        proc.wait(30)
+        time.sleep(0.5)  # let the server finish a request the client was killed in
+        count = virtuoso.count(graph)
+        assert count in sizes, f"kill {i}: the graph holds {count} triples, part of a graph"
+        seen.add(count)
+    leftovers = _graphs_like(virtuoso, f"{graph}-kg-staging-")  # a killed client cannot clean up after itself
+    for staging in leftovers:
+        remote.Client(creds).request("DELETE", remote._with_params(virtuoso.gsp, {"graph": staging}))
+
+
+@pytest.mark.slow
+def test_a_server_failing_at_each_request_of_a_push_leaves_the_old_graph_or_the_new_one(
+        virtuoso: Virtuoso, dba: None) -> None:
+    """A proxy in front of Virtuoso fails the n-th request of a push: refused (HTTP 500, not forwarded), or
+    forwarded with its reply lost; for every n the graph holds the old or the new graph, and the message says
+    which it may be."""
+    graph = "urn:kgtest:failing"
+    creds = remote.Credentials.from_env()
+    old, new = kg.load(FIXTURES / "minimal").ntriples, kg.load().ntriples
+    remote.push(old, virtuoso.gsp, graph, update_url=_update_url(virtuoso), credentials=creds)
+    state: dict[str, Any] = {"n": 0, "fail": 0, "how": "refuse"}
+    target = urllib.parse.urlsplit(virtuoso.base)
+
+    class Proxy(BaseHTTPRequestHandler):
+        def _handle(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else None
+            authorized = "Authorization" in self.headers
+            if authorized:
+                state["n"] += 1
+            failing = authorized and state["n"] == state["fail"]
+            if failing and state["how"] == "refuse":
+                self.send_response(500)
+                self.send_header("Content-Length", "9")
+                self.end_headers()
+                self.wfile.write(b"disk full")
+                return
+            conn = http.client.HTTPConnection(target.hostname, target.port, timeout=120)
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+            conn.request(self.command, self.path, body, headers)
+            answer = conn.getresponse()
+            data = answer.read()
+            if failing:  # forwarded and carried out, but the reply never arrives
+                self.close_connection = True
+                return
+            self.send_response(answer.status)
+            for k, v in answer.getheaders():
+                if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                    self.send_header(k, v)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_PUT = do_POST = do_GET = do_DELETE = do_HEAD = _handle
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    gsp, update = f"{base}/sparql-graph-crud-auth", f"{base}/sparql-auth"
+    sizes = {old.count(b"\n"), new.count(b"\n")}
+    outcomes = []
+    try:
+        for how in ("refuse", "lose the reply"):
+            n = 1
+            while True:
+                remote.push(old, virtuoso.gsp, graph, update_url=_update_url(virtuoso), credentials=creds)
+                state.update(n=0, fail=n, how=how)
+                try:
+                    report = remote.push(new, gsp, graph, update_url=update, batch_bytes=60_000,
+                                         client=remote.Client(creds))
+                except remote.RemoteError as err:
+                    text = str(err)
+                    count = virtuoso.count(graph)
+                    assert count in sizes, (how, n, count)
+                    if "is unchanged" in text:
+                        assert count == old.count(b"\n")
+                        assert "staging graph" in text and "was removed" in text
+                        assert _graphs_like(virtuoso, f"{graph}-kg-staging-") == [], (how, n, text)
+                    else:
+                        assert "did not confirm the COPY" in text and "either the graph it held before" in text
+                        for staging in _graphs_like(virtuoso, f"{graph}-kg-staging-"):  # left for the user
+                            assert staging in text
+                            remote.Client(creds).request("DELETE", remote._with_params(virtuoso.gsp,
+                                                                                       {"graph": staging}))
+                    outcomes.append((how, n, count))
+                    n += 1
+                    continue
+                # the n-th request was past the end, or was the removal of the staging graph after the COPY
+                assert virtuoso.count(graph) == new.count(b"\n")
+                left = _graphs_like(virtuoso, f"{graph}-kg-staging-")
+                if left:
+                    assert any("could not be removed" in note and left[0] in note for note in report.notes)
+                    remote.Client(creds).request("DELETE", remote._with_params(virtuoso.gsp, {"graph": left[0]}))
+                if state["n"] < n:
+                    break
+                n += 1
+            assert n > 3
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        state["fail"] = 0
+    for staging in _graphs_like(virtuoso, f"{graph}-kg-staging-"):
+        remote.Client(creds).request("DELETE", remote._with_params(virtuoso.gsp, {"graph": staging}))

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -209,3 +215,77 @@ def test_missing_required_column_reported_at_line_1(minimal: Path) -> None:
     found = problems_of(minimal)
     assert "evidence.csv:1: quote: required column is missing" in found
     assert "evidence.csv:1: effect: required column is missing" in found
+
+
+# --------------------------------------------------------------------------- hostile input (issue 17)
+
+
+def test_text_file_names_no_file_can_have_are_problems_at_their_rows(minimal: Path, edit: Edit,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """A NUL byte and a name over 255 bytes were tracebacks (embedded null byte, Errno 36); now each is a problem
+    at the row naming it, and validation goes on to list every other problem too."""
+    import kg
+    from kg import cli
+    from kg.problems import ValidationError
+
+    long_name = "texts/" + "x" * 300 + ".txt"
+    edit(minimal, "sources.csv", "texts/guide.txt", "texts/gu\x00ide.txt")
+    edit(minimal, "sources.csv", "blog,A blog post,blog,,,,,,,,", f"blog,A blog post,blog,,,,,,,{long_name},")
+    edit(minimal, "evidence.csv", "d2,discectomy,sciatica,guide,no_benefit", "d2,discectomy,sciatica,guide,maybe")
+    found = problems_of(minimal)
+    assert any(p.startswith("sources.csv:2: text_file:") and "NUL byte" in p for p in found), found
+    assert any(p.startswith("sources.csv:3: text_file:") and "File name too long" in p for p in found), found
+    assert any(p.startswith("evidence.csv:3: effect:") for p in found), found
+    with pytest.raises(ValidationError):
+        kg.load(minimal)
+    assert cli.main(["validate", "--data", str(minimal)]) == 1
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err and "NUL byte" in out.out
+
+
+def _as_another_user(code: str, folder: Path) -> subprocess.CompletedProcess[str]:
+    """Run `code` where permissions bite: as `nobody` when the tests run as root (root reads everything)."""
+    prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
+    return subprocess.run([*prefix, sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          cwd=folder)
+
+
+def test_unreadable_folders_are_problems_at_the_rows_that_name_them(tmp_path: Path) -> None:
+    """A text folder without its x bit was `[Errno 13]` with no file or line, and validation stopped there."""
+    if os.geteuid() == 0 and shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: no way to meet a permission error")
+    root = Path(tempfile.mkdtemp(prefix="kg-perm-"))
+    try:
+        root.chmod(0o755)
+        data = root / "data"
+        shutil.copytree(Path(__file__).resolve().parent / "data" / "minimal", data)
+        for path in [data, *data.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        (data / "texts").chmod(0o600)  # readable listing, but cannot be entered
+        code = ("import kg\nfrom kg.problems import ValidationError\n"
+                f"try:\n    kg.load({str(data)!r})\nexcept ValidationError as err:\n"
+                "    print('\\n'.join(str(p) for p in err.problems))\n")
+        done = _as_another_user(code, root)
+        assert done.returncode == 0, done.stderr
+        assert f"{data}/sources.csv:2: text_file: 'texts/guide.txt' cannot be opened: Permission denied" \
+            in done.stdout, done.stdout
+        data.chmod(0o600)  # the data folder itself cannot be entered: every file is a problem, no traceback
+        done = _as_another_user(code, root)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.count("cannot be read: Permission denied") == 4, done.stdout
+    finally:
+        for path in [root, *root.rglob("*")]:
+            with contextlib.suppress(OSError):
+                path.chmod(0o755)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_a_long_parent_cycle_is_one_short_problem(minimal: Path) -> None:
+    """A 5,000-row cycle printed the whole cycle on every row (220 MB); now one line with its length."""
+    n = 5000
+    rows = "".join(f"c{i:05d},Condition {i},,c{(i + 1) % n:05d},,,\n" for i in range(n))
+    path = minimal / "conditions.csv"
+    path.write_text(path.read_text(encoding="utf-8") + rows, encoding="utf-8")
+    cycles = [p for p in problems_of(minimal) if "cycle" in p]
+    assert cycles == [f"conditions.csv:{path.read_text(encoding='utf-8').count(chr(10)) - n + 1}: parent: "
+                      "parent cycle of 5,000 rows: c00000 -> c00001 -> c00002 -> c00003 -> c00004 -> ... -> c00000"]

@@ -165,7 +165,8 @@ def read(side: Side) -> Dataset:
             dataset, problems = read_folder(side.path)
             if dataset is None:
                 lines = "\n".join(f"  {_shown(side, str(p))}" for p in problems)
-                raise SideError(f"{side.name} {side.spec}: {len(problems)} problem(s) in the data:\n{lines}")
+                n = len(problems)
+                raise SideError(f"{side.name} {side.spec}: {n} problem{'' if n == 1 else 's'} in the data:\n{lines}")
         elif side.path.is_file():
             import pyoxigraph as ox
 

@@ -36,6 +36,7 @@ import pandas as pd
 
 from kg.hierarchy import Hierarchy
 from kg.model import Dataset
+from kg.vocab import node_keys
 
 SPACING = 60.0
 """Pixels between neighbouring treatments of one cluster."""
@@ -257,7 +258,8 @@ def position_frame(dataset: Dataset, *, spacing: float = SPACING) -> pd.DataFram
     s_xy = np.column_stack([ring * np.cos(theta), ring * np.sin(theta)])
 
     keys = pd.concat([
-        "condition:" + c_ids, "treatment:" + t_ids, "source:" + s["id"].astype(str).reset_index(drop=True)
+        node_keys("condition", c_ids), node_keys("treatment", t_ids),
+        node_keys("source", s["id"].astype(str).reset_index(drop=True)),
     ], ignore_index=True).astype("string")
     every = np.vstack([c_xy, t_xy, s_xy]) if len(keys) else np.zeros((0, 2))
     return pd.DataFrame({"key": keys, "x": every[:, 0], "y": every[:, 1]})

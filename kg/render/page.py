@@ -37,7 +37,8 @@ from kg import network, verdicts
 from kg.hierarchy import Hierarchy
 from kg.model import BATCH_ROWS, Dataset, row_batches
 from kg.render import assets, layout, matrix, style
-from kg.schema import enum_values
+from kg.schema import KINDS, NODE_KINDS, enum_values
+from kg.vocab import node_key, node_keys, split_key
 
 LAYOUT_THRESHOLD = 400
 """Above this many nodes, positions are computed in Python and physics is off."""
@@ -199,18 +200,20 @@ def _choice(name: str, values: Iterable[str] | None, allowed: Sequence[str]) -> 
 
 
 def _resolve_focus(dataset: Dataset, focus: str) -> str:
-    kinds = {"treatment": dataset.treatments, "condition": dataset.conditions, "source": dataset.sources}
-    kind, sep, ident = focus.partition(":")
-    if sep and kind in kinds:
+    """A node key for `focus`: a key as is (`KIND:ID`), or a bare id that names exactly one node."""
+    kinds = {kind: dataset.table(KINDS[kind].table) for kind in NODE_KINDS}
+    parts = split_key(focus)
+    if parts is not None and parts[0] in kinds:
+        kind, ident = parts
         if not (kinds[kind]["id"] == ident).any():
             raise ValueError(f"unknown {kind} {ident!r}: no {kind} has this id")
         return focus
     found = [k for k, frame in kinds.items() if (frame["id"] == focus).any()]
     if not found:
-        raise ValueError(f"unknown focus {focus!r}: no treatment, condition or source has this id")
+        raise ValueError(f"unknown focus {focus!r}: no {', '.join(NODE_KINDS[:-1])} or {NODE_KINDS[-1]} has this id")
     if len(found) > 1:
-        raise ValueError(f"ambiguous focus {focus!r}: write it as {' or '.join(k + ':' + focus for k in found)}")
-    return f"{found[0]}:{focus}"
+        raise ValueError(f"ambiguous focus {focus!r}: write it as {' or '.join(node_key(k, focus) for k in found)}")
+    return node_key(found[0], focus)
 
 
 def _initial(dataset: Dataset, options: PageOptions) -> dict[str, Any]:
@@ -250,15 +253,8 @@ def island(dataset: Dataset) -> dict[str, pd.DataFrame]:
     edges = network.edge_frame(dataset)
     evidence = edges[edges["kind"] == "evidence"].rename(
         columns={"edge_key": "key", "source_key": "from", "target_key": "to", "evidence": "id"})
-    broader = edges[edges["kind"] == "broader"][["edge_key", "kind", "source_key", "target_key"]].rename(
-        columns={"edge_key": "key", "source_key": "from", "target_key": "to"})
-    ev = dataset.evidence[["source", "treatment"]].astype("string").drop_duplicates()
-    cites = pd.DataFrame({
-        "key": "cites:" + ev["source"] + ":" + ev["treatment"],
-        "kind": "cites",
-        "from": "source:" + ev["source"],
-        "to": "treatment:" + ev["treatment"],
-    }).astype("string")
+    broader = network.broader_edges(dataset)
+    cites = network.cites_edges(dataset)
     front = ["key", "kind", "from", "to"]
     evidence = evidence[front + [c for c in evidence.columns if c not in front]]
     return {"nodes": nodes, "edges": pd.concat([evidence, broader[front], cites], ignore_index=True)}
@@ -298,7 +294,7 @@ def _pairs(summary: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
     c = summary["condition_id"].astype("string")
     columns = ["verdict", "headline", "short_term", "medium_term", "long_term", "sources", "best_source_type"]
     rest = summary[columns].astype({name: "string" for name in columns if name != "sources"})
-    keys = pd.DataFrame({"key": "pair:" + t + "|" + c, "treatment": t, "condition": c})
+    keys = pd.DataFrame({"key": network.pair_keys(t, c), "treatment": t, "condition": c})
     ev = dataset.evidence
     certainty = pd.Categorical(ev["certainty"].astype("string"), categories=enum_values("certainty")).codes
     type_code = pd.Categorical(ev["source"].astype(str).map(pd.Series(
@@ -351,7 +347,7 @@ def _statement_facts(dataset: Dataset, pairs: pd.DataFrame) -> pd.DataFrame:
     ev = dataset.evidence
     tr = ev["treatment"].astype("string")
     src = ev["source"].astype("string")
-    pair_row = pd.Index(pairs["key"]).get_indexer(pd.Index("pair:" + tr + "|" + ev["condition"].astype("string")))
+    pair_row = pd.Index(pairs["key"]).get_indexer(pd.Index(network.pair_keys(tr, ev["condition"])))
     return pd.DataFrame({
         "id": ev["id"].astype("string"),
         "pair": pair_row,
@@ -359,7 +355,7 @@ def _statement_facts(dataset: Dataset, pairs: pd.DataFrame) -> pd.DataFrame:
                                          index=dataset.sources["id"].astype(str))).astype("string"),
         "category": tr.map(pd.Series(dataset.treatments["category"].astype(str).to_numpy(),
                                      index=dataset.treatments["id"].astype(str))).astype("string"),
-        "cites": "cites:" + src + ":" + tr,
+        "cites": network.cites_keys(src, tr),
     })
 
 
@@ -410,13 +406,13 @@ def _conflicts(conflicts: pd.DataFrame, part: Dataset) -> pd.DataFrame:
     frame = conflicts[["treatment_id", "condition_id", "kind", "evidence_a", "evidence_b"]].astype("string")
     ids = part.evidence["id"].astype("string")
     frame = frame[(frame["evidence_a"].isin(ids) & frame["evidence_b"].isin(ids)).to_numpy()]
-    return pd.DataFrame({"pair": "pair:" + frame["treatment_id"] + "|" + frame["condition_id"],
+    return pd.DataFrame({"pair": network.pair_keys(frame["treatment_id"], frame["condition_id"]),
                          "kind": frame["kind"], "a": frame["evidence_a"], "b": frame["evidence_b"]})
 
 
 def _conflict_counts(conflicts: pd.DataFrame, pairs: pd.DataFrame) -> np.ndarray:
     """The number of conflicts of each pair (rows of `pairs`), in the whole data."""
-    keys = "pair:" + conflicts["treatment_id"].astype("string") + "|" + conflicts["condition_id"].astype("string")
+    keys = network.pair_keys(conflicts["treatment_id"], conflicts["condition_id"])
     return pairs["key"].map(keys.value_counts()).fillna(0).astype(int).to_numpy()
 
 
@@ -469,7 +465,7 @@ def _node_frames(dataset: Dataset, fixed: bool) -> pd.DataFrame:
     n = t_ids.map(ev["treatment"].astype("string").value_counts()).fillna(0).astype(int)
     has = n > 0
     treatments = pd.DataFrame({
-        "id": "treatment:" + t_ids,
+        "id": node_keys("treatment", t_ids),
         "label": _short(t["label"]),
         "group": t["category"].astype(str) + has.map({True: "", False: "-none"}),
         "size": (11 + 4 * n.pow(0.5)).round(1).where(has, 9.0),
@@ -478,14 +474,14 @@ def _node_frames(dataset: Dataset, fixed: bool) -> pd.DataFrame:
     c_ids = c["id"].astype("string")
     m = c_ids.map(ev["condition"].astype("string").value_counts()).fillna(0).astype(int)
     conditions = pd.DataFrame({
-        "id": "condition:" + c_ids,
+        "id": node_keys("condition", c_ids),
         "label": _short(c["label"]),
         "group": c["parent"].isna().map({True: "condition-root", False: "condition"}),
         "mass": 2 + m.clip(upper=20) / 4,
     })
     s = dataset.sources
     sources = pd.DataFrame({
-        "id": "source:" + s["id"].astype("string"),
+        "id": node_keys("source", s["id"]),
         "label": _short(s["title"], 30),
         "group": "source",
         "physics": False,
@@ -507,8 +503,8 @@ def _edge_frames(dataset: Dataset, pairs: pd.DataFrame, fixed: bool) -> pd.DataF
     pair_edges = pd.DataFrame({
         "id": pairs["key"],
         "kind": "pair",
-        "from": "treatment:" + pairs["treatment"],
-        "to": "condition:" + pairs["condition"],
+        "from": node_keys("treatment", pairs["treatment"]),
+        "to": node_keys("condition", pairs["condition"]),
         "color": pairs["verdict"].map({k: v[1] for k, v in style.VERDICT_STYLE.items()}),
         "width": pairs["best_source_type"].map(widths).astype(float),
         "dashes": _lookup(pairs["verdict"] == "short_term_only", {True: dashes, False: None}),
@@ -523,10 +519,10 @@ def _edge_frames(dataset: Dataset, pairs: pd.DataFrame, fixed: bool) -> pd.DataF
     curves = {i: {"enabled": True, "type": "curvedCW" if i % 2 else "curvedCCW",
                   "roundness": round(0.12 * ((i + 1) // 2), 2)} for i in rank.unique() if i}
     statement_edges = pd.DataFrame({
-        "id": "evidence:" + ev["id"].astype("string"),
+        "id": node_keys("evidence", ev["id"]),
         "kind": "evidence",
-        "from": "treatment:" + tr,
-        "to": "condition:" + co,
+        "from": node_keys("treatment", tr),
+        "to": node_keys("condition", co),
         "color": ev["effect"].astype(str).map({k: v[1] for k, v in style.EFFECT_STYLE.items()}),
         "width": (source_type.map(widths).astype(float) * 0.6 + certainty).round(2),
         "physics": False,
@@ -534,24 +530,13 @@ def _edge_frames(dataset: Dataset, pairs: pd.DataFrame, fixed: bool) -> pd.DataF
         "smooth": _lookup(rank, curves),
     })
     parts = [pair_edges, statement_edges]
-    for table, kind in (("treatments", "treatment"), ("conditions", "condition")):
-        frame = dataset.table(table)
-        child = frame[frame["parent"].notna()]
-        ids = child["id"].astype("string")
-        parts.append(pd.DataFrame({
-            "id": f"broader:{kind}:" + ids, "kind": "broader", "from": f"{kind}:" + ids,
-            "to": f"{kind}:" + child["parent"].astype("string"),
-            "color": style.HIERARCHY_COLOUR, "width": 1.2,
-            "dashes": _same([2, 5], child.index),
-            "arrows": _same({"to": {"enabled": not fixed, "scaleFactor": 0.4}}, child.index),
-        }))
-    cites = ev[["source", "treatment"]].astype("string").drop_duplicates()
-    parts.append(pd.DataFrame({
-        "id": "cites:" + cites["source"] + ":" + cites["treatment"], "kind": "cites",
-        "from": "source:" + cites["source"],
-        "to": "treatment:" + cites["treatment"], "color": style.CITES_COLOUR, "width": 0.8,
-        "arrows": _same({"to": {"enabled": False}}, cites.index), "physics": False,
-    }))
+    broader = network.broader_edges(dataset).rename(columns={"key": "id"})
+    parts.append(broader.assign(
+        color=style.HIERARCHY_COLOUR, width=1.2, dashes=_same([2, 5], broader.index),
+        arrows=_same({"to": {"enabled": not fixed, "scaleFactor": 0.4}}, broader.index)))
+    cites = network.cites_edges(dataset).rename(columns={"key": "id"})
+    parts.append(cites.assign(
+        color=style.CITES_COLOUR, width=0.8, arrows=_same({"to": {"enabled": False}}, cites.index), physics=False))
     return pd.concat(parts, ignore_index=True)
 
 
@@ -680,8 +665,9 @@ def _page_data(full: Dataset, part: Dataset, options: PageOptions, summary: pd.D
     view = _network(full, part, pairs, fixed)
     if fixed:  # a large graph opens on an overview of its broadest conditions, each with its statements
         axes["columns"]["top"], subtree = _overview(full, axes["columns"])
-        conditions = view["nodes"]["id"].str.startswith("condition:")
-        ids = view["nodes"].loc[conditions, "id"].str.slice(len("condition:"))
+        prefix = node_key("condition", "")
+        conditions = view["nodes"]["id"].str.startswith(prefix)
+        ids = view["nodes"].loc[conditions, "id"].str.slice(len(prefix))
         n = ids.map(subtree).fillna(0).astype(int)
         view["nodes"].loc[conditions, "label"] = (view["nodes"].loc[conditions, "label"] + "\n"
                                                   + n.map("{:,} statements".format))
@@ -689,7 +675,7 @@ def _page_data(full: Dataset, part: Dataset, options: PageOptions, summary: pd.D
         # its width, so that they read on a laptop and on a phone)
         columns = axes["columns"]
         members = columns.loc[columns["id"] == columns["top"], "id"].reset_index(drop=True)
-        k = pd.Series(np.arange(len(members)), index="condition:" + members)
+        k = pd.Series(np.arange(len(members)), index=node_keys("condition", members))
         view["nodes"]["slot"] = view["nodes"]["id"].astype(object).map(k).astype("Int64")
     return {
         "meta": {

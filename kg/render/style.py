@@ -85,6 +85,15 @@ CONDITION_COLOUR = "#1f3a5f"
 SOURCE_COLOUR = "#e8e4d8"
 HIERARCHY_COLOUR = "#8a94a6"
 CITES_COLOUR = "#c9c3b3"
+CONDITION_SHAPE = "box"
+"""Conditions (and sources) are labelled boxes on the page; treatments take their category's shape."""
+
+MARKERS: dict[str, str] = {
+    # vis-network shape -> matplotlib marker, for figures drawn like the page (notebooks)
+    "dot": "o", "triangle": "^", "diamond": "D", "triangleDown": "v", "square": "s", "star": "*",
+    "hexagon": "h",
+}
+"""A `box` has no marker: figures draw conditions as labelled boxes, as the page does."""
 
 
 def text_colour(background: str) -> str:
