@@ -58,8 +58,8 @@ class EvidenceGraph:
 
     @cached_property
     def ntriples(self) -> bytes:
-        """The graph as N-Triples bytes, in a deterministic order."""
-        return rdf.ntriples(self.dataset, self.base)
+        """The graph as N-Triples bytes, in a deterministic order (pair summaries included)."""
+        return rdf.ntriples(self.dataset, self.base, summary=self._summary)
 
     @cached_property
     def store(self) -> pyoxigraph.Store:
@@ -105,15 +105,27 @@ class EvidenceGraph:
 
         return summary.summarise(self.dataset)
 
-    def summary(self, condition: str | None = None) -> pd.DataFrame:
-        """One row per treatment-condition pair with its verdict (narrower conditions included).
+    def summary(self, condition: str | None = None, *, min_strength: str | None = None) -> pd.DataFrame:
+        """One row per treatment-condition pair with its verdict and strength (narrower conditions included).
 
-        `condition` is an id, a label or a synonym (see `resolve`)."""
+        `condition` is an id, a label or a synonym (see `resolve`). `min_strength` (`strong`, `moderate`,
+        `weak` or `very_weak`) keeps the pairs whose evidence is at least that strong; another value raises
+        `kg.errors.UsageError`.
+        """
         from kg import summary
 
         if condition is None:
-            return self._summary.copy()
-        return summary.summarise(self.dataset, condition=self.resolve("condition", condition))
+            frame = self._summary.copy()
+        else:
+            frame = summary.summarise(self.dataset, condition=self.resolve("condition", condition))
+        return frame if min_strength is None else summary.at_least(frame, min_strength)
+
+    def related_conflicts(self) -> pd.DataFrame:
+        """Statements from different sources that disagree across the treatment or condition hierarchy
+        (one about a broader treatment or condition than the other): the `related-conflicts` query's rows."""
+        from kg import summary
+
+        return summary.related_conflicts(self.dataset)
 
     def conflicts(self) -> pd.DataFrame:
         """Pairs of statements from different sources that disagree."""

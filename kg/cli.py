@@ -207,11 +207,18 @@ def _write(text: str) -> None:
     sys.stdout.flush()
 
 
+def summary_strengths() -> list[str]:
+    """The strength levels, strongest first (for `kg summary --min-strength`)."""
+    from kg.verdicts import STRENGTHS
+
+    return [str(x) for x in STRENGTHS]
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     import kg
     from kg import summary
 
-    frame = kg.load(args.data).summary(args.condition)
+    frame = kg.load(args.data).summary(args.condition, min_strength=args.min_strength)
     if args.format == "table":
         _show(frame, args, priority=("treatment", "condition", "verdict", "strength", "headline"))
         return 0
@@ -589,10 +596,13 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     _base_arg(p)
     handlers["push"] = cmd_push
 
-    p = sub.add_parser("summary", help="the evidence summary: one row per treatment-condition pair with its verdict")
+    p = sub.add_parser("summary",
+                       help="the evidence summary: one row per treatment-condition pair with its verdict and strength")
     _data_arg(p)
     p.add_argument("--condition", metavar="ID|NAME", default=None,
                    help="only the pairs of this condition (an id, label or synonym) and of the conditions under it")
+    p.add_argument("--min-strength", metavar="LEVEL", default=None, choices=summary_strengths(),
+                   help="only pairs whose evidence is at least this strong: " + ", ".join(summary_strengths()))
     p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
     handlers["summary"] = cmd_summary
 

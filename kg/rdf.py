@@ -28,6 +28,7 @@ from kg import vocab as V
 from kg.escape import ntriples_strings
 from kg.model import BATCH_ROWS, Dataset, row_batches
 from kg.schema import ENUMS, KIND_OF_TABLE, TABLES
+from kg.verdicts import RULES, STRENGTH_DESCRIPTIONS, STRENGTH_LABELS, STRENGTHS
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -234,7 +235,28 @@ def _vocabulary_lines() -> tuple[str, ...]:
             definition = V.ENUM_DEFINITIONS.get((key, member.value))
             if definition:
                 lines.append(f'{c} {_iri(V.SKOS + "definition")} "{definition}" .')
+    # the verdict and strength schemes of the pair summaries, from their one home (kg.verdicts)
+    summary_schemes = {
+        "verdict": [(str(r.verdict), r.label, r.description) for r in RULES],
+        "strength": [(str(x), STRENGTH_LABELS[x], STRENGTH_DESCRIPTIONS[x]) for x in STRENGTHS],
+    }
+    for key, members in summary_schemes.items():
+        scheme = _iri(V.scheme_iri(key))
+        lines.append(f"{scheme} {rdf_type} {_iri(V.SKOS + 'ConceptScheme')} .")
+        lines.append(f'{scheme} {_iri(V.SKOS + "prefLabel")} "{key}" .')
+        for rank, (value, label, description) in enumerate(members):
+            c = _iri(V.concept_iri(key, value))
+            lines.append(f"{c} {rdf_type} {_iri(V.SKOS + 'Concept')} .")
+            lines.append(f"{c} {_iri(V.SKOS + 'inScheme')} {scheme} .")
+            lines.append(f"{c} {_iri(V.SKOS + 'prefLabel')} {_literal_text(label)} .")
+            lines.append(f'{c} {_iri(V.SKOS + "notation")} "{value}" .')
+            lines.append(f'{c} {_iri(V.VOCAB + "rank")} "{rank + 1}"^^<{V.XSD}integer> .')
+            lines.append(f"{c} {_iri(V.SKOS + 'definition')} {_literal_text(description)} .")
     return tuple(lines)
+
+
+def _literal_text(text: str) -> str:
+    return str(literal(pd.Series([text], dtype="string")).iloc[0])
 
 
 def _header_lines(dataset: Dataset, base: str) -> list[str]:
@@ -274,15 +296,80 @@ def _sorted_lines(parts: list[_Part], header: list[str] | None = None) -> pa.Lar
     return lines.take(pa.array(np.lexsort((item, predicate, entity))))  # type: ignore[no-any-return]
 
 
-def ntriples_batches(dataset: Dataset, base: str = V.DEFAULT_BASE, rows: int = BATCH_ROWS
-                     ) -> Iterator[pa.LargeStringArray]:
+PAIR_LITERALS: tuple[tuple[str, str, str | None], ...] = (
+    # summary column, predicate, datatype (None: plain string)
+    ("sources", V.VOCAB + "sourceCount", V.XSD + "integer"),
+    ("agreeing_sources", V.VOCAB + "agreeingSources", V.XSD + "integer"),
+    ("disagreeing_sources", V.VOCAB + "disagreeingSources", V.XSD + "integer"),
+    ("related_conflicts", V.VOCAB + "relatedConflicts", V.XSD + "integer"),
+    ("headline", V.VOCAB + "headline", None),
+    ("why", V.VOCAB + "why", None),
+)
+PAIR_CONCEPTS: tuple[tuple[str, str, str], ...] = (
+    # summary column, predicate, concept scheme key
+    ("verdict", V.VOCAB + "verdict", "verdict"),
+    ("strength", V.VOCAB + "strength", "strength"),
+    ("certainty", V.VOCAB + "certainty", "certainty"),
+    ("best_source_type", V.VOCAB + "bestSourceType", "source_type"),
+    ("short_term", V.VOCAB + "shortTermEffect", "effect"),
+    ("medium_term", V.VOCAB + "mediumTermEffect", "effect"),
+    ("long_term", V.VOCAB + "longTermEffect", "effect"),
+)
+"""How a summary row becomes the triples of its `ekg:PairSummary` node ('|'-joined cells: one triple each)."""
+
+
+def _pair_parts(summary: pd.DataFrame, evidence: pd.DataFrame, base: str, offset: int) -> list[_Part]:
+    """The `ekg:PairSummary` nodes: one per summary row, linked to its treatment, condition and statements."""
+    t = summary["treatment_id"].astype(str).reset_index(drop=True)
+    c = summary["condition_id"].astype(str).reset_index(drop=True)
+    subj = "<" + base + "pair/" + t + "/" + c + "> "
+    entity = np.arange(offset, offset + len(summary), dtype=np.int64)
+    zeros = np.zeros(len(summary), dtype=np.int64)
+    parts = [
+        _Part(subj + _iri(V.RDF + "type") + " " + _iri(V.VOCAB + "PairSummary") + " .", entity, 0, zeros),
+        _Part(subj + _iri(V.VOCAB + "treatment") + " <" + base + "treatment/" + t + "> .", entity, 1, zeros),
+        _Part(subj + _iri(V.VOCAB + "condition") + " <" + base + "condition/" + c + "> .", entity, 2, zeros),
+    ]
+    rank = 3
+    for column, predicate, key in PAIR_CONCEPTS:
+        items = summary[column].astype("string").reset_index(drop=True).str.split("|").explode().dropna()
+        owner = items.index.to_numpy()
+        pos = items.groupby(level=0).cumcount().to_numpy(dtype=np.int64)
+        prefix = V.concept_iri(key, "")
+        lines = subj.reindex(owner).reset_index(drop=True) + _iri(predicate) + " <" + prefix + items.astype(
+            str).reset_index(drop=True) + "> ."
+        parts.append(_Part(lines, entity[owner], rank, pos))
+        rank += 1
+    for column, predicate, datatype in PAIR_LITERALS:
+        values = summary[column].reset_index(drop=True)
+        present = values.notna().to_numpy()
+        v = values[present].astype(str)
+        parts.append(_Part(subj[present] + _iri(predicate) + " " + literal(v, datatype) + " .", entity[present], rank,
+                           zeros[present]))
+        rank += 1
+    # the statements behind each pair, in id order
+    pair_of = pd.Series(np.arange(len(summary)), index=pd.MultiIndex.from_arrays([t, c]))
+    ev = evidence.sort_values("id")
+    of_pair = pair_of.reindex(pd.MultiIndex.from_arrays([ev["treatment"].astype(str), ev["condition"].astype(str)]))
+    keep = of_pair.notna().to_numpy()
+    owner_rows = of_pair[keep].to_numpy(dtype=np.int64)
+    ids = ev["id"].astype(str)[keep].reset_index(drop=True)
+    lines = subj.reindex(owner_rows).reset_index(drop=True) + _iri(V.VOCAB + "statement") + " <" + base + \
+        "evidence/" + ids + "> ."
+    parts.append(_Part(lines, entity[owner_rows], rank, np.arange(len(ids), dtype=np.int64)))
+    return parts
+
+
+def ntriples_batches(dataset: Dataset, base: str = V.DEFAULT_BASE, rows: int = BATCH_ROWS,
+                     summary: pd.DataFrame | None = None) -> Iterator[pa.LargeStringArray]:
     """Every triple as one N-Triples line ending in a newline, in a deterministic order, in batches.
 
     Lines are ordered by integer keys (entity, predicate, item); entities are numbered table by
     table, row by row, so a batch of consecutive rows is a consecutive run of the output and the
     whole document is the batches one after another. Each batch is one contiguous Arrow array
     whose data buffer is that run of the document: no per-line Python object, no joined copy.
-    The last batch is the provenance block of `kg.provenance` (the input files' checksums).
+    The pair summaries (`summary`, computed here when not given) come after the tables; the last
+    batch is the provenance block of `kg.provenance` (the input files' checksums).
     """
     yield _sorted_lines([], [*_vocabulary_lines(), *_header_lines(dataset, base)])
     offset = 0
@@ -292,6 +379,11 @@ def ntriples_batches(dataset: Dataset, base: str = V.DEFAULT_BASE, rows: int = B
         for start, part in row_batches(frame, rows):
             yield _sorted_lines(_subject_parts(name, part, base, offset + start, extra))
         offset += len(frame)
+    if summary is None:
+        from kg.summary import summarise
+
+        summary = summarise(dataset)
+    yield _sorted_lines(_pair_parts(summary, dataset.evidence, base, offset))
     yield _sorted_lines([], provenance.ntriples(dataset, base))
 
 
@@ -305,16 +397,17 @@ def document(lines: pa.LargeStringArray) -> pa.Buffer:
     return data.slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
 
 
-def ntriples(dataset: Dataset, base: str = V.DEFAULT_BASE) -> bytes:
-    """The graph as N-Triples bytes (one triple per line, deterministic order)."""
-    return b"".join(document(lines).to_pybytes() for lines in ntriples_batches(dataset, base))
+def ntriples(dataset: Dataset, base: str = V.DEFAULT_BASE, summary: pd.DataFrame | None = None) -> bytes:
+    """The graph as N-Triples bytes (one triple per line, deterministic order); `summary` saves recomputing it."""
+    return b"".join(document(lines).to_pybytes() for lines in ntriples_batches(dataset, base, summary=summary))
 
 
-def write_ntriples(dataset: Dataset, path: str | Path, base: str = V.DEFAULT_BASE) -> int:
+def write_ntriples(dataset: Dataset, path: str | Path, base: str = V.DEFAULT_BASE,
+                   summary: pd.DataFrame | None = None) -> int:
     """Write the graph's N-Triples to `path`, a batch at a time; return the number of triples."""
     count = 0
     with open(path, "wb") as out:
-        for lines in ntriples_batches(dataset, base):
+        for lines in ntriples_batches(dataset, base, summary=summary):
             out.write(memoryview(document(lines)))
             count += len(lines)
     return count

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kg.errors import UnknownIdError
+from kg.errors import UnknownIdError, UsageError
 from kg.hierarchy import Hierarchy
 from kg.model import Dataset, enum_dtype
 from kg.schema import Effect, Timeframe, enum_values
@@ -78,7 +78,7 @@ STRENGTH_COLUMNS: tuple[str, ...] = (
 )
 """The columns added after the contract's (contract section 5): how far to trust the verdict."""
 
-SUMMARY_COLUMNS: tuple[str, ...] = CONTRACT_COLUMNS + STRENGTH_COLUMNS
+SUMMARY_COLUMNS: tuple[str, ...] = (*CONTRACT_COLUMNS, *STRENGTH_COLUMNS)
 
 CONFLICT_COLUMNS: tuple[str, ...] = (
     "treatment_id",
@@ -365,9 +365,29 @@ def _narrower(table: pd.DataFrame, ident: str, kind: str) -> list[str]:
 # --------------------------------------------------------------------------- related conflicts
 
 
-def _up_pairs(table: pd.DataFrame, ids: np.ndarray) -> pd.DataFrame:
-    """(code, code of itself or an ancestor) for every id in `ids` (codes index `ids`; ancestors outside
-    `ids` are left out, as no statement can be about them)."""
+def _equal_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (i, j) with a[i] == b[j] (non-negative integers): an equi-join, sorted by i."""
+    empty = np.zeros(0, dtype=np.int64)
+    if not len(a) or not len(b):
+        return empty, empty
+    order = np.argsort(b, kind="stable")
+    top = int(max(a.max(), b.max())) + 1
+    if top <= 8 * (len(a) + len(b)) + 4096:  # dense keys: a table of where each key's run starts
+        counts_b = np.bincount(b, minlength=top)
+        lo = (np.cumsum(counts_b) - counts_b)[a]
+        counts = counts_b[a]
+    else:
+        sb = b[order]
+        lo = np.searchsorted(sb, a, "left")
+        counts = np.searchsorted(sb, a, "right") - lo
+    li = np.repeat(np.arange(len(a), dtype=np.int64), counts)
+    offsets = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    return li, order[np.repeat(lo, counts) + offsets]
+
+
+def _up_pairs(table: pd.DataFrame, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(code, code of a strict ancestor) for every id in `ids` (codes index `ids`; ancestors outside
+    `ids` are left out, as no statement is about them)."""
     h = Hierarchy.of(table)
     anc = h.ancestor_pairs()
     row_ids = h.ids.to_numpy(dtype=object)
@@ -375,54 +395,64 @@ def _up_pairs(table: pd.DataFrame, ids: np.ndarray) -> pd.DataFrame:
     below = lookup.get_indexer(row_ids[anc["row"].to_numpy()])
     above = lookup.get_indexer(row_ids[anc["ancestor"].to_numpy()])
     keep = (below >= 0) & (above >= 0)
-    own = np.arange(len(ids), dtype=np.int64)
-    return pd.DataFrame({"code": np.concatenate([own, below[keep]]),
-                         "up": np.concatenate([own, above[keep]])})
+    return below[keep], above[keep]
 
 
-def _find_related(dataset: Dataset, cd: _Coded) -> pd.DataFrame:
-    """Disagreeing statement pairs (x positive, y negative, as row positions) across the hierarchies:
-    treatments equal or one an ancestor of the other, conditions likewise, not both equal."""
-    ups = {"t": _up_pairs(dataset.treatments, cd.treatments), "c": _up_pairs(dataset.conditions, cd.conditions)}
-    rows = np.flatnonzero(cd.free)
-    found = []
+def _find_related(dataset: Dataset, cd: _Coded) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Disagreeing statement pairs (x positive, y negative, as row positions, and the kind) across the
+    hierarchies: treatments equal or one an ancestor of the other, conditions likewise, not both equal."""
+    strict = {"t": _up_pairs(dataset.treatments, cd.treatments), "c": _up_pairs(dataset.conditions, cd.conditions)}
+    own = {"t": np.arange(len(cd.treatments), dtype=np.int64), "c": np.arange(len(cd.conditions), dtype=np.int64)}
+    # x walks up to itself or an ancestor, y only to a strict ancestor: each (x, y) meets in exactly one way
+    ups = {(dim, True): (np.concatenate([own[dim], strict[dim][0]]), np.concatenate([own[dim], strict[dim][1]]))
+           for dim in ("t", "c")}
+    ups.update({(dim, False): strict[dim] for dim in ("t", "c")})
+    codes = {"t": cd.treatment, "c": cd.condition}
+    n_c = max(len(cd.conditions), 1)
+
+    def walk(rows: np.ndarray, up_t: bool | None, up_c: bool | None) -> tuple[np.ndarray, np.ndarray]:
+        """`rows`, repeated once per (treatment, condition) above theirs (None: stay), with that meeting
+        point as one integer key."""
+        place = {dim: codes[dim][rows] for dim in ("t", "c")}
+        for dim, up in (("t", up_t), ("c", up_c)):
+            if up is not None:
+                li, ri = _equal_pairs(place[dim], ups[(dim, up)][0])
+                rows = rows[li]
+                place = {k: v[li] for k, v in place.items()}
+                place[dim] = ups[(dim, up)][1][ri]
+        return rows, place["t"] * n_c + place["c"]
+
+    free = np.flatnonzero(cd.free)
+    xs, ys, kinds = [], [], []
     for k, d in enumerate(DISAGREEMENTS):
-        x_rows, y_rows = _sides_of(cd, d, rows)
-        xs = pd.DataFrame({"x": x_rows, "t": cd.treatment[x_rows], "c": cd.condition[x_rows]})
-        ys = pd.DataFrame({"y": y_rows, "t": cd.treatment[y_rows], "c": cd.condition[y_rows]})
-        # one of each pair's treatments (and conditions) is at or above the other's: walk up from the
-        # lower one, four ways (x or y lower, for treatments and for conditions), then join on the meeting ids
-        for t_up, c_up in (("x", "x"), ("x", "y"), ("y", "x"), ("y", "y")):
-            left, right = xs, ys
-            for dim, who in (("t", t_up), ("c", c_up)):
-                up = ups[dim].rename(columns={"code": dim, "up": dim + "_up"})
-                if who == "x":
-                    left = left.merge(up, on=dim).drop(columns=dim).rename(columns={dim + "_up": dim})
-                else:
-                    right = right.merge(up, on=dim).drop(columns=dim).rename(columns={dim + "_up": dim})
-            both = left.merge(right, on=["t", "c"])
-            found.append(pd.DataFrame({"x": both["x"].to_numpy(dtype=np.int64),
-                                       "y": both["y"].to_numpy(dtype=np.int64), "kind": k}))
-    pairs = pd.concat(found, ignore_index=True).drop_duplicates()
-    x = pairs["x"].to_numpy(dtype=np.int64)
-    y = pairs["y"].to_numpy(dtype=np.int64)
-    kind = pairs["kind"].to_numpy(dtype=np.int64)
+        x_rows, y_rows = _sides_of(cd, d, free)
+        # per dimension, either x's is at or below y's (x walks up, itself included) or y's is strictly
+        # below x's (y walks up): four ways to meet, each (x, y) in exactly one
+        for x_up_t in (True, False):
+            for x_up_c in (True, False):
+                x_at, x_key = walk(x_rows, True if x_up_t else None, True if x_up_c else None)
+                y_at, y_key = walk(y_rows, None if x_up_t else False, None if x_up_c else False)
+                li, ri = _equal_pairs(x_key, y_key)
+                xs.append(x_at[li])
+                ys.append(y_at[ri])
+                kinds.append(np.full(len(li), k, dtype=np.int64))
+    x = np.concatenate(xs)
+    y = np.concatenate(ys)
+    kind = np.concatenate(kinds)
     keep = (cd.source[x] != cd.source[y]) & (cd.pair[x] != cd.pair[y])
     for k, d in enumerate(DISAGREEMENTS):
         mine = kind == k
         keep[mine] &= _overlapping(cd, d, x[mine], y[mine])
-    return pd.DataFrame({"x": x[keep], "y": y[keep], "kind": kind[keep]})
+    return x[keep], y[keep], kind[keep]
 
 
-def _related(dataset: Dataset) -> tuple[_Coded, pd.DataFrame]:
-    cd = _code(dataset.evidence)
-    found = _find_related(dataset, cd)
-    x = found["x"].to_numpy(dtype=np.int64)
-    y = found["y"].to_numpy(dtype=np.int64)
+def _related(dataset: Dataset, cd: _Coded | None = None) -> tuple[_Coded, pd.DataFrame]:
+    """Related conflicts as row positions `a` < `b` (by id) and kind, sorted; `cd` is the whole evidence coded."""
+    cd = _code(dataset.evidence) if cd is None else cd
+    x, y, kind = _find_related(dataset, cd)
     x_first = cd.rank[x] < cd.rank[y]
     a = np.where(x_first, x, y)
     b = np.where(x_first, y, x)
-    kind = found["kind"].to_numpy(dtype=np.int64)
     order = np.lexsort((kind, cd.rank[b], cd.rank[a]))
     return cd, pd.DataFrame({"a": a[order], "b": b[order], "kind": kind[order]})
 
@@ -567,12 +597,28 @@ def _side_rows(cd: _Coded, side: Side) -> np.ndarray:
     return np.asarray(m & cd.free, dtype=bool)
 
 
-def _grade(cd: _Coded, rows: np.ndarray, indep: np.ndarray, tier: np.ndarray, certain: np.ndarray) -> np.ndarray:
-    """The strength code of each pair's statements in `rows` (kg.verdicts.GRADES); _NONE where it has none."""
-    n_pairs, n_keys = cd.n_pairs, int(indep.max()) + 1 if len(indep) else 1
+class _Distinct:
+    """Counts distinct values per pair among any subset of the statements, without sorting each time:
+    each statement's (pair, value) is numbered once, and a subset marks the numbers it holds."""
 
-    def distinct(m: np.ndarray) -> np.ndarray:
-        return _distinct_per_pair(cd.pair[m], indep[m], n_pairs, n_keys)
+    def __init__(self, pair: np.ndarray, value: np.ndarray, n_pairs: int):
+        combos, self.combo = np.unique(pair * (int(value.max()) + 1 if len(value) else 1) + value,
+                                       return_inverse=True)
+        self.combo = np.asarray(self.combo, dtype=np.int64).reshape(-1)
+        self.combo_pair = np.asarray(pair[np.unique(self.combo, return_index=True)[1]], dtype=np.int64)
+        self.n_pairs = n_pairs
+        del combos
+
+    def __call__(self, m: np.ndarray) -> np.ndarray:
+        held = np.zeros(len(self.combo_pair), dtype=bool)
+        held[self.combo[m]] = True
+        return np.bincount(self.combo_pair[held], minlength=self.n_pairs)
+
+
+def _grade(cd: _Coded, rows: np.ndarray, distinct: _Distinct, tier: np.ndarray, certain: np.ndarray) -> np.ndarray:
+    """The strength code of each pair's statements in `rows` (kg.verdicts.GRADES); _NONE where it has none.
+    `distinct` counts independent sources."""
+    n_pairs = cd.n_pairs
 
     synthesis = rows & (tier == _TIER_CODE[Tier.SYNTHESIS])
     research = synthesis | (rows & (tier == _TIER_CODE[Tier.STUDY]))
@@ -607,6 +653,7 @@ def _strength(dataset: Dataset, cd: _Coded, verdict: np.ndarray, type_of_source:
     stype = type_of_source[cd.source]
     tier = tier_of_type[stype]
     certain = np.isin(cd.certainty, [_CERTAINTIES.index(c) for c in CERTAIN])
+    independent = _Distinct(cd.pair, indep, n_pairs)
 
     members: dict[Side, np.ndarray] = {}
     grades: dict[Side, np.ndarray] = {}
@@ -618,7 +665,7 @@ def _strength(dataset: Dataset, cd: _Coded, verdict: np.ndarray, type_of_source:
 
     def grade_of(side: Side) -> np.ndarray:
         if side not in grades:
-            grades[side] = _grade(cd, rows_of(side), indep, tier, certain)
+            grades[side] = _grade(cd, rows_of(side), independent, tier, certain)
         return grades[side]
 
     def union(sides: tuple[Side, ...]) -> np.ndarray:
@@ -657,11 +704,14 @@ def _strength(dataset: Dataset, cd: _Coded, verdict: np.ndarray, type_of_source:
     np.minimum.at(certainty, cd.pair[stated], cd.certainty[stated])
     certainty = np.where(certainty == len(_CERTAINTIES), _NONE, certainty)
 
+    of_source = _Distinct(cd.pair, cd.source, n_pairs)
+    of_type = _Distinct(cd.pair, stype, n_pairs)
+
     def per_side(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        count = _distinct_per_pair(cd.pair[m], cd.source[m], n_pairs, len(cd.sources))
+        count = of_source(m)
         best_type = np.full(n_pairs, len(type_names), dtype=np.int64)
         np.minimum.at(best_type, cd.pair[m], stype[m])
-        types = _distinct_per_pair(cd.pair[m], stype[m], n_pairs, len(type_names))
+        types = of_type(m)
         return count, best_type, types
 
     n_agree, agree_type, agree_types = per_side(agree)
@@ -670,20 +720,21 @@ def _strength(dataset: Dataset, cd: _Coded, verdict: np.ndarray, type_of_source:
                      disagree_types)
 
 
-def _related_per_pair(dataset: Dataset, t_ids: np.ndarray, c_ids: np.ndarray) -> np.ndarray:
-    """How many related conflicts (across the hierarchies) each pair's statements take part in."""
-    cd, found = _related(dataset)
-    if not len(found):
-        return np.zeros(len(t_ids), dtype=np.int64)
-    row = np.arange(len(found))
-    sides = pd.DataFrame({
-        "t": np.concatenate([cd.treatments[cd.treatment[found[s].to_numpy()]] for s in ("a", "b")]),
-        "c": np.concatenate([cd.conditions[cd.condition[found[s].to_numpy()]] for s in ("a", "b")]),
-        "row": np.concatenate([row, row]),
-    }).drop_duplicates()
-    counts = sides.groupby(["t", "c"]).size()
+def _related_per_pair(dataset: Dataset, cd: _Coded, whole: bool, t_ids: np.ndarray, c_ids: np.ndarray
+                      ) -> np.ndarray:
+    """How many related conflicts (across the hierarchies) each pair's statements take part in, counted on
+    the whole dataset; `whole` says `cd` codes all of it (else it is coded again)."""
+    full = cd if whole else _code(dataset.evidence)
+    _, found = _related(dataset, full)
+    a = full.pair[found["a"].to_numpy(dtype=np.int64)]
+    b = full.pair[found["b"].to_numpy(dtype=np.int64)]  # never a's pair: both count it once
+    counts = np.bincount(a, minlength=full.n_pairs) + np.bincount(b, minlength=full.n_pairs)
+    if whole:
+        return np.asarray(counts, dtype=np.int64)
+    keys = pd.MultiIndex.from_arrays([full.treatments[full.pair_treatment].astype(str),
+                                      full.conditions[full.pair_condition].astype(str)])
     wanted = pd.MultiIndex.from_arrays([pd.Index(t_ids, dtype=object), pd.Index(c_ids, dtype=object)])
-    return np.asarray(counts.reindex(wanted).fillna(0).to_numpy(), dtype=np.int64)
+    return np.asarray(counts[keys.get_indexer(wanted)], dtype=np.int64)
 
 
 _NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -716,7 +767,27 @@ def _who(n: np.ndarray, best: np.ndarray, types: np.ndarray) -> np.ndarray:
 
 
 def _why(verdict: np.ndarray, st: _Strength, related: np.ndarray) -> np.ndarray:
-    """One plain sentence per pair: who says it, how sure they are, who disagrees, what conflicts around it."""
+    """One plain sentence per pair: who says it, how sure they are, who disagrees, what conflicts around it.
+
+    Pairs share few distinct sentences: each is written once and looked up (string work on every pair
+    would cost more than the rest of the summary)."""
+    inputs = pd.DataFrame({
+        "verdict": pd.Categorical(verdict, categories=list(VERDICTS)).codes, "certainty": st.certainty,
+        "agreeing": st.agreeing, "agree_type": st.agree_type, "agree_types": np.minimum(st.agree_types, 2),
+        "disagreeing": st.disagreeing, "disagree_type": st.disagree_type,
+        "disagree_types": np.minimum(st.disagree_types, 2), "related": related,
+    })
+    group = inputs.groupby(list(inputs.columns), sort=False).ngroup().to_numpy()
+    first = np.unique(group, return_index=True)[1]
+    u = inputs.iloc[first]
+    one = _Strength(np.zeros(len(u), dtype=np.int64), u["certainty"].to_numpy(), u["agreeing"].to_numpy(),
+                    u["disagreeing"].to_numpy(), u["agree_type"].to_numpy(), u["agree_types"].to_numpy(),
+                    u["disagree_type"].to_numpy(), u["disagree_types"].to_numpy())
+    texts = _why_each(np.asarray(VERDICTS, dtype=object)[u["verdict"].to_numpy()], one, u["related"].to_numpy())
+    return np.asarray(texts[group], dtype=object)
+
+
+def _why_each(verdict: np.ndarray, st: _Strength, related: np.ndarray) -> np.ndarray:
     certainty_words = np.asarray([c.replace("_", " ") for c in _CERTAINTIES] + [""], dtype=object)
     certainty = np.where(st.certainty >= 0, " (" + certainty_words[st.certainty] + " certainty)",
                          ", no certainty stated")
@@ -783,7 +854,7 @@ def summarise(dataset: Dataset, condition: str | None = None) -> pd.DataFrame:
     t_ids = cd.treatments[cd.pair_treatment].astype(str)
     c_ids = cd.conditions[cd.pair_condition].astype(str)
     strength = _strength(dataset, cd, verdict, type_of_source)
-    related = _related_per_pair(dataset, t_ids, c_ids)  # across the whole hierarchy, whatever the filter
+    related = _related_per_pair(dataset, cd, condition is None, t_ids, c_ids)  # whole dataset, whatever the filter
     why = _why(verdict, strength, related)
 
     out = pd.DataFrame(
@@ -886,6 +957,15 @@ def _headlines(
         "mixed": mixed + with_harms,
     }
     return np.select([verdict == v for v in VERDICTS], [phrases[v] for v in VERDICTS], default="")
+
+
+def at_least(frame: pd.DataFrame, strength: str) -> pd.DataFrame:
+    """The summary rows whose strength is `strength` or stronger (UsageError for an unknown level)."""
+    levels = [str(x) for x in STRENGTHS]
+    if strength not in levels:
+        raise UsageError(f"unknown strength {strength!r}; use one of: {', '.join(levels)}")
+    keep = frame["strength"].astype(STRENGTH_DTYPE).cat.codes <= levels.index(strength)
+    return frame[keep.to_numpy()].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- statements behind a pair

@@ -3,7 +3,7 @@
 Everything that needs a verdict's rule, label, colour or place in the legend reads it from
 here: the pandas summary evaluates `RULES` (vectorised), the page and the notebooks take
 labels and colours from it, `docs/summary-rules.md` and the generated regions of the saved
-queries are written from it (`python -m kg.verdicts --write`; a test fails when they are
+queries are written from it (`python scripts/generate_rules.py`; a test fails when they are
 stale). The contract (section 3) fixes the verdicts and their order; the labels are ours.
 
 A rule's condition is a conjunction over per-pair *flags* (`Flag`): every flag in `needs`
@@ -64,6 +64,12 @@ class FlagDef:
     """How the docs say it."""
     effect: Effect | None = None
     timeframes: tuple[Timeframe, ...] = tuple(Timeframe)
+    absent: str = ""
+    """How the docs say it does not hold (default: "no " + text)."""
+
+    @property
+    def negated(self) -> str:
+        return self.absent or "no " + self.text
 
 
 FLAGS: dict[Flag, FlagDef] = {
@@ -77,7 +83,7 @@ FLAGS: dict[Flag, FlagDef] = {
         FlagDef(Flag.NO_BENEFIT_LONG, "no_benefit at long_term", Effect.NO_BENEFIT, (Timeframe.LONG_TERM,)),
         FlagDef(Flag.HARM, "harm", Effect.HARM),
         FlagDef(Flag.INSUFFICIENT, "insufficient", Effect.INSUFFICIENT),
-        FlagDef(Flag.ASSESSED, "some statement without a comparator"),
+        FlagDef(Flag.ASSESSED, "some statement without a comparator", absent="every statement has a comparator"),
     )
 }
 
@@ -181,7 +187,9 @@ RULES: tuple[Rule, ...] = (
     Rule(Verdict.SHORT_TERM_ONLY, (Flag.BENEFIT_EARLY, Flag.NO_BENEFIT_LONG), (), "Benefit fades by the long term",
          "#91cf60", "benefit at short or medium term, no benefit at long term (over a year)", 1,
          "`summary-rules`: discectomy / sciatica — one trial: benefit medium_term (\"better at one year\"), "
-         "no_benefit long_term (\"no difference at four to ten years\")",
+         "no_benefit long_term (\"no difference at four to ten years\"); epidural steroids / sciatica — a review: "
+         "benefit short_term, a guideline: no_benefit long_term (different sources, but the timeframes do not "
+         "overlap, so no conflict)",
          (Side.BENEFIT_EARLY, Side.NO_BENEFIT_LONG, Side.HARM), (Side.BENEFIT_EARLY, Side.NO_BENEFIT_LONG),
          (Side.BENEFIT_LONG, Side.NO_BENEFIT_EARLY), dashed=True),
     Rule(Verdict.BENEFIT_WITH_HARMS, (Flag.BENEFIT, Flag.HARM), (Flag.NO_BENEFIT,), "Benefit with harms", "#d9a400",
@@ -365,15 +373,8 @@ def verdict_table() -> str:
     lines = ["| # | verdict | badge | holds when | worked example (folder: treatment / condition) |",
              "|---|---|---|---|---|"]
     for n, rule in enumerate(RULES, 1):
-        parts = [FLAGS[f].text for f in rule.needs] + [f"no {FLAGS[f].text}" for f in rule.excludes]
-        if rule.verdict is Verdict.INSUFFICIENT:
-            holds = "every statement says insufficient"
-        elif rule.verdict is Verdict.COMPARISON_ONLY:
-            holds = "every statement has a comparator"
-        elif not parts:
-            holds = "anything else"
-        else:
-            holds = ", ".join(parts)
+        parts = [FLAGS[f].text for f in rule.needs] + [FLAGS[f].negated for f in rule.excludes]
+        holds = ", ".join(parts) if parts else "anything else"
         lines.append(f"| {n} | `{rule.verdict}` | {rule.label} | {holds} | {rule.example} |")
     return "\n".join(lines)
 
@@ -431,8 +432,23 @@ def sparql_disagreement(kind: str, x: str, y: str, tx: str = "", ty: str = "", s
         one = f"({one}) || (?{x} IN ({neg}) && ?{y} IN ({pos}))"
     lines = [f"FILTER ({one})"]
     if d.timeframes_overlap:
-        lines.append(f"FILTER (?{tx} = ?{ty} || ?{tx} = timeframe:unspecified || ?{ty} = timeframe:unspecified)")
+        lines.append(sparql_overlap(tx, ty))
     return "\n".join(lines)
+
+
+def sparql_side(kind: str, side: str, var: str) -> str:
+    """The VALUES block that binds `?var` to the IRIs of one side of a disagreement (a VALUES join lets the
+    engines look the statements up by those IRIs, where a FILTER would scan)."""
+    d = next(d for d in DISAGREEMENTS if d.kind == kind)
+    values = d.positive if side == "positive" else d.negative
+    return f"VALUES ?{var} {{ {' '.join(f'{d.field}:{v}' for v in values)} }}"
+
+
+def sparql_overlap(tx: str, ty: str, notation: bool = False) -> str:
+    """The FILTER that says two timeframes overlap (`unspecified` overlaps every one): on the timeframe
+    IRIs, or with `notation` on their skos:notation strings."""
+    unspecified = f'"{Timeframe.UNSPECIFIED}"' if notation else f"timeframe:{Timeframe.UNSPECIFIED}"
+    return f"FILTER (?{tx} = ?{ty} || ?{tx} = {unspecified} || ?{ty} = {unspecified})"
 
 
 GENERATED = re.compile(r"(?P<head>^(?P<indent>[ \t]*)(?:#|<!--) BEGIN generated: (?P<what>[^\n]*?)(?: -->)?\n)"
@@ -441,12 +457,17 @@ GENERATED = re.compile(r"(?P<head>^(?P<indent>[ \t]*)(?:#|<!--) BEGIN generated:
 
 
 def generate(what: str) -> str:
-    """The text of one generated region: `verdict-table`, ..., or `disagreement KIND X Y [TX TY] [symmetric]`."""
+    """The text of one generated region: `verdict-table`, ..., `disagreement KIND X Y [TX TY] [symmetric]`,
+    `positive KIND VAR`, `negative KIND VAR` or `overlap TX TY [notation]`."""
     words = what.split()
     tables = {"verdict-table": verdict_table, "strength-table": strength_table, "grade-table": grade_table,
               "tier-table": tier_table, "legend-table": legend_table}
     if words[0] in tables:
         return tables[words[0]]()
+    if words[0] in ("positive", "negative"):
+        return sparql_side(words[1], words[0], words[2])
+    if words[0] == "overlap":
+        return sparql_overlap(words[1], words[2], notation=words[-1] == "notation")
     if words[0] == "disagreement":
         symmetric = words[-1] == "symmetric"
         args = (words[1:-1] if symmetric else words[1:]) + ["", ""]
@@ -476,7 +497,8 @@ def generated_files() -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
-    """`python -m kg.verdicts --check` (exit 1 when a generated region is stale) or `--write`."""
+    """`--check` (exit 1 when a generated region is stale) or `--write` (rewrite them); see
+    scripts/generate_rules.py."""
     stale = []
     for path in generated_files():
         text = path.read_text(encoding="utf-8")
@@ -489,6 +511,3 @@ def main(argv: list[str]) -> int:
         print(f"{'rewrote' if '--write' in argv else 'stale'}: {path}", file=sys.stderr)
     return 1 if stale and "--write" not in argv else 0
 
-
-if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))

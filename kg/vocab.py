@@ -49,6 +49,12 @@ SCHEME_KEYS = {
     "recommendation": "recommendation",
 }
 
+SUMMARY_SCHEME_KEYS = {
+    "verdict": "verdict",
+    "strength": "strength",
+}
+"""Concept schemes of the pair summaries (their concepts come from kg.verdicts, not from the CSV enums)."""
+
 
 def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
     """Prefixes for Turtle, JSON-LD contexts and SPARQL headers."""
@@ -66,11 +72,11 @@ def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
         "bibo": BIBO,
         "oboInOwl": OBOINOWL,
     }
-    for key, path in SCHEME_KEYS.items():
+    for path in [*SCHEME_KEYS.values(), *SUMMARY_SCHEME_KEYS.values()]:
         out[path.replace("-", "")] = f"{CONCEPTS}{path}/"
-        del key
     for kind in KINDS:
         out[kind] = entity_prefix(base, kind)
+    out["pair"] = f"{base}pair/"
     return out
 
 
@@ -130,11 +136,16 @@ def check_base(base: str) -> str:
 
 
 def scheme_iri(key: str) -> str:
-    return f"{CONCEPTS}{SCHEME_KEYS[key]}"
+    return f"{CONCEPTS}{(SCHEME_KEYS | SUMMARY_SCHEME_KEYS)[key]}"
 
 
 def concept_iri(key: str, value: str) -> str:
-    return f"{CONCEPTS}{SCHEME_KEYS[key]}/{value}"
+    return f"{CONCEPTS}{(SCHEME_KEYS | SUMMARY_SCHEME_KEYS)[key]}/{value}"
+
+
+def pair_iri(base: str, treatment: str, condition: str) -> str:
+    """The IRI of a pair summary node (ids are slugs: they hold no '/')."""
+    return f"{base}pair/{treatment}/{condition}"
 
 
 def column_iri(name: str) -> str:

@@ -289,3 +289,22 @@ def test_results_write_w3c_formats(g: kg.EvidenceGraph) -> None:
     assert doc["head"]["vars"][:2] == ["treatment_id", "treatment"]
     assert len(doc["results"]["bindings"]) == len(g.query("no-long-term-benefit")) > 0
     assert results.to_csv(rs).startswith("treatment_id,treatment,condition_id,condition,source_id")
+
+
+def test_summary_min_strength_and_related_conflicts() -> None:
+    from kg.errors import UsageError
+
+    g = kg.load(Path(__file__).parent / "data" / "strength-guidelines")
+    strong = g.summary(min_strength="strong")
+    assert set(strong["strength"].astype(str)) == {"strong"} and len(strong) == 2
+    assert len(g.summary(min_strength="very_weak")) == len(g.summary())
+    with pytest.raises(UsageError):
+        g.summary(min_strength="solid")
+    related = g.related_conflicts()
+    assert set(zip(related["evidence_a"], related["evidence_b"], related["kind"], strict=True)) == {
+        ("a-gaba", "b-anti", "effect"), ("a-gaba", "b-anti", "recommendation"),
+        ("b-sm", "c-sm", "effect"), ("b-sm", "c-sm", "recommendation")}
+    # a caller changing the frame it got does not change the next one
+    frame = g.summary()
+    frame.loc[0, "why"] = "changed"
+    assert g.summary().loc[0, "why"] != "changed"

@@ -113,6 +113,26 @@ def test_the_old_error_names_are_kg_errors() -> None:
     assert issubclass(queries.UnknownEntityError, errors.UnknownIdError)
 
 
+def test_summary_min_strength_keeps_pairs_at_least_that_strong(capsys: pytest.CaptureFixture[str]) -> None:
+    import csv
+    import io
+
+    held_out = str(Path(__file__).parent / "data" / "strength-guidelines")
+    assert main(["summary", "--data", held_out, "--min-strength", "moderate", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {(r["treatment_id"], r["strength"]) for r in rows} == {
+        ("anticonvulsants", "moderate"), ("exercise", "strong"), ("opioids", "strong")}
+    assert list(rows[0])[-6:] == ["certainty", "strength", "agreeing_sources", "disagreeing_sources",
+                                  "related_conflicts", "why"]
+
+
+def test_summary_min_strength_unknown_level_is_a_usage_error() -> None:
+    result = kg_run("summary", "--min-strength", "solid")
+    assert result.returncode == 2
+    assert "--min-strength" in result.stderr and "very_weak" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 # --------------------------------------------------------------------------- issue 16: everyday use
 
 NAMES = Path(__file__).resolve().parent / "data" / "resolve-names"

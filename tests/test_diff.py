@@ -39,6 +39,20 @@ BASE = DIFF / "base"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+def contract_fields(verdicts: pd.DataFrame) -> pd.DataFrame:
+    """The verdict changes in the contract's summary columns (section 3), leaving out the strength columns."""
+    from kg.summary import CONTRACT_COLUMNS
+
+    return verdicts[verdicts["field"].isin(CONTRACT_COLUMNS).to_numpy()]
+
+
+def test_strength_columns_move_in_the_diff_too() -> None:
+    d = kg.diff(BASE, DIFF / "statements")
+    changed = rows(d.verdicts, ["treatment_id", "condition_id", "field", "old", "new"])
+    # d1's certainty went from moderate to high: the pair's certainty column says so
+    assert ("discectomy", "sciatica", "certainty", "moderate", "high") in changed
+
+
 def rows(frame: pd.DataFrame, columns: list[str]) -> list[tuple[Any, ...]]:
     """The frame's rows as tuples, None for NA, in the frame's order."""
     cells = frame[columns].astype(object).where(frame[columns].notna(), None)
@@ -90,7 +104,9 @@ def test_statements_added_removed_changed_and_renamed() -> None:
     assert d.words == {"r1": [("-", "Bed"), ("+", "Strict bed"), ("=", "rest does not help"), ("+", "much")]}
     assert d.statements.set_index("id").loc["r1", "words"] == "[-Bed-] {+Strict bed+} rest does not help {+much+}"
     # the new pair and the gone pair, each because of its statement; the rename moves no verdict
-    assert rows(d.verdicts, ["treatment_id", "condition_id", "change", "field", "old", "new", "because"]) == [
+    # the contract's columns (the strength columns of issue 11 move too: checked below)
+    assert rows(contract_fields(d.verdicts), ["treatment_id", "condition_id", "change", "field", "old", "new",
+                                              "because"]) == [
         ("surgery", "back-pain", "added", "verdict", None, "harm", "evidence:r2"),
         ("surgery", "sciatica", "removed", "verdict", "insufficient", None, "evidence:x1"),
     ]
@@ -100,7 +116,7 @@ def test_statements_added_removed_changed_and_renamed() -> None:
 
 def test_verdicts_move_with_the_statements_that_moved_them_and_conflicts_appear() -> None:
     d = kg.diff(BASE, DIFF / "verdicts")
-    assert rows(d.verdicts, ["treatment_id", "condition_id", "field", "old", "new", "because"]) == [
+    assert rows(contract_fields(d.verdicts), ["treatment_id", "condition_id", "field", "old", "new", "because"]) == [
         ("discectomy", "sciatica", "verdict", "short_term_only", "benefit", "evidence:d2"),
         ("discectomy", "sciatica", "long_term", "no_benefit", "benefit", "evidence:d2"),
         ("discectomy", "sciatica", "headline", "better at one year only", "benefit beyond one year", "evidence:d2"),

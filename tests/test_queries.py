@@ -370,6 +370,40 @@ def test_result_sets_are_engine_neutral(graph: E.OxigraphEngine) -> None:
     assert cond.value == "https://evidence-kg.example/id/condition/sciatica"
 
 
+# --------------------------------------------------------------------------- pair summaries (issue 11)
+
+
+@pytest.mark.parametrize("folder", ["strength-guidelines", "summary-rules", "queries", "summary-precedence"])
+@pytest.mark.parametrize("engine", Q.ENGINES)
+def test_well_supported_no_long_term_benefit_is_the_summary_filtered(folder: str, engine: str) -> None:
+    from kg import summary
+
+    dataset = read_valid(DATA / folder)
+    rows = run(E.OxigraphEngine.from_dataset(dataset), "well-supported-no-long-term-benefit", engine)
+    frame = summary.at_least(summary.summarise(dataset), "moderate")
+    long_term = frame["long_term"].fillna("").str.split("|")
+    wanted = frame[long_term.map(lambda effects: "no_benefit" in effects and "benefit" not in effects).to_numpy()]
+    assert {(r["treatment_id"], r["condition_id"], r["strength"]) for r in rows} == set(
+        zip(wanted["treatment_id"], wanted["condition_id"], wanted["strength"].astype(str), strict=True))
+
+
+def test_well_supported_no_long_term_benefit_on_the_held_out_guidelines() -> None:
+    rows = run(E.OxigraphEngine.from_dataset(read_valid(DATA / "strength-guidelines")),
+               "well-supported-no-long-term-benefit")
+    # opioids: strong, no benefit at long term; exercise for chronic low back pain has long-term benefit
+    assert [(r["treatment_id"], r["strength"], r["verdict"]) for r in rows] == [("opioids", "strong", "harm")]
+
+
+def test_treatments_by_category_reads_verdict_and_strength_from_the_pair_nodes(graph: E.OxigraphEngine) -> None:
+    from kg import summary
+
+    rows = run(graph, "treatments-by-category")
+    frame = summary.summarise(read_valid(FIXTURE))
+    assert {(r["treatment_id"], r["condition_id"]): r["strength"] for r in rows} == dict(
+        zip(zip(frame["treatment_id"], frame["condition_id"], strict=True), frame["strength"].astype(str),
+            strict=True))
+
+
 def test_statement_queries_read_well_with_labels_and_comparators(graph: E.OxigraphEngine) -> None:
     """A statement measured against another treatment says so, and ids come with the labels a person reads
     (issue 16: 'better than nonsurgical care' must not read as a plain benefit)."""

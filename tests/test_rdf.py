@@ -190,3 +190,65 @@ def test_batches_make_the_same_document(folder: Path | None, rows: int, tmp_path
     count = rdf.write_ntriples(g.dataset, tmp_path / "graph.nt")
     assert (tmp_path / "graph.nt").read_bytes() == g.ntriples
     assert count == g.ntriples.count(b"\n")
+
+
+# --------------------------------------------------------------------------- pair summary nodes
+
+
+def test_every_summary_row_is_a_pair_summary_node_carrying_its_columns() -> None:
+    graph = kg.load(Path(__file__).parent / "data" / "summary-rules")
+    g = graph.rdf
+    frame = graph.summary()
+    pairs = set(g.subjects(rdflib.RDF.type, EKG.PairSummary))
+    assert len(pairs) == len(frame)
+    concept = "https://evidence-kg.example/vocab/"
+    for r in frame.itertuples(index=False):
+        node = rdflib.URIRef(f"{BASE}pair/{r.treatment_id}/{r.condition_id}")
+        assert node in pairs
+        assert g.value(node, EKG.treatment) == rdflib.URIRef(BASE + "treatment/" + r.treatment_id)
+        assert g.value(node, EKG.condition) == rdflib.URIRef(BASE + "condition/" + r.condition_id)
+        assert g.value(node, EKG.verdict) == rdflib.URIRef(f"{concept}verdict/{r.verdict}")
+        assert g.value(node, EKG.strength) == rdflib.URIRef(f"{concept}strength/{r.strength}")
+        assert g.value(node, EKG.certainty) == (None if pd.isna(r.certainty)
+                                                else rdflib.URIRef(f"{concept}certainty/{r.certainty}"))
+        assert int(g.value(node, EKG.sourceCount)) == r.sources
+        assert int(g.value(node, EKG.agreeingSources)) == r.agreeing_sources
+        assert int(g.value(node, EKG.relatedConflicts)) == r.related_conflicts
+        assert str(g.value(node, EKG.why)) == r.why and str(g.value(node, EKG.headline)) == r.headline
+        for column, prop in (("short_term", EKG.shortTermEffect), ("long_term", EKG.longTermEffect)):
+            cell = getattr(r, column)
+            want = set() if pd.isna(cell) else {rdflib.URIRef(f"{concept}effect/{e}") for e in cell.split("|")}
+            assert set(g.objects(node, prop)) == want
+        ev = graph.evidence
+        mine = ev[(ev["treatment"] == r.treatment_id) & (ev["condition"] == r.condition_id)]["id"]
+        assert set(g.objects(node, EKG.statement)) == {rdflib.URIRef(BASE + "evidence/" + i) for i in mine}
+
+
+def test_verdict_and_strength_concepts_carry_the_labels_of_the_rule_table() -> None:
+    from kg.verdicts import RULES, STRENGTH_LABELS
+
+    g = kg.load(Path(__file__).parent / "data" / "minimal").rdf
+    for rule in RULES:
+        c = rdflib.URIRef(f"https://evidence-kg.example/vocab/verdict/{rule.verdict}")
+        assert str(g.value(c, rdflib.SKOS.prefLabel)) == rule.label
+        assert str(g.value(c, rdflib.SKOS.notation)) == str(rule.verdict)
+    for strength, label in STRENGTH_LABELS.items():
+        c = rdflib.URIRef(f"https://evidence-kg.example/vocab/strength/{strength}")
+        assert str(g.value(c, rdflib.SKOS.prefLabel)) == label
+
+
+def test_shapes_catch_a_pair_summary_without_a_verdict_or_with_a_foreign_strength() -> None:
+    graph = kg.load(Path(__file__).parent / "data" / "summary-rules").rdf
+    node = rdflib.URIRef(BASE + "pair/traction/low-back-pain")
+    graph.remove((node, EKG.verdict, None))
+    ok, report = conforms(graph)
+    assert not ok and "verdict" in report
+    graph = kg.load(Path(__file__).parent / "data" / "summary-rules").rdf
+    graph.set((node, EKG.strength, rdflib.URIRef("https://evidence-kg.example/vocab/effect/benefit")))
+    ok, report = conforms(graph)
+    assert not ok and "strength" in report
+
+
+def test_graph_with_pair_summaries_conforms_on_the_summary_fixtures() -> None:
+    ok, report = conforms(kg.load(Path(__file__).parent / "data" / "summary-precedence").rdf)
+    assert ok, report

@@ -813,6 +813,11 @@ def hierarchy_conflict_data(tmp: Path) -> Path:
                 'on two lines",\n')
         f.write('kgtest-gabapentin-lbp,gabapentin,chronic-low-back-pain,acoem-2014-choosing-wisely-five-things,'
                 'benefit,short_term,,,,,,some relief,some relief,\n')
+        # a guideline with moderate certainty: a pair of moderate strength with no long-term benefit
+        f.write('kgtest-pregabalin-lbp,pregabalin,chronic-low-back-pain,kgtest-guideline,'
+                'no_benefit,long_term,moderate,,,,,no long-term benefit,no long-term benefit,\n')
+    with (folder / "sources.csv").open("a", encoding="utf-8", newline="") as f:
+        f.write("kgtest-guideline,An invented guideline (test data),guideline,,,,,,,,\n")
     return folder
 
 

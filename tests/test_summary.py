@@ -539,3 +539,442 @@ def test_property_summary_conflicts_and_query_agree_with_the_contract() -> None:
         assert_summary_agrees_with_queries(dataset)
 
     check()
+
+
+# --------------------------------------------------------------------------- strength (contract section 5)
+#
+# The strength rules are in kg.verdicts (docs/summary-rules.md is generated from them). Here:
+# a plain-Python reading of them pair by pair, and the properties issue 11 asks for, under
+# Hypothesis, on random small tables.
+
+POOL = pd.DataFrame({
+    "id": ["g1", "g2", "r1", "r2", "t1", "o1", "a1", "e1", "p1", "b1", "f1"],
+    "title": list("ABCDEFGHIJK"),
+    "type": ["guideline", "guideline", "systematic_review", "systematic_review", "trial", "observational_study",
+             "reference_article", "expert_opinion", "patient_education", "blog", "forum"],
+    # r2 shares g1's publisher: the two are one independent source
+    "publisher": ["Pub A", "Pub B", "Pub C", "pub a", "Pub D", "", "", "", "", "", ""],
+})
+TYPE_RANK = {t: i for i, t in enumerate(["guideline", "systematic_review", "trial", "observational_study",
+                                         "reference_article", "expert_opinion", "patient_education", "blog",
+                                         "forum"])}
+COHERENT = {"benefit": ["", "recommend", "consider"], "no_benefit": ["", "against"], "harm": ["", "against"],
+            "insufficient": ["", "recommend", "consider", "against"]}
+
+
+def pool_dataset(statements: list[dict[str, str]], sources: pd.DataFrame = POOL) -> Dataset:
+    from kg.model import typed_frame
+    from kg.schema import TABLES
+
+    tables = {
+        "sources": sources,
+        "conditions": pd.DataFrame({"id": ["c1", "c2"], "label": ["C1", "C2"], "parent": ["", "c1"]}),
+        "treatments": pd.DataFrame({"id": ["t1", "t2", "t3"], "label": ["T1", "T2", "T3"], "parent": ["", "t1", ""],
+                                    "category": ["other"] * 3}),
+        "evidence": pd.DataFrame(statements, columns=["id", "treatment", "condition", "source", "effect", "timeframe",
+                                                      "certainty", "recommendation", "comparator", "summary",
+                                                      "quote"]),
+    }
+    frames = {n: typed_frame(TABLES[n], f.astype("string"), list(f.columns)) for n, f in tables.items()}
+    return Dataset(frames["sources"], frames["conditions"], frames["treatments"], frames["evidence"])
+
+
+def _one_statement(sources: list[str] | None = None):  # type: ignore[no-untyped-def]
+    from hypothesis import strategies as st
+
+    return st.fixed_dictionaries({
+        "treatment": st.sampled_from(["t1", "t2"]),
+        "condition": st.sampled_from(["c1", "c2"]),
+        "source": st.sampled_from(sources or list(POOL["id"])),
+        "effect": st.sampled_from(["benefit", "no_benefit", "harm", "insufficient"]),
+        "timeframe": st.sampled_from(["short_term", "medium_term", "long_term", "unspecified"]),
+        "certainty": st.sampled_from(["", "", "high", "moderate", "low", "very_low"]),
+        "recommendation": st.sampled_from(["", "", "recommend", "consider", "against"]),
+        "comparator": st.sampled_from(["", "", "", "", "t3"]),
+    })
+
+
+def _pool_statements(sources: list[str] | None = None, max_size: int = 10):  # type: ignore[no-untyped-def]
+    from hypothesis import strategies as st
+
+    return st.lists(_one_statement(sources), min_size=1, max_size=max_size).map(
+        lambda rows: [{**r, "id": f"e{i:02d}", "summary": "s", "quote": "q"} for i, r in enumerate(rows)])
+
+
+def _in_side(statement: dict[str, str], side: str) -> bool:
+    """Is a statement in a side of kg.verdicts.SIDES (read from its definition, one statement at a time)?"""
+    from kg.verdicts import SIDES, Side
+
+    sd = SIDES[Side(side)]
+    if sd.comparison:
+        return bool(statement["comparator"])
+    if statement["comparator"]:
+        return False
+    return (statement["effect"] in sd.effects and statement["timeframe"] in sd.timeframes) or (
+        statement["recommendation"] in sd.recommendations)
+
+
+def oracle_strength(rows: list[dict[str, str]], verdict: str) -> tuple[str, int, int]:
+    """kg.verdicts' strength rules read one statement at a time: (strength, agreeing, disagreeing)."""
+    from kg.verdicts import GRADES, RULE, STRENGTHS, TIERS, Counts, SourceType, Strength, Tier, Verdict
+
+    pub = dict(zip(POOL["id"], POOL["publisher"], strict=True))
+    kind = dict(zip(POOL["id"], POOL["type"], strict=True))
+
+    def key(source: str) -> str:
+        return pub[source].strip().casefold() or source
+
+    def grade(side_rows: list[dict[str, str]]) -> Strength:
+        def n(pred: Callable[[dict[str, str]], bool]) -> int:
+            return len({key(r["source"]) for r in side_rows if pred(r)})
+
+        def tier(r: dict[str, str]) -> Tier:
+            return TIERS[SourceType(kind[r["source"]])]
+
+        def certain(r: dict[str, str]) -> bool:
+            return r["certainty"] in ("high", "moderate")
+
+        counts = Counts(
+            synthesis=n(lambda r: tier(r) is Tier.SYNTHESIS),
+            synthesis_certain=n(lambda r: tier(r) is Tier.SYNTHESIS and certain(r)),
+            research=n(lambda r: tier(r) in (Tier.SYNTHESIS, Tier.STUDY)),
+            research_certain=n(lambda r: tier(r) in (Tier.SYNTHESIS, Tier.STUDY) and certain(r)),
+            known=n(lambda r: tier(r) is not Tier.ANECDOTE),
+        )
+        return next(g.strength for g in GRADES if g.holds(counts))
+
+    rule = RULE[Verdict(verdict)]
+    if rule.strength_sides:
+        grades = [grade(s) for s in ([r for r in rows if _in_side(r, side)] for side in rule.strength_sides) if s]
+        strength = max(grades, key=STRENGTHS.index) if grades else Strength.VERY_WEAK
+    else:
+        anecdote = any(TIERS[SourceType(kind[r["source"]])] is Tier.ANECDOTE for r in rows if not r["comparator"])
+        strength = Strength.VERY_WEAK if anecdote else Strength.WEAK
+    agreeing = len({r["source"] for r in rows if any(_in_side(r, s) for s in rule.agree)})
+    disagreeing = len({r["source"] for r in rows if any(_in_side(r, s) for s in rule.disagree)})
+    return str(strength), agreeing, disagreeing
+
+
+def pair_rows(dataset: Dataset, treatment: str, condition: str) -> list[dict[str, str]]:
+    ev = dataset.evidence
+    mine = ev[(ev["treatment"] == treatment) & (ev["condition"] == condition)]
+    return [{k: ("" if pd.isna(v) else str(v)) for k, v in x.items()} for x in mine.to_dict("records")]
+
+
+def strength_of(dataset: Dataset, treatment: str, condition: str) -> tuple[str, str]:
+    r = row(S.summarise(dataset), treatment, condition)
+    return str(r["verdict"]), str(r["strength"])
+
+
+def rank(strength: str) -> int:
+    """0 for strong .. 3 for very_weak."""
+    return ["strong", "moderate", "weak", "very_weak"].index(strength)
+
+
+def test_property_strength_follows_the_rules_pair_by_pair() -> None:
+    from hypothesis import given, settings
+
+    @settings(max_examples=80, deadline=None)
+    @given(_pool_statements())
+    def check(statements: list[dict[str, str]]) -> None:
+        dataset = pool_dataset(statements)
+        for r in S.summarise(dataset).itertuples(index=False):
+            rows = pair_rows(dataset, r.treatment_id, r.condition_id)
+            assert (str(r.strength), r.agreeing_sources, r.disagreeing_sources) == oracle_strength(
+                rows, str(r.verdict)), rows
+
+    check()
+
+
+def test_property_blog_or_forum_only_pairs_are_very_weak() -> None:
+    from hypothesis import given, settings
+
+    @settings(max_examples=60, deadline=None)
+    @given(_pool_statements(), _pool_statements(["b1", "f1"]))
+    def check(others: list[dict[str, str]], anecdotes: list[dict[str, str]]) -> None:
+        # the anecdotes are about t3/c2, which nothing else is about
+        mine = [{**r, "id": f"x{i:02d}", "treatment": "t3", "condition": "c2", "comparator": r["comparator"] and "t1"}
+                for i, r in enumerate(anecdotes)]
+        dataset = pool_dataset(others + mine)
+        frame = S.summarise(dataset)
+        assert str(row(frame, "t3", "c2")["strength"]) == "very_weak"
+        # and every pair whose sources are all blogs or forums, wherever it is
+        for r in frame.itertuples(index=False):
+            if {x["source"] for x in pair_rows(dataset, r.treatment_id, r.condition_id)} <= {"b1", "f1"}:
+                assert str(r.strength) == "very_weak"
+
+    check()
+
+
+def _candidates(pair: tuple[str, str], sources: list[str]) -> list[dict[str, str]]:
+    """Every statement about `pair` from one of `sources` (recommendations coherent with the effect)."""
+    from itertools import product
+
+    return [{"id": "z99", "treatment": pair[0], "condition": pair[1], "source": src, "effect": eff, "timeframe": tf,
+             "certainty": cert, "recommendation": rec, "comparator": comp, "summary": "s", "quote": "q"}
+            for src, eff, tf, cert, comp in product(sources, COHERENT, ["short_term", "medium_term", "long_term",
+                                                                         "unspecified"], ["", "moderate", "low"],
+                                                     ["", "t3"])
+            for rec in COHERENT[eff]]
+
+
+def _added(statements: list[dict[str, str]], data: Any, side: str, better_only: bool
+           ) -> tuple[tuple[str, str], str, str, dict[str, str] | None]:
+    """A pair of `statements`, its verdict and strength, and a statement that agrees (or disagrees) with it."""
+    from hypothesis import strategies as st
+
+    from kg.verdicts import RULE, Verdict
+
+    dataset = pool_dataset(statements)
+    pair = data.draw(st.sampled_from(sorted({(r["treatment"], r["condition"]) for r in statements})))
+    verdict, strength = strength_of(dataset, *pair)
+    sources = list(POOL["id"])
+    if better_only:
+        best = min(TYPE_RANK[t] for t in POOL.set_index("id").loc[[r["source"] for r in pair_rows(dataset, *pair)],
+                                                                    "type"])
+        sources = [s for s, t in zip(POOL["id"], POOL["type"], strict=True) if TYPE_RANK[t] <= best]
+    rule = RULE[Verdict(verdict)]
+    this, other = (rule.agree, rule.disagree) if side == "agree" else (rule.disagree, rule.agree)
+    fits = [c for c in _candidates(pair, sources)
+            if any(_in_side(c, s) for s in this) and not any(_in_side(c, s) for s in other)]
+    return pair, verdict, strength, (data.draw(st.sampled_from(fits)) if fits else None)
+
+
+def test_property_an_agreeing_statement_from_an_equal_or_better_source_never_lowers_strength() -> None:
+    from hypothesis import assume, given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=80, deadline=None)
+    @given(_pool_statements(), st.data())
+    def check(statements: list[dict[str, str]], data: st.DataObject) -> None:
+        pair, verdict, strength, new = _added(statements, data, "agree", better_only=True)
+        assume(new is not None)
+        assert new is not None
+        new_verdict, new_strength = strength_of(pool_dataset([*statements, new]), *pair)
+        assume(new_verdict == verdict)  # it agrees: it restates the verdict rather than changing it
+        assert rank(new_strength) <= rank(strength), (statements, new)
+
+    check()
+
+
+def test_property_a_disagreeing_statement_never_raises_strength() -> None:
+    from hypothesis import assume, given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=80, deadline=None)
+    @given(_pool_statements(), st.data())
+    def check(statements: list[dict[str, str]], data: st.DataObject) -> None:
+        pair, _, strength, new = _added(statements, data, "disagree", better_only=False)
+        assume(new is not None)
+        assert new is not None
+        _, new_strength = strength_of(pool_dataset([*statements, new]), *pair)
+        assert rank(new_strength) >= rank(strength), (statements, new)
+
+    check()
+
+
+def test_property_independent_guidelines_or_reviews_agreeing_with_certainty_outrank_any_single_source_pair() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=80, deadline=None)
+    @given(_pool_statements(), st.sampled_from(["benefit", "no_benefit", "harm", "insufficient"]),
+           st.lists(st.tuples(st.sampled_from(["g1", "g2", "r1", "r2"]),
+                              st.sampled_from(["short_term", "medium_term", "long_term", "unspecified"]),
+                              st.sampled_from(["high", "moderate"])), min_size=2, max_size=5))
+    def check(others: list[dict[str, str]], effect: str, backers: list[tuple[str, str, str]]) -> None:
+        independent = {POOL.set_index("id").loc[s, "publisher"].casefold() for s, _, _ in backers}
+        if len(independent) < 2:
+            backers = [*backers, ("g2" if "pub b" not in independent else "r1", backers[0][1], "high")]
+        mine = [{"id": f"y{i:02d}", "treatment": "t3", "condition": "c2", "source": s, "effect": effect,
+                 "timeframe": tf, "certainty": c, "recommendation": "", "comparator": "", "summary": "s",
+                 "quote": "q"} for i, (s, tf, c) in enumerate(backers)]
+        frame = S.summarise(pool_dataset(others + mine))
+        strong = rank(str(row(frame, "t3", "c2")["strength"]))
+        single = frame[frame["sources"] == 1]
+        for r in single.itertuples(index=False):
+            assert strong < rank(str(r.strength))
+
+    check()
+
+
+def test_property_summary_does_not_depend_on_row_order() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=60, deadline=None)
+    @given(_pool_statements(), st.randoms(use_true_random=False))
+    def check(statements: list[dict[str, str]], rnd: Any) -> None:
+        shuffled = list(statements)
+        rnd.shuffle(shuffled)
+        pool = POOL.sample(frac=1, random_state=rnd.randrange(1000)).reset_index(drop=True)
+        a = pool_dataset(statements)
+        b = pool_dataset(shuffled, pool)
+        assert S.to_csv(S.summarise(a)) == S.to_csv(S.summarise(b))
+        assert S.to_csv(S.related_conflicts(a)) == S.to_csv(S.related_conflicts(b))
+
+    check()
+
+
+# --------------------------------------------------------------------------- related conflicts
+#
+# kg.summary.related_conflicts() and the `related-conflicts` saved query (Oxigraph and rdflib)
+# give the same rows, and they are the rows a plain reading of the definition gives, pair of
+# statements by pair of statements.
+
+
+def oracle_related(dataset: Dataset) -> list[tuple[str, ...]]:
+    from itertools import combinations
+
+    def chain(table: pd.DataFrame, ident: str) -> set[str]:
+        parents = {str(i): (None if pd.isna(p) else str(p)) for i, p in zip(table["id"], table["parent"],
+                                                                             strict=True)}
+        out = {ident}
+        while parents.get(ident):
+            ident = parents[ident]  # type: ignore[assignment]
+            out.add(ident)
+        return out
+
+    def related(table: pd.DataFrame, a: str, b: str) -> bool:
+        return a in chain(table, b) or b in chain(table, a)
+
+    rows = [{k: (None if pd.isna(v) else str(v)) for k, v in r.items()} for r in dataset.evidence.to_dict("records")]
+    out = set()
+    for p, q in combinations(rows, 2):
+        if p["source"] == q["source"] or p["comparator"] or q["comparator"]:
+            continue
+        if (p["treatment"], p["condition"]) == (q["treatment"], q["condition"]):
+            continue
+        if not (related(dataset.treatments, p["treatment"], q["treatment"])  # type: ignore[arg-type]
+                and related(dataset.conditions, p["condition"], q["condition"])):  # type: ignore[arg-type]
+            continue
+        a, b = sorted([p, q], key=lambda r: str(r["id"]))
+        t_differ, c_differ = a["treatment"] != b["treatment"], a["condition"] != b["condition"]
+        relation = ("broader treatment and condition" if t_differ and c_differ
+                    else "broader treatment" if t_differ else "broader condition")
+        base = (a["id"], b["id"], a["source"], b["source"], a["treatment"], b["treatment"], a["condition"],
+                b["condition"])
+        if {a["effect"], b["effect"]} == {"benefit", "no_benefit"} and (
+                a["timeframe"] == b["timeframe"] or "unspecified" in (a["timeframe"], b["timeframe"])):
+            out.add((*base, "effect", a["effect"], b["effect"], a["timeframe"], b["timeframe"], relation))
+        recs = {a["recommendation"], b["recommendation"]}
+        if "against" in recs and recs & {"recommend", "consider"}:
+            out.add((*base, "recommendation", a["recommendation"], b["recommendation"], a["timeframe"],
+                     b["timeframe"], relation))
+    return sorted(out, key=lambda r: (r[0], r[1], r[8]))  # type: ignore[arg-type,return-value]
+
+
+def sparql_on(dataset: Dataset, name: str, engine: str) -> pd.DataFrame:
+    from kg import engines, results
+
+    frame = results.to_dataframe(engines.run(name, engines.OxigraphEngine.from_dataset(dataset), using=engine))
+    return frame.astype(object).where(frame.notna(), "").astype(str)
+
+
+def assert_related_conflicts_agree(dataset: Dataset, engines: tuple[str, ...] = ("oxigraph", "rdflib")) -> None:
+    mine = as_text(S.related_conflicts(dataset))
+    assert list(mine.columns) == list(S.RELATED_CONFLICT_COLUMNS)
+    for engine in engines:
+        pd.testing.assert_frame_equal(mine, sparql_on(dataset, "related-conflicts", engine)[
+            list(S.RELATED_CONFLICT_COLUMNS)], obj=engine)
+    # the summary counts each related conflict once for each of its two pairs
+    frame = S.summarise(dataset)
+    counted = pd.concat([mine[["treatment_a", "condition_a"]].set_axis(["t", "c"], axis=1),
+                         mine[["treatment_b", "condition_b"]].set_axis(["t", "c"], axis=1)]).value_counts()
+    for r in frame.itertuples(index=False):
+        assert r.related_conflicts == counted.get((r.treatment_id, r.condition_id), 0)
+
+
+@pytest.mark.parametrize("name", [*FOLDERS, "queries", "strength-guidelines"])
+def test_related_conflicts_agree_on_fixtures(name: str) -> None:
+    assert_related_conflicts_agree(read_valid(DATA / name))
+
+
+@pytest.mark.skipif(not (BUNDLED / "evidence.csv").is_file(), reason="no bundled data")
+def test_related_conflicts_agree_on_bundled_data() -> None:
+    dataset = read_valid(BUNDLED)
+    assert [tuple(r) for r in as_text(S.related_conflicts(dataset)).itertuples(index=False)] == oracle_related(
+        dataset)
+    assert_related_conflicts_agree(dataset)
+
+
+def test_related_conflicts_agree_on_synthetic_data(script: Callable[[str], Any]) -> None:
+    dataset = script("synth").dataset(1500, seed=5)
+    assert len(S.related_conflicts(dataset)) > 10  # the generator's hierarchies do make some
+    assert_related_conflicts_agree(dataset, engines=("oxigraph",))
+
+
+def test_property_related_conflicts_follow_the_definition_on_every_engine() -> None:
+    from hypothesis import given, settings
+
+    @settings(max_examples=25, deadline=None)
+    @given(_pool_statements(max_size=8))
+    def check(statements: list[dict[str, str]]) -> None:
+        dataset = pool_dataset(statements)
+        got = as_text(S.related_conflicts(dataset))
+        assert [tuple(r) for r in got.itertuples(index=False)] == oracle_related(dataset)
+        assert_related_conflicts_agree(dataset)
+
+    check()
+
+
+def test_a_summary_for_one_condition_counts_related_conflicts_across_the_whole_hierarchy() -> None:
+    dataset = read_valid(DATA / "strength-guidelines")
+    whole = S.summarise(dataset)
+    part = S.summarise(dataset, condition="sciatica")
+    merged = part.merge(whole, on=["treatment_id", "condition_id"], suffixes=("", "_whole"))
+    assert len(merged) == len(part) > 0
+    assert (merged["related_conflicts"] == merged["related_conflicts_whole"]).all()
+    assert (merged["strength"].astype(str) == merged["strength_whole"].astype(str)).all()
+
+
+# --------------------------------------------------------------------------- the held-out guideline fixture
+
+HELD_OUT = DATA / "strength-guidelines"
+
+
+def test_held_out_guidelines_get_the_hand_worked_summary_byte_for_byte() -> None:
+    text = S.to_csv(S.summarise(read_valid(HELD_OUT)))
+    assert text == (HELD_OUT / "expected-summary.csv").read_text(encoding="utf-8")
+
+
+def test_held_out_guidelines_get_the_hand_worked_related_conflicts() -> None:
+    got = as_text(S.related_conflicts(read_valid(HELD_OUT)))
+    pd.testing.assert_frame_equal(got, expected("strength-guidelines", "related-conflicts"))
+
+
+def test_held_out_strengths_rank_agreement_of_two_guidelines_above_a_single_one() -> None:
+    frame = S.summarise(read_valid(HELD_OUT))
+    strength = {(r.treatment_id, r.condition_id): str(r.strength) for r in frame.itertuples(index=False)}
+    assert strength[("exercise", "chronic-low-back-pain")] == "strong"  # two guidelines, certainty stated
+    assert strength[("anticonvulsants", "low-back-pain")] == "moderate"  # one guideline, moderate certainty
+    assert strength[("gabapentin", "chronic-low-back-pain")] == "weak"  # one guideline, low certainty
+    assert strength[("spinal-manipulation", "sciatica")] == "very_weak"  # a blog
+
+
+def test_min_strength_keeps_the_pairs_at_least_that_strong() -> None:
+    frame = S.summarise(read_valid(HELD_OUT))
+    assert list(S.at_least(frame, "strong")["treatment_id"]) == ["exercise", "opioids"]
+    moderate = S.at_least(frame, "moderate")
+    assert set(moderate["strength"].astype(str)) == {"strong", "moderate"} and len(moderate) == 3
+    assert len(S.at_least(frame, "very_weak")) == len(frame)
+    from kg.errors import UsageError
+
+    with pytest.raises(UsageError, match="unknown strength 'solid'"):
+        S.at_least(frame, "solid")
+
+
+@pytest.mark.skipif(not (BUNDLED / "evidence.csv").is_file(), reason="no bundled data")
+def test_bundled_blog_only_pairs_sit_at_the_lowest_grade() -> None:
+    dataset = read_valid(BUNDLED)
+    frame = S.summarise(dataset)
+    kinds = dataset.sources.set_index("id")["type"].astype(str)
+    by_pair = dataset.evidence.assign(kind=dataset.evidence["source"].map(kinds)).groupby(
+        ["treatment", "condition"])["kind"].agg(set)
+    anecdotal = {pair for pair, kinds_of in by_pair.items() if kinds_of <= {"blog", "forum"}}
+    assert anecdotal  # the bundled data has blog-only pairs (e.g. cycling for hip pain)
+    for r in frame.itertuples(index=False):
+        if (r.treatment_id, r.condition_id) in anecdotal:
+            assert str(r.strength) == "very_weak", r
+        else:
+            assert str(r.strength) != "very_weak" or r.verdict == "conflicting", r

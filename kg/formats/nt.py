@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 def write(ctx: Context, path: Path) -> None:
     from kg.rdf import write_ntriples
 
-    write_ntriples(ctx.dataset, path, ctx.base)
+    write_ntriples(ctx.dataset, path, ctx.base, summary=ctx.summary)  # pair summaries: computed once
     ctx.ntriples_path = path
 
 
