@@ -312,24 +312,13 @@ def to_html(d: Diff, standalone: bool = True) -> str:
 
 
 def write(d: Diff, fmt: str, path: str | Path) -> Path:
-    """Write the report to `path` whole or not at all (a temporary file beside it, then one rename)."""
-    import os
-    import tempfile
-
+    """Write the report to `path` whole or not at all (`kg.atomic.write_text_atomic`)."""
+    from kg.atomic import write_text_atomic
     from kg.errors import OutputError
 
     target = Path(path)
-    data = render(d, fmt).encode("utf-8")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".kg-diff-", dir=target.resolve().parent)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        write_text_atomic(target, render(d, fmt))
     except OSError as err:
         raise OutputError(f"{target}: cannot write the report ({err.strerror or err})") from err
     return target
