@@ -115,39 +115,77 @@ def of_dataset(dataset: Dataset) -> Inputs | None:
         path = folder / table.file
         if not path.is_file():
             return None
-        files.append(Input(table.file, sha256_file(path), len(dataset.table(name))))
-    counted = _count_rows(folder)
-    if counted is not None and counted != {f.path: f.rows for f in files}:
-        return None
+        try:
+            digest, records = scan_csv(path)
+        except OSError:
+            return None
+        rows = len(dataset.table(name))
+        if records != rows:
+            return None
+        files.append(Input(table.file, digest, rows))
     texts = dataset.sources["text_file"].dropna().astype(str).tolist()
     return Inputs(tuple(sorted(files + _text_files(folder, texts))), package_version())
 
 
+class RecordCounter:
+    """Counts the data records of a CSV text fed to it in blocks (header and empty lines not counted), without
+    parsing it: a line break ends a record when an even number of quote characters precede it (RFC 4180
+    quoting). Each block is scanned with numpy, so a large file is never held whole."""
+
+    def __init__(self) -> None:
+        self.size = 0  # bytes seen
+        self.quotes = 0  # quote characters seen
+        self.start = 0  # where the current record starts
+        self.last = 0  # the last byte seen
+        self.records = 0  # non-empty records ended so far (the header among them)
+
+    def update(self, block: bytes | memoryview) -> None:
+        import numpy as np
+
+        raw = np.frombuffer(block, dtype=np.uint8)
+        if not len(raw):
+            return
+        quotes = np.flatnonzero(raw == ord('"'))
+        breaks = np.flatnonzero(raw == ord("\n"))
+        ends = breaks[(np.searchsorted(quotes, breaks) + self.quotes) % 2 == 0]
+        if len(ends):
+            before = np.where(ends > 0, raw[np.maximum(ends - 1, 0)], self.last)  # the byte before each break
+            starts = np.concatenate([[self.start - self.size], ends[:-1] + 1])
+            lengths = ends - starts - (before == ord("\r"))
+            self.records += int((lengths > 0).sum())
+            self.start = self.size + int(ends[-1]) + 1
+        self.quotes += len(quotes)
+        self.size += len(raw)
+        self.last = int(raw[-1])
+
+    def count(self) -> int:
+        """The data records of everything fed so far, the text taken as complete."""
+        records = self.records
+        if self.size and self.last != ord("\n"):
+            records += int(self.size - self.start - (self.last == ord("\r")) > 0)
+        return max(records - 1, 0)
+
+
+_BLOCK = 1 << 22
+
+
 def count_records(data: bytes) -> int:
-    """Data records of a CSV text (header and empty lines not counted), without parsing it: a line break
-    ends a record when an even number of quote characters precede it (RFC 4180 quoting)."""
-    import numpy as np
-
-    raw = np.frombuffer(data, dtype=np.uint8)
-    quotes = np.flatnonzero(raw == ord('"'))
-    breaks = np.flatnonzero(raw == ord("\n"))
-    ends = breaks[np.searchsorted(quotes, breaks) % 2 == 0]
-    if len(raw) and raw[-1] != ord("\n"):
-        ends = np.append(ends, len(raw))
-    starts = np.concatenate([[0], ends[:-1] + 1])
-    lengths = ends - starts - (raw[np.maximum(ends - 1, 0)] == ord("\r"))
-    return max(int((lengths > 0).sum()) - 1, 0)
+    """Data records of a CSV text (see `RecordCounter`)."""
+    counter = RecordCounter()
+    view = memoryview(data)
+    for at in range(0, len(view), _BLOCK):
+        counter.update(view[at : at + _BLOCK])
+    return counter.count()
 
 
-def _count_rows(folder: Path) -> dict[str, int | None] | None:
-    """Data records per CSV file (see `count_records`), or None when a file cannot be read."""
-    out: dict[str, int | None] = {}
-    for name in TABLE_FILES:
-        try:
-            out[name] = count_records((folder / name).read_bytes())
-        except OSError:
-            return None
-    return out
+def scan_csv(path: Path) -> tuple[str, int]:
+    """The sha256 and the data records of a CSV file, read once, a block at a time."""
+    digest, counter = hashlib.sha256(), RecordCounter()
+    with open(path, "rb") as f:
+        while block := f.read(_BLOCK):
+            digest.update(block)
+            counter.update(block)
+    return digest.hexdigest(), counter.count()
 
 
 def of_folder(folder: str | Path) -> Inputs:

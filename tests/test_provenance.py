@@ -101,3 +101,19 @@ def test_count_records_counts_what_a_csv_reader_reads(rows: list[list[str]], end
     text = out.getvalue() if final else out.getvalue().removesuffix(end)
     assert provenance.count_records(text.encode()) == len(rows)
     assert provenance.count_records((text + end + end).encode()) == len(rows)  # empty lines are not rows
+
+
+@given(st.lists(st.lists(cells, min_size=3, max_size=3), max_size=12), st.sampled_from(["\n", "\r\n"]),
+       st.lists(st.integers(min_value=0, max_value=200), max_size=6))
+def test_record_counter_gives_the_same_count_whatever_the_blocks(rows: list[list[str]], end: str,
+                                                                 cuts: list[int]) -> None:
+    rows = [["x" + r[0], *r[1:]] for r in rows]
+    out = io.StringIO()
+    csv.writer(out, lineterminator=end).writerows([["id", "b", "c"], *rows])
+    data = out.getvalue().encode()
+    counter = provenance.RecordCounter()
+    at = 0
+    for cut in [*sorted(min(c, len(data)) for c in cuts), len(data)]:
+        counter.update(data[at:cut])
+        at = max(at, cut)
+    assert counter.count() == provenance.count_records(data) == len(rows)
