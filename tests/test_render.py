@@ -482,3 +482,37 @@ def test_a_large_graph_carries_whole_treatments_with_most_statements(basic: kg.E
     counts_meta = island(html, "kg-page")["meta"]["counts"]
     assert counts_meta["statements"] == 19 and counts_meta["carried"] == len(carried)
     assert island(basic.page_html(max_statements=19), "kg-page")["meta"]["counts"]["carried"] == 19
+
+
+def test_each_pairs_facts_are_those_of_its_statements() -> None:
+    """Counted plainly, statement by statement: the number of statements, the distinct source types (in the
+    contract's order) and whether one reports harm, for every pair of the
+    bundled data, its sources given every source type in turn."""
+    import dataclasses
+
+    from kg.model import enum_dtype
+    from kg.schema import enum_values
+    from kg.summary import summarise
+
+    dataset = kg.load().dataset
+    kinds = enum_values("source_type")
+    sources = dataset.sources.assign(type=pd.Series([kinds[i % len(kinds)] for i in range(len(dataset.sources))],
+                                                    dtype=enum_dtype("source_type")))
+    dataset = dataclasses.replace(dataset, sources=sources)
+    pairs = page._pairs(summarise(dataset), dataset).set_index(["treatment", "condition"])
+    type_of = dict(zip(dataset.sources["id"].astype(str), dataset.sources["type"].astype(str), strict=True))
+    assert set(type_of.values()) == set(kinds)
+    order = {v: i for i, v in enumerate(enum_values("source_type"))}
+    expected: dict[tuple[str, str], dict[str, object]] = {}
+    for row in dataset.evidence.astype(object).itertuples():
+        facts = expected.setdefault((row.treatment, row.condition), {"n": 0, "types": set(), "harm": False})
+        facts["n"] += 1  # type: ignore[operator]
+        facts["types"].add(type_of[row.source])  # type: ignore[attr-defined]
+        facts["harm"] = facts["harm"] or row.effect == "harm"
+    assert len(expected) == len(pairs)
+    for key, facts in expected.items():
+        got = pairs.loc[key]
+        assert got["statements"] == facts["n"]
+        assert got["source_types"] == "|".join(sorted(facts["types"], key=order.__getitem__))  # type: ignore[arg-type]
+        assert bool(got["harms"]) == facts["harm"]
+    assert any(len(f["types"]) > 1 for f in expected.values())  # type: ignore[arg-type]

@@ -300,25 +300,29 @@ def _pairs(summary: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
     type_code = pd.Categorical(ev["source"].astype(str).map(pd.Series(
         dataset.sources["type"].astype(str).to_numpy(), index=dataset.sources["id"].astype(str))),
         categories=enum_values("source_type")).codes
-    stmts = pd.DataFrame({"treatment": ev["treatment"].astype("string"), "condition": ev["condition"].astype("string"),
-                          "certainty": np.where(certainty >= 0, certainty, 99), "type": type_code,
-                          "harm": ev["effect"].astype(str).eq("harm").to_numpy()})
-    grouped = stmts.groupby(["treatment", "condition"], sort=False)
-    distinct = stmts[["treatment", "condition", "type"]].drop_duplicates().sort_values("type", kind="stable")
+    # each statement's row in `keys` (-1: a pair the summary does not have), then per-row facts by scatter
+    row = pd.MultiIndex.from_arrays([t, c]).get_indexer(
+        pd.MultiIndex.from_arrays([ev["treatment"].astype("string"), ev["condition"].astype("string")]))
+    on = row >= 0
+    row, certainty, type_code = row[on], np.where(certainty >= 0, certainty, 99)[on], type_code[on]
+    n = len(keys)
     names = np.array(enum_values("source_type"), dtype=object)
-    type_lists = distinct.assign(type=names[distinct["type"].to_numpy()]).groupby(
-        ["treatment", "condition"])["type"].agg("|".join)
-    facts = pd.DataFrame({"statements": grouped.size(), "best_certainty": grouped["certainty"].min(),
-                          "source_types": type_lists, "harms": grouped["harm"].any()}).reset_index()
-    merged = keys.merge(facts, on=["treatment", "condition"], how="left")
+    best = np.full(n, 99, dtype=np.int64)
+    np.minimum.at(best, row, certainty)
+    types = np.zeros(n, dtype=np.int64)  # the source types of each pair's statements, one bit per type
+    np.bitwise_or.at(types, row, np.left_shift(1, type_code.astype(np.int64) % len(names)))
+    masks, which = np.unique(types, return_inverse=True)
+    joined = np.array(["|".join(names[[bit for bit in range(len(names)) if mask >> bit & 1]]) or None
+                       for mask in masks.tolist()], dtype=object)  # a few distinct sets, in the enum's order
+    harms = np.zeros(n, dtype=bool)
+    harms[row[ev["effect"].astype(str).eq("harm").to_numpy()[on]]] = True
     certainties = np.array(enum_values("certainty"), dtype=object)
-    code = merged["best_certainty"].fillna(99).astype(int).to_numpy()
-    found = code < len(certainties)
+    found = best < len(certainties)
     out = pd.concat([keys, rest], axis=1)
-    out["statements"] = merged["statements"].fillna(0).astype(int).to_numpy()
-    out["certainty"] = pd.Series(certainties[np.minimum(code, len(certainties) - 1)], dtype="string").where(found)
-    out["source_types"] = merged["source_types"].astype("string").to_numpy()
-    out["harms"] = merged["harms"].fillna(False).astype(bool).to_numpy()
+    out["statements"] = np.bincount(row, minlength=n)
+    out["certainty"] = pd.Series(certainties[np.minimum(best, len(certainties) - 1)], dtype="string").where(found)
+    out["source_types"] = pd.Series(joined[which.reshape(-1)], dtype="string").to_numpy()
+    out["harms"] = harms
     for name in STRENGTH_COLUMNS:
         if name in summary:
             out[name] = summary[name].to_numpy() if name != "certainty" else summary[name].astype("string").where(
