@@ -1,19 +1,23 @@
 """Stream N-Triples into Turtle or JSON-LD with Oxigraph; imports nothing but pyoxigraph.
 
-`kg.export` uses these functions in-process, and a build runs this file as a
-script (`python -I _serialise.py turtle|jsonld NT OUT PREFIXES_JSON`) in child
-processes beside its own work. As a script it must stay free of `kg` imports:
-a child that imported pandas would cost a hundred megabytes for nothing.
+`kg.export` uses these functions in-process, and a build runs this file as a script
+(`python -I _serialise.py turtle|jsonld NT OUT PREFIXES_JSON`; NT "-": the N-Triples on standard
+input, copied there from their file while the build writes it) in child processes beside its own
+work. As a script it must stay free of `kg` imports: a child that imported pandas would cost a
+hundred megabytes for nothing.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 JSONLD_HEAD = b',\n "@graph": '
+STDIN = "-"
+"""The N-Triples argument that means: read them from standard input (while the build writes them)."""
 
 
 def context(prefixes: dict[str, str]) -> bytes:
@@ -22,45 +26,68 @@ def context(prefixes: dict[str, str]) -> bytes:
     return text[:-2].encode("utf-8")
 
 
+def _source(nt: Path) -> Path:
+    """The file to parse: `nt`, or standard input read as a file by Oxigraph (no Python in the loop)."""
+    return Path("/dev/stdin") if str(nt) == STDIN else nt
+
+
 def turtle_file(nt: Path, out: Path, prefixes: dict[str, str]) -> None:
     """Turtle from an N-Triples file, streamed: triples keep the N-Triples order, grouped by subject."""
     import pyoxigraph as ox
 
-    triples = ox.parse(path=nt, format=ox.RdfFormat.N_TRIPLES)
-    ox.serialize(triples, out, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    triples = ox.parse(path=_source(nt), format=ox.RdfFormat.N_TRIPLES)
+    with open(out, "wb") as sink:
+        ox.serialize(triples, sink, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+        _sync(sink)
 
 
 def jsonld_file(nt: Path, out: Path, prefixes: dict[str, str]) -> None:
     """JSON-LD from an N-Triples file, streamed: Oxigraph's node objects under an inline @context."""
     import pyoxigraph as ox
 
-    body = out.with_name(out.name + ".body")
-    try:
-        ox.serialize(ox.parse(path=nt, format=ox.RdfFormat.N_TRIPLES), body, format=ox.RdfFormat.JSON_LD)
-        with open(out, "wb") as sink, open(body, "rb") as source:
-            sink.write(context(prefixes) + JSONLD_HEAD)
-            copy_stripped(source, sink)
-            sink.write(b"\n}\n")
-    finally:
-        body.unlink(missing_ok=True)
+    with open(out, "wb") as sink:
+        sink.write(context(prefixes) + JSONLD_HEAD)
+        body = Stripped(sink)
+        triples = ox.parse(path=_source(nt), format=ox.RdfFormat.N_TRIPLES)
+        ox.serialize(triples, cast("IO[bytes]", body), format=ox.RdfFormat.JSON_LD)  # it calls write and flush
+        if not body.started:
+            sink.write(b"[]")
+        sink.write(b"\n}\n")
+        _sync(sink)
 
 
-def copy_stripped(source: IO[bytes], sink: IO[bytes], chunk: int = 1 << 22) -> None:
-    """Copy `source` without its leading and trailing whitespace ("[]" when nothing is left)."""
-    wrote = False
-    pending = b""
-    while block := source.read(chunk):
-        if not wrote:
+def _sync(sink: IO[bytes]) -> None:
+    """Flush the file to the disk here, beside the build, so that the build's own fsync of it (before moving
+    it into place) finds nothing left to write."""
+    sink.flush()
+    os.fsync(sink.fileno())
+
+
+class Stripped:
+    """A binary sink that passes on what is written to it without its leading and trailing whitespace, so that
+    Oxigraph's JSON-LD array goes straight after the @context (one pass, no intermediate file)."""
+
+    def __init__(self, sink: IO[bytes]) -> None:
+        self.sink = sink
+        self.started = False
+        self.pending = b""
+
+    def write(self, data: bytes) -> int:
+        size = len(data)
+        block = bytes(data)
+        if not self.started:
             block = block.lstrip()
             if not block:
-                continue
-        text = pending + block
+                return size
+            self.started = True
+        text = self.pending + block
         kept = text.rstrip()
-        pending = text[len(kept) :]
-        sink.write(kept)
-        wrote = wrote or bool(kept)
-    if not wrote:
-        sink.write(b"[]")
+        self.pending = text[len(kept) :]
+        self.sink.write(kept)
+        return size
+
+    def flush(self) -> None:
+        self.sink.flush()
 
 
 WRITERS = {"turtle": turtle_file, "jsonld": jsonld_file}
@@ -72,7 +99,8 @@ def main(argv: list[str]) -> int:
     try:
         WRITERS[kind](Path(nt), Path(out), json.loads(prefixes))
     except (OSError, SyntaxError, ValueError) as err:
-        print(f"writing {Path(out).name} from {nt}: {err}", file=sys.stderr)
+        source = "the N-Triples being written" if nt == STDIN else nt
+        print(f"writing {Path(out).name} from {source}: {err}", file=sys.stderr)
         return 1
     return 0
 

@@ -3,7 +3,7 @@ beside the target, then move the files into place. Invalid input writes nothing.
 
 The outputs are the formats of `kg.formats` marked `build_output`, in registry order;
 those that can be written in the background (Turtle and JSON-LD, by child processes
-reading the N-Triples file) are started first, and the others are written meanwhile.
+fed the N-Triples as they are written) are started first, and the others are written meanwhile.
 `export` writes any one registered format the same way, atomically.
 """
 
@@ -75,21 +75,24 @@ def build(
 
 
 def _write_all(ctx: Context, folder: Path, chosen: Sequence[Format], progress: Callable[[str], None] | None) -> None:
-    """Write `chosen` into `folder`: background formats start as soon as what they read exists."""
+    """Write `chosen` into `folder`. Background formats start first: fed the N-Triples while the `nt` writer
+    writes them, they run on the other core from the start; the others are written meanwhile."""
     pending: list[Pending] = []
-    background: list[str] = []
+    background = [fmt for fmt in chosen if fmt.start is not None]
     try:
+        for fmt in background:
+            assert fmt.start is not None
+            pending.append(fmt.start(ctx, folder / fmt.filename))
         for fmt in chosen:
             if fmt.start is not None:
-                pending.append(fmt.start(ctx, folder / fmt.filename))
-                background.append(fmt.filename)
                 continue
             if progress:
                 progress(fmt.filename)
             assert fmt.write is not None
             fmt.write(ctx, folder / fmt.filename)
+        ctx.feed_followers()
         if progress and background:
-            progress(", ".join(background))
+            progress(", ".join(fmt.filename for fmt in background))
         for job in pending:
             job.wait()
     finally:

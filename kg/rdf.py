@@ -10,13 +10,13 @@ and querying; `to_rdflib` gives the same triples as an rdflib Graph.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,18 @@ from kg.verdicts import RULES, STRENGTH_DESCRIPTIONS, STRENGTH_LABELS, STRENGTHS
 if TYPE_CHECKING:
     import pyoxigraph
     import rdflib
+
+
+class Follower(Protocol):
+    """Someone reading the N-Triples file while it is written (a child process making Turtle or JSON-LD)."""
+
+    def grown(self, path: Path, size: int) -> None:
+        """`path` now holds the first `size` bytes of the document, written through to the file."""
+        ...
+
+    def close(self) -> None:
+        """The document is complete."""
+        ...
 
 
 class Obj(StrEnum):
@@ -318,8 +330,32 @@ PAIR_CONCEPTS: tuple[tuple[str, str, str], ...] = (
 """How a summary row becomes the triples of its `ekg:PairSummary` node ('|'-joined cells: one triple each)."""
 
 
-def _pair_parts(summary: pd.DataFrame, evidence: pd.DataFrame, base: str, offset: int) -> list[_Part]:
-    """The `ekg:PairSummary` nodes: one per summary row, linked to its treatment, condition and statements."""
+def _pair_batches(summary: pd.DataFrame, evidence: pd.DataFrame, base: str, offset: int,
+                  rows: int = BATCH_ROWS) -> Iterator[list[_Part]]:
+    """The `ekg:PairSummary` nodes, `rows` pairs a batch: one node per summary row, linked to its treatment,
+    condition and statements (each pair's statements in id order)."""
+    summary = summary.reset_index(drop=True)
+    # which pair each statement belongs to, ordered by pair and then by statement id
+    pair_of = pd.Series(np.arange(len(summary)), index=pd.MultiIndex.from_arrays(
+        [summary["treatment_id"].astype(str), summary["condition_id"].astype(str)]))
+    ev = evidence.sort_values("id")
+    of_pair = pair_of.reindex(pd.MultiIndex.from_arrays([ev["treatment"].astype(str), ev["condition"].astype(str)]))
+    keep = of_pair.notna().to_numpy()
+    owner = of_pair[keep].to_numpy(dtype=np.int64)
+    ids = ev["id"].astype(str)[keep].reset_index(drop=True)
+    order = np.argsort(owner, kind="stable")
+    owner, ids = owner[order], ids.take(order).reset_index(drop=True)
+    bounds = np.searchsorted(owner, np.arange(0, len(summary) + rows, rows))
+    for number, first in enumerate(range(0, len(summary), rows)):
+        lo, hi = bounds[number], bounds[number + 1]
+        yield _pair_parts(summary.iloc[first : first + rows], base, offset + first,
+                          owner[lo:hi] - first, ids.iloc[lo:hi].reset_index(drop=True), order[lo:hi])
+
+
+def _pair_parts(summary: pd.DataFrame, base: str, offset: int, owner_rows: np.ndarray, ids: pd.Series,
+                item: np.ndarray) -> list[_Part]:
+    """The triples of the pair nodes of `summary`; `owner_rows` (positions in `summary`) and `ids` are the
+    statements behind them, `item` their order."""
     t = summary["treatment_id"].astype(str).reset_index(drop=True)
     c = summary["condition_id"].astype(str).reset_index(drop=True)
     subj = "<" + base + "pair/" + t + "/" + c + "> "
@@ -347,16 +383,9 @@ def _pair_parts(summary: pd.DataFrame, evidence: pd.DataFrame, base: str, offset
         parts.append(_Part(subj[present] + _iri(predicate) + " " + literal(v, datatype) + " .", entity[present], rank,
                            zeros[present]))
         rank += 1
-    # the statements behind each pair, in id order
-    pair_of = pd.Series(np.arange(len(summary)), index=pd.MultiIndex.from_arrays([t, c]))
-    ev = evidence.sort_values("id")
-    of_pair = pair_of.reindex(pd.MultiIndex.from_arrays([ev["treatment"].astype(str), ev["condition"].astype(str)]))
-    keep = of_pair.notna().to_numpy()
-    owner_rows = of_pair[keep].to_numpy(dtype=np.int64)
-    ids = ev["id"].astype(str)[keep].reset_index(drop=True)
     lines = subj.reindex(owner_rows).reset_index(drop=True) + _iri(V.VOCAB + "statement") + " <" + base + \
         "evidence/" + ids + "> ."
-    parts.append(_Part(lines, entity[owner_rows], rank, np.arange(len(ids), dtype=np.int64)))
+    parts.append(_Part(lines, entity[owner_rows], rank, item.astype(np.int64)))
     return parts
 
 
@@ -383,7 +412,8 @@ def ntriples_batches(dataset: Dataset, base: str = V.DEFAULT_BASE, rows: int = B
         from kg.summary import summarise
 
         summary = summarise(dataset)
-    yield _sorted_lines(_pair_parts(summary, dataset.evidence, base, offset))
+    for parts in _pair_batches(summary, dataset.evidence, base, offset, rows):
+        yield _sorted_lines(parts)
     yield _sorted_lines([], provenance.ntriples(dataset, base))
 
 
@@ -403,13 +433,24 @@ def ntriples(dataset: Dataset, base: str = V.DEFAULT_BASE, summary: pd.DataFrame
 
 
 def write_ntriples(dataset: Dataset, path: str | Path, base: str = V.DEFAULT_BASE,
-                   summary: pd.DataFrame | None = None) -> int:
-    """Write the graph's N-Triples to `path`, a batch at a time; return the number of triples."""
+                   summary: pd.DataFrame | None = None, followers: Sequence[Follower] = ()) -> int:
+    """Write the graph's N-Triples to `path`, a batch at a time; return the number of triples.
+
+    `followers` are told after each batch how far the file is written, and closed once it is complete
+    (not on failure).
+    """
     count = 0
-    with open(path, "wb") as out:
+    target = Path(path)
+    with open(target, "wb") as out:
         for lines in ntriples_batches(dataset, base, summary=summary):
             out.write(memoryview(document(lines)))
             count += len(lines)
+            if followers:
+                out.flush()
+                for follower in followers:
+                    follower.grown(target, out.tell())
+    for follower in followers:
+        follower.close()
     return count
 
 

@@ -154,11 +154,12 @@ def test_a_failing_serialiser_is_a_message_and_writes_nothing(
 
     real = export.start
 
-    def broken(kind: str, nt: Path, out: Path, base: str) -> export.Serialiser:
-        return real(kind, nt.with_name("missing.nt"), out, base)  # the child cannot read its input
+    def broken(kind: str, nt: Path | None, out: Path, base: str) -> export.Serialiser:
+        return real(kind, nt, out.parent / "missing" / out.name, base)  # the child cannot write its output
 
     monkeypatch.setattr(export, "start", broken)
-    with pytest.raises(BuildError, match=r"cannot write the build \(writing graph\.(ttl|jsonld) from .*missing\.nt: No such file"):
+    with pytest.raises(BuildError, match=r"cannot write the build \(writing graph\.(ttl|jsonld) from the N-Triples "
+                                         r"being written: .*No such file"):
         build(minimal, tmp_path / "out")
     assert not (tmp_path / "out").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".build-")] == []

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from kg.model import Dataset
+    from kg.rdf import Follower
 
 
 @dataclass
@@ -47,6 +48,7 @@ class Context:
     ntriples_path: Path | None = None
     """The graph's N-Triples as a file: set by the `nt` writer, or written on demand by `ntriples_file`."""
     _scratch: Path | None = field(default=None, repr=False)
+    _followers: list[Follower] = field(default_factory=list, repr=False)
 
     @cached_property
     def summary(self) -> pd.DataFrame:
@@ -55,15 +57,39 @@ class Context:
 
         return summarise(self.dataset)
 
+    def written_ntriples(self) -> Path | None:
+        """The N-Triples file if it is written already."""
+        return self.ntriples_path if self.ntriples_path is not None and self.ntriples_path.is_file() else None
+
+    def follow_ntriples(self, follower: Follower) -> None:
+        """Have `follower` read the N-Triples file while it is written (by the `nt` writer or `feed_followers`)."""
+        self._followers.append(follower)
+
+    def take_followers(self) -> list[Follower]:
+        """The followers waiting for the N-Triples; whoever takes them writes the file and tells them."""
+        taken, self._followers = self._followers, []
+        return taken
+
+    def feed_followers(self) -> None:
+        """Give the N-Triples file to the followers still waiting for it (no build output wrote it)."""
+        if not self._followers:
+            return
+        written = self.ntriples_file()
+        for follower in self.take_followers():  # still here: the file was written before they came
+            follower.grown(written, written.stat().st_size)
+            follower.close()
+
     def ntriples_file(self) -> Path:
         """The graph as an N-Triples file (the one the `nt` writer wrote, else one written now, once)."""
-        if self.ntriples_path is None or not self.ntriples_path.is_file():
+        written = self.written_ntriples()
+        if written is None:
             from kg.rdf import write_ntriples
 
-            path = self.scratch() / "graph.nt"
-            write_ntriples(self.dataset, path, self.base)
-            self.ntriples_path = path
-        return self.ntriples_path
+            written = self.scratch() / "graph.nt"
+            write_ntriples(self.dataset, written, self.base, summary=self.summary,
+                           followers=self.take_followers())
+            self.ntriples_path = written
+        return written
 
     def scratch(self) -> Path:
         """A private folder for intermediate files, removed by `close`."""
@@ -124,11 +150,29 @@ def run_in_background(start: Starter) -> Writer:
     def write(ctx: Context, path: Path) -> None:
         pending = start(ctx, path)
         try:
+            ctx.feed_followers()
             pending.wait()
         finally:
             pending.stop()
 
     return write
+
+
+def serialised_from_ntriples(kind: str) -> Starter:
+    """The starter of a format that a child process makes from the N-Triples (`kg.export.start`, `kind` one of
+    its serialisations): the child reads the N-Triples file if it is written already, or else is fed the
+    triples on its standard input while they are written, so that it works beside the build from the start."""
+
+    def start(ctx: Context, path: Path) -> Pending:
+        from kg import export
+
+        written = ctx.written_ntriples()
+        job = export.start(kind, written, path, ctx.base)
+        if job.feed is not None:
+            ctx.follow_ntriples(job.feed)
+        return job
+
+    return start
 
 
 REGISTRY: dict[str, Format] = {}
@@ -171,5 +215,5 @@ def build_outputs() -> list[Format]:
     return [f for f in formats() if f.build_output]
 
 
-__all__ = ["REGISTRY", "Context", "Format", "Pending", "Reader", "Starter", "Writer", "build_outputs", "formats", "get",
-           "register", "run_in_background"]
+__all__ = ["REGISTRY", "Context", "Format", "Pending", "Reader", "Starter", "Writer", "build_outputs", "formats",
+           "get", "register", "run_in_background", "serialised_from_ntriples"]

@@ -1,6 +1,7 @@
 """JSON-LD (`graph.jsonld`): Oxigraph's node objects under an inline @context (nothing to fetch).
 
-Written by a child process (`kg.export.start`), so a build goes on with its other outputs meanwhile.
+Written by a child process (`kg.export.start`) fed the N-Triples while the build writes them, so it
+runs beside the build's other outputs.
 """
 
 from __future__ import annotations
@@ -9,16 +10,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.formats import Context, Format, Pending, register, run_in_background
+from kg.formats import Format, register, run_in_background, serialised_from_ntriples
 
 if TYPE_CHECKING:
     from kg.model import Dataset
 
 
-def start(ctx: Context, path: Path) -> Pending:
-    from kg import export
-
-    return export.start("jsonld", ctx.ntriples_file(), path, ctx.base)
+start = serialised_from_ntriples("jsonld")
 
 
 def read(paths: Sequence[Path]) -> Dataset:

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 def write(ctx: Context, path: Path) -> None:
     from kg.rdf import write_ntriples
 
-    write_ntriples(ctx.dataset, path, ctx.base, summary=ctx.summary)  # pair summaries: computed once
+    # pair summaries: computed once; Turtle and JSON-LD children read the triples as they are written
+    write_ntriples(ctx.dataset, path, ctx.base, summary=ctx.summary, followers=ctx.take_followers())
     ctx.ntriples_path = path
 
 
