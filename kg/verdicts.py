@@ -436,12 +436,25 @@ def sparql_disagreement(kind: str, x: str, y: str, tx: str = "", ty: str = "", s
     return "\n".join(lines)
 
 
-def sparql_side(kind: str, side: str, var: str) -> str:
+def sparql_side(kind: str, side: str, var: str, as_filter: bool = False) -> str:
     """The VALUES block that binds `?var` to the IRIs of one side of a disagreement (a VALUES join lets the
-    engines look the statements up by those IRIs, where a FILTER would scan)."""
+    engines look the statements up by those IRIs, where a FILTER would scan); with `as_filter`, a FILTER
+    that tests `?var` instead (a VALUES block is a join, and rdflib evaluates a join that holds another
+    join by pairing every row of one side with every row of the other)."""
     d = next(d for d in DISAGREEMENTS if d.kind == kind)
     values = d.positive if side == "positive" else d.negative
+    if as_filter:
+        return f"FILTER (?{var} IN ({_sparql_values(values, d.field)}))"
     return f"VALUES ?{var} {{ {' '.join(f'{d.field}:{v}' for v in values)} }}"
+
+
+def sparql_timeframes(kind: str, tx: str, ty: str, notation: bool = False) -> str:
+    """What `kind` asks of the two statements' timeframes: the overlap FILTER when it needs overlapping
+    ones, else a comment saying it asks nothing."""
+    d = next(d for d in DISAGREEMENTS if d.kind == kind)
+    if d.timeframes_overlap:
+        return sparql_overlap(tx, ty, notation)
+    return f"# {kind}: any timeframes"
 
 
 def sparql_overlap(tx: str, ty: str, notation: bool = False) -> str:
@@ -458,16 +471,19 @@ GENERATED = re.compile(r"(?P<head>^(?P<indent>[ \t]*)(?:#|<!--) BEGIN generated:
 
 def generate(what: str) -> str:
     """The text of one generated region: `verdict-table`, ..., `disagreement KIND X Y [TX TY] [symmetric]`,
-    `positive KIND VAR`, `negative KIND VAR` or `overlap TX TY [notation]`."""
+    `positive KIND VAR [filter]`, `negative KIND VAR [filter]`, `overlap TX TY [notation]` or
+    `timeframes KIND TX TY [notation]`."""
     words = what.split()
     tables = {"verdict-table": verdict_table, "strength-table": strength_table, "grade-table": grade_table,
               "tier-table": tier_table, "legend-table": legend_table}
     if words[0] in tables:
         return tables[words[0]]()
     if words[0] in ("positive", "negative"):
-        return sparql_side(words[1], words[0], words[2])
+        return sparql_side(words[1], words[0], words[2], as_filter=words[-1] == "filter")
     if words[0] == "overlap":
         return sparql_overlap(words[1], words[2], notation=words[-1] == "notation")
+    if words[0] == "timeframes":
+        return sparql_timeframes(words[1], words[2], words[3], notation=words[-1] == "notation")
     if words[0] == "disagreement":
         symmetric = words[-1] == "symmetric"
         args = (words[1:-1] if symmetric else words[1:]) + ["", ""]

@@ -450,3 +450,26 @@ def test_rdf_xml_declaring_entities_is_refused_before_parsing(tmp_path: Path) ->
     plain.write_text(doc.split("]>\n", 1)[1].replace("&i;", "laugh"), encoding="utf-8")
     rows = OxigraphEngine.from_file(plain).store.query("SELECT ?o WHERE { ?s ?p ?o }")
     assert [r["o"].value for r in rows] == ["laugh"]
+
+
+def test_rdflib_joins_the_sides_of_related_conflicts_row_by_row() -> None:
+    """rdflib evaluates a join that holds another join (a VALUES block is one) by pairing every row of
+    one side with every row of the other in Python; `related-conflicts` keeps each side join-free, so
+    each of its joins re-runs the ?y side per ?x row instead (see the comment in the query)."""
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    joins: list[bool] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, CompValue):
+            if node.name == "Join":
+                joins.append(bool(node.get("lazy")))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(prepareQuery(Q.saved_query("related-conflicts").text).algebra)
+    assert joins and all(joins), joins

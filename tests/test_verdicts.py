@@ -98,6 +98,17 @@ def test_sparql_fragments_say_the_disagreement_rules() -> None:
         V.generate("no-such-table")
 
 
+def test_sparql_side_filters_and_timeframe_conditions_follow_the_rules() -> None:
+    assert V.generate("positive recommendation v filter") == (
+        "FILTER (?v IN (recommendation:recommend, recommendation:consider))")
+    assert V.generate("negative effect w filter") == "FILTER (?w IN (effect:no_benefit))"
+    assert V.generate("timeframes effect a b") == V.sparql_overlap("a", "b")
+    assert V.generate("timeframes effect a b notation") == V.sparql_overlap("a", "b", notation=True)
+    assert V.generate("timeframes recommendation a b") == "# recommendation: any timeframes"
+    rq = (ROOT / "kg" / "queries" / "related-conflicts.rq").read_text(encoding="utf-8")
+    assert V.regenerate(rq.replace("IN (recommendation:against)", "IN (recommendation:consider)", 1)) == rq
+
+
 def test_independence_is_by_publisher() -> None:
     assert V.independence_key("a", "NICE") == V.independence_key("b", " nice ")
     assert V.independence_key("a", None) != V.independence_key("b", None)
