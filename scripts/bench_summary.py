@@ -8,7 +8,9 @@ then measures, in this run and on this machine:
 - floor: pandas reading the four CSV files (`pd.read_csv`, all columns as strings);
 - `kg.summary.summarise` on the loaded dataset, and `kg.summary.conflicts`;
 - the saved `conflicts` query on pyoxigraph (`kg.engines.run`, results collected);
-- the same query on rdflib, in a child process stopped after --rdflib-timeout
+- `kg.summary.related_conflicts` and the saved `related-conflicts` query on pyoxigraph,
+  the query also as a ratio to the `conflicts` query measured in the same run;
+- both queries on rdflib, in a child process; each is stopped after --rdflib-timeout
   seconds (reported as "> T s").
 
 Each time is printed with its ratio to the floor. Loading the graph into each
@@ -53,33 +55,38 @@ def read_csvs(folder: Path) -> None:
 def _rdflib_child(nt_path: str, out: Any) -> None:
     load_start = time.perf_counter()
     graph = engines.OxigraphEngine.from_ntriples(Path(nt_path).read_bytes())
-    graph.rdflib  # noqa: B018 - build the rdflib graph now, outside the query time
+    graph.using("rdflib")  # build the rdflib graph now, outside the query time
     out.put(("load", time.perf_counter() - load_start))
-    start = time.perf_counter()
-    rows = engines.run("conflicts", graph, using="rdflib")
-    out.put(("query", time.perf_counter() - start, len(rows)))
+    for name in RDFLIB_QUERIES:
+        start = time.perf_counter()
+        rows = engines.run(name, graph, using="rdflib")
+        out.put((name, time.perf_counter() - start, len(rows)))
 
 
-def rdflib_conflicts(nt_path: Path, timeout: float) -> tuple[float | None, float | None, int | None]:
-    """(load seconds, query seconds, rows); None for what did not finish within `timeout` each."""
+RDFLIB_QUERIES = ("conflicts", "related-conflicts")
+
+
+def rdflib_queries(nt_path: Path, timeout: float) -> tuple[float | None, dict[str, tuple[float, int]]]:
+    """(load seconds, {query: (seconds, rows)}) for `RDFLIB_QUERIES` in turn; the load is None, and a query
+    is missing, when it did not finish within `timeout` seconds (each)."""
     ctx = mp.get_context("spawn")
     out = ctx.Queue()
     child = ctx.Process(target=_rdflib_child, args=(str(nt_path), out))
     child.start()
-    load = query = None
-    rows = None
+    load = None
+    done: dict[str, tuple[float, int]] = {}
     try:
-        msg = out.get(timeout=timeout)
-        load = msg[1]
-        msg = out.get(timeout=timeout)
-        query, rows = msg[1], msg[2]
+        load = out.get(timeout=timeout)[1]
+        for _ in RDFLIB_QUERIES:
+            name, seconds, rows = out.get(timeout=timeout)
+            done[name] = (seconds, rows)
     except Exception:  # queue.Empty: the child ran out of time
         pass
     finally:
         if child.is_alive():
             child.terminate()
         child.join()
-    return load, query, rows
+    return load, done
 
 
 def fmt(seconds: float | None, floor: float, timeout: float) -> str:
@@ -97,27 +104,45 @@ def bench(n: int, seed: int, timeout: float, workdir: Path) -> dict[str, str]:
 
     t_nt, nt = timed(lambda: rdf.ntriples(dataset))
     t_load_ox, graph = timed(lambda: engines.OxigraphEngine.from_ntriples(nt))
-    t_ox, rows = timed(lambda: engines.run("conflicts", graph), repeat=2)
+    t_related, related = timed(lambda: summary.related_conflicts(dataset), repeat=3)
+    # the two queries interleaved, best of two each, so both see the same machine
+    t_ox = t_ox_related = float("inf")
+    for _ in range(2):
+        t, rows = timed(lambda: engines.run("conflicts", graph))
+        t_ox = min(t_ox, t)
+        t, related_rows = timed(lambda: engines.run("related-conflicts", graph))
+        t_ox_related = min(t_ox_related, t)
     assert len(rows) == len(found), "the conflicts query and kg.summary.conflicts disagree"
+    assert len(related_rows) == len(related), "the related-conflicts query and kg.summary.related_conflicts disagree"
 
     nt_path = workdir / f"synth-{n}.nt"
     nt_path.write_bytes(nt)
-    load_rl, t_rl, rl_rows = rdflib_conflicts(nt_path, timeout)
-    if rl_rows is not None:
-        assert rl_rows == len(found), "rdflib and pyoxigraph disagree"
+    load_rl, rl = rdflib_queries(nt_path, timeout)
+    for name, want in (("conflicts", len(found)), ("related-conflicts", len(related))):
+        if name in rl:
+            assert rl[name][1] == want, f"rdflib and pyoxigraph disagree on {name}"
+
+    def on_rdflib(name: str) -> str:
+        if load_rl is None:
+            return "not run (load timed out)"
+        return fmt(rl[name][0] if name in rl else None, floor, timeout)
 
     triples = nt.count(b"\n")
     return {
         "statements": f"{n:,}",
         "triples": f"{triples:,}",
-        "pairs / conflict rows": f"{len(frame):,} / {len(found):,}",
+        "pairs / conflict rows / related conflict rows": f"{len(frame):,} / {len(found):,} / {len(related):,}",
         "floor: pandas reads the four CSVs": f"{floor:.3f} s",
         "kg.summary.summarise": fmt(t_summary, floor, timeout),
         "kg.summary.conflicts (pandas)": fmt(t_conflicts, floor, timeout),
+        "kg.summary.related_conflicts (pandas)": fmt(t_related, floor, timeout),
         "graph: N-Triples, then loading pyoxigraph": f"{t_nt:.2f} s + {t_load_ox:.2f} s",
         "`conflicts` query, pyoxigraph": fmt(t_ox, floor, timeout),
+        "`related-conflicts` query, pyoxigraph": f"{fmt(t_ox_related, floor, timeout)}; "
+                                                 f"{t_ox_related / t_ox:.1f}x the `conflicts` query",
         "graph: loading rdflib": f"{load_rl:.1f} s" if load_rl is not None else f"> {timeout:.0f} s",
-        "`conflicts` query, rdflib": fmt(t_rl, floor, timeout) if load_rl is not None else "not run (load timed out)",
+        "`conflicts` query, rdflib": on_rdflib("conflicts"),
+        "`related-conflicts` query, rdflib": on_rdflib("related-conflicts"),
     }
 
 
