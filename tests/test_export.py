@@ -98,3 +98,10 @@ def test_without_sendfile_to_a_pipe_the_feed_copies_through_memory(tmp_path: Pat
     job.feed.close()
     job.wait()
     assert (tmp_path / "graph.ttl").read_bytes() == export.turtle(nt)
+
+
+def test_a_child_that_cannot_read_its_file_says_which(tmp_path: Path) -> None:
+    job = export.start("jsonld", tmp_path / "missing.nt", tmp_path / "graph.jsonld", vocab.DEFAULT_BASE)
+    with pytest.raises(OSError, match=r"writing graph\.jsonld from .*missing\.nt: .*No such file"):
+        job.wait()
+    job.stop()
