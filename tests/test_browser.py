@@ -994,3 +994,87 @@ def test_large_graph_opens_on_an_overview_and_expands_on_demand(
     assert "No statements about this treatment" not in panel
     assert f"{int(counts[t])} statement" in panel and "not carried in this page" in panel
     assert "open=treatment" in o.js("() => location.hash")
+
+
+# --------------------------------------------------------------------------- framing: deep links, phones
+
+
+def label_boxes(o: Opened, keys: list[str]) -> dict[str, list[float]]:
+    """Each node's drawn box (shape and label) in pixels of the canvas: [left, top, right, bottom]."""
+    return o.js("""(keys) => { const n = window.kgPage.network; const out = {};
+        keys.forEach(k => { const b = n.getBoundingBox(k); if (!b) return;
+            const a = n.canvasToDOM({x: b.left, y: b.top}), z = n.canvasToDOM({x: b.right, y: b.bottom});
+            out[k] = [a.x, a.y, z.x, z.y]; });
+        return out; }""", keys)
+
+
+def outside(o: Opened, boxes: dict[str, list[float]]) -> list[str]:
+    canvas = box(o, "#kg-network")
+    return [k for k, (left, top, right, bottom) in boxes.items()
+            if left < 0 or top < 0 or right > canvas["width"] or bottom > canvas["height"]]
+
+
+def drawn_neighbours(o: Opened, key: str) -> list[str]:
+    return o.js("""(k) => { const drawn = new Set(window.kgPage.drawnNodes());
+        return window.kgPage.network.getConnectedNodes(k).filter(n => drawn.has(n)); }""", key)
+
+
+@pytest.mark.parametrize("width,height", [(1400, 900), (390, 844)])
+def test_a_deep_link_frames_the_selection_and_its_neighbours_whole(
+    open_page: Callable[..., Opened], pages: dict[str, Path], width: int, height: int
+) -> None:
+    probe = open_page(pages["bundled"])
+    degree = probe.js("""() => { const d = {}; window.kgPage.drawnEdges().forEach(e => {
+        const x = window.kgPage.network.body.edges[e]; d[x.fromId] = (d[x.fromId] || 0) + 1; d[x.toId] = (d[x.toId] || 0) + 1; });
+        return d; }""")
+    # the busiest treatment and condition, and a treatment with a single line
+    treatments = sorted((k for k in degree if k.startswith("treatment:")), key=lambda k: (-degree[k], k))
+    conditions = sorted((k for k in degree if k.startswith("condition:")), key=lambda k: (-degree[k], k))
+    for key in (treatments[0], conditions[0], treatments[-1]):
+        o = open_page(pages["bundled"], width=width, height=height, ready=False)
+        o.page.goto(pages["bundled"].as_uri() + f"#sel={key}")
+        o.until("() => !!(window.kgPage && window.kgPage.ready)")
+        o.page.wait_for_timeout(300)
+        assert o.js("() => window.kgPage.state.selected") == key
+        neighbours = drawn_neighbours(o, key)
+        assert neighbours, key
+        boxes = label_boxes(o, [key, *neighbours])
+        assert len(boxes) == len(neighbours) + 1
+        assert outside(o, boxes) == [], f"{key}: labels cut at the canvas edge at {width}px"
+        o.shot(f"deep-link-{width}-{key.replace(':', '-')}.png")
+        # and the whole graph is one click away (on a phone the panel lies over the view: closed first)
+        if width <= 820:
+            o.page.click("#kg-panel-close")
+            if visible(o, "#kg-whole"):
+                o.page.click("#kg-whole")
+        else:
+            o.page.click("#kg-whole")
+        assert outside(o, label_boxes(o, sorted(o.drawn_nodes()))) == []
+        assert not visible(o, "#kg-whole")
+
+
+def test_a_phone_opens_readable_with_the_whole_graph_a_click_away(
+    open_page: Callable[..., Opened], pages: dict[str, Path]
+) -> None:
+    o = open_page(pages["bundled"], width=390, height=844)
+    o.shot("phone-opening-bundled.png")
+    scale = o.js("() => window.kgPage.network.getScale()")
+    drawn = sorted(o.drawn_nodes())
+    font = o.js("(k) => window.kgPage.network.body.nodes[k].labelModule.fontOptions.size", drawn[0])
+    assert font * scale >= 8, f"labels open {font * scale:.1f} px high on a phone"
+    # it opens on the node with most statements, whose label reads whole, among its neighbours
+    weights = {n["key"]: n["statements"] for n in pd.DataFrame(**o.js("() => window.kgPage.page.nodes")).to_dict("records")}
+    hub = min(drawn, key=lambda k: (-weights.get(k, 0), k))
+    assert outside(o, label_boxes(o, [hub])) == []
+    inside = [k for k in drawn if k not in outside(o, label_boxes(o, drawn))]
+    assert len(inside) >= 5
+    assert visible(o, "#kg-whole") and "Whole graph" in o.js("() => document.getElementById('kg-whole').textContent")
+    o.page.click("#kg-whole")
+    assert outside(o, label_boxes(o, drawn)) == [], "the whole graph must fit the canvas"
+    assert not visible(o, "#kg-whole")
+    o.shot("phone-whole-bundled.png")
+    # a laptop opens on the whole graph, readable, with no button
+    wide = open_page(pages["bundled"])
+    assert outside(wide, label_boxes(wide, drawn)) == []
+    assert wide.js("() => window.kgPage.network.getScale()") * font >= 8
+    assert not visible(wide, "#kg-whole")

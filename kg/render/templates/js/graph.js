@@ -30,16 +30,83 @@ export function resizeNetwork() {
     network.setSize("100%", "100%");
     // everything shown stays in view when that costs little; otherwise the scale is kept
     fitVisible();
-    if (network.getScale() < Math.min(scale * 0.9, READABLE_SCALE)) { network.moveTo({ position: centre, scale: scale, animation: false }); }
+    if (network.getScale() < Math.min(scale * 0.9, READABLE_SCALE)) {
+      network.moveTo({ position: centre, scale: scale, animation: false });
+      wholeButton(true);
+    }
     network.redraw();
   }
 }
 
-/** Fit the drawing to what is shown, never zooming in past 1.6 (labels stay a sensible size). */
+/** Pixels kept free between a framed drawing's outermost label and the canvas edge. */
+const FRAME_MARGIN = 24;
+/** Never zoom in past this (labels stay a sensible size). */
+const MAX_SCALE = 1.6;
+
+/** The scale and centre that show `keys` whole, labels included (vis-network's own `fit` frames the node
+ * centres, so outer labels were cut at the canvas edge), with FRAME_MARGIN pixels to spare on each side. */
+function frameOf(keys) {
+  const network = app.network;
+  const box = byId("kg-network");
+  let left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity;
+  keys.forEach(function (k) {
+    const b = network.getBoundingBox(k);
+    if (!b) { return; }
+    left = Math.min(left, b.left); top = Math.min(top, b.top);
+    right = Math.max(right, b.right); bottom = Math.max(bottom, b.bottom);
+  });
+  if (left === Infinity) { return null; }
+  const w = Math.max(1, box.clientWidth - 2 * FRAME_MARGIN), h = Math.max(1, box.clientHeight - 2 * FRAME_MARGIN);
+  return { position: { x: (left + right) / 2, y: (top + bottom) / 2 },
+    scale: Math.min(MAX_SCALE, w / Math.max(1, right - left), h / Math.max(1, bottom - top)) };
+}
+
+/** Show `keys` whole (see frameOf); when that is below `minScale`, the first of them at `minScale`, centred. */
+function frame(keys, minScale, animation) {
+  const f = frameOf(keys);
+  if (!f) { return; }
+  if (minScale && f.scale < minScale) { f.position = app.network.getPositions([keys[0]])[keys[0]]; f.scale = minScale; }
+  app.network.moveTo({ position: f.position, scale: f.scale, animation: animation || false });
+}
+
+/** Fit the drawing to what is shown, labels included. */
 export function fitVisible() {
   const network = app.network;
   if (!network || !app.shownNodes.size) { return; }
-  network.fit({ nodes: Array.from(app.shownNodes), animation: false, maxZoomLevel: 1.6 });
+  frame(Array.from(app.shownNodes));
+  wholeButton(false);
+}
+
+/** The node with most statements among those shown and its drawn neighbours. */
+function hubNeighbourhood() {
+  let hub = null, best = -1;
+  app.shownNodes.forEach(function (k) {
+    const w = app.M.weight.get(k) || 0;
+    if (w > best || w === best && k < hub) { hub = k; best = w; }
+  });
+  return hub === null ? [] : neighbourhood(hub);
+}
+
+/** `key` and the nodes drawn beside it. */
+function neighbourhood(key) {
+  return [key].concat(app.network.getConnectedNodes(key).filter(function (k) { return app.shownNodes.has(k); }));
+}
+
+/** Fit what is shown; when the canvas is too small for its labels to read (a phone), frame the node with
+ * most statements and its neighbours at a readable scale instead, and offer the whole graph by a button. */
+export function fitReadable() {
+  const network = app.network;
+  if (!network || !app.shownNodes.size) { return; }
+  fitVisible();
+  if (network.getScale() >= READABLE_SCALE * 0.9) { return; }
+  frame(hubNeighbourhood(), READABLE_SCALE);
+  wholeButton(true);
+}
+
+/** "Whole graph": shown while the view frames part of what is drawn. */
+function wholeButton(show) {
+  const button = byId("kg-whole");
+  if (button) { button.hidden = !show; }
 }
 
 function markReady() {
@@ -94,7 +161,7 @@ export function buildNetwork() {
       network.setOptions({ physics: { enabled: false } });
       network.once("afterDrawing", function () {  // labels are measured when first drawn
         separateLabels();
-        fitVisible();
+        fitReadable();
         markReady();
       });
       if (byId("kg-graph-view").hidden) { markReady(); }  // another view was chosen meanwhile: it is ready
@@ -334,7 +401,7 @@ export function applyFilters(options) {
         return !before.has(k) && app.M.nodeByKey.get(k).kind === "source";
       });
       if (fresh.length) { settleSources(fresh); }
-      if (!fresh.length && opts.refit !== false && app.api.ready) { if (current.overview) { fitOverview(); } else { fitVisible(); } }
+      if (!fresh.length && opts.refit !== false && app.api.ready) { if (current.overview) { fitOverview(); } else { fitReadable(); } }
     }
     if (app.network && M.overview.length && current.overview !== app.overviewPlaced) { placeOverview(current.overview); }
     showEmpty();
@@ -369,9 +436,11 @@ export function focusNode(key, options) {
   const network = app.network;
   if (network) {
     network.selectNodes([key]);
-    const scale = Math.min(1.6, Math.max(network.getScale(), M.view.fixed ? 0.9 : 1.0));
-    const instant = opts.instant || M.view.fixed;
-    network.focus(key, { scale: scale, animation: instant ? false : { duration: 450, easingFunction: "easeInOutQuad" } });
+    // the node and its neighbours whole, labels included (a node just added is measured when first drawn)
+    const instant = opts.instant || M.view.fixed || !app.api.ready;
+    frame(neighbourhood(key), 0, instant ? false : { duration: 450, easingFunction: "easeInOutQuad" });
+    wholeButton(true);
+    if (instant) { network.once("afterDrawing", function () { frame(neighbourhood(key)); }); }
   }
   if (pinnedNote) { byId("kg-status").textContent = pinnedNote; }
   return true;

@@ -5,7 +5,7 @@ import { byId } from "./dom.js";
 import { prepare } from "./data.js";
 import { compute, defaultState } from "./filters.js";
 import { buildFilters, syncControls } from "./filterui.js";
-import { applyFilters, buildNetwork, focusNode, openCondition, resizeNetwork, separateLabels, showEmpty } from "./graph.js";
+import { applyFilters, buildNetwork, fitVisible, focusNode, openCondition, resizeNetwork, separateLabels, showEmpty } from "./graph.js";
 import { recordState, restoreFromLocation, stateFromLocation } from "./history.js";
 import { initMatrix, renderMatrix } from "./matrix.js";
 import { initNodeList } from "./nodelist.js";
@@ -102,6 +102,7 @@ export function start() {
   byId("kg-toggle-filters").addEventListener("click", function () { toggleFilters(); });
   document.querySelector(".kg-skip").addEventListener("click", function () { byId("kg-views").focus(); });
   byId("kg-filters-close").addEventListener("click", function () { toggleFilters(false); });
+  byId("kg-whole").addEventListener("click", function () { fitVisible(); });
   if (window.matchMedia(NARROW).matches) { byId("kg-toggle-filters").setAttribute("aria-expanded", "false"); }
   window.addEventListener("keydown", function (ev) {
     if (ev.key !== "Escape") { return; }
