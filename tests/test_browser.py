@@ -147,6 +147,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "trimmed": {"max_statements": 6},
         "focus": {"focus": "condition:sciatica"},
         "matrix-first": {"tab": "matrix", "condition": "low-back-pain"},
+        "heavy": {"busy_rows": 1},
     }.items():
         out[name] = root / f"{name}.html"
         out[name].write_text(basic.page_html(**options), encoding="utf-8")
@@ -1078,3 +1079,53 @@ def test_a_phone_opens_readable_with_the_whole_graph_a_click_away(
     assert outside(wide, label_boxes(wide, drawn)) == []
     assert wide.js("() => window.kgPage.network.getScale()") * font >= 8
     assert not visible(wide, "#kg-whole")
+
+
+# --------------------------------------------------------------------------- the busy indicator
+
+
+WATCH_BUSY = """() => { const b = document.getElementById('kg-busy'); window.busySeen = [];
+    new MutationObserver(() => { const r = b.getBoundingClientRect();
+        window.busySeen.push(b.hidden ? 'hidden' : (r.width > 0 && r.height > 0 ? 'shown: ' + b.textContent : 'empty'));
+    }).observe(b, {attributes: true, attributeFilter: ['hidden']}); }"""
+
+
+def change(o: Opened, selector: str) -> list[str]:
+    """Click `selector`; wait until the page has applied the change and drawn; what the busy indicator did."""
+    o.js("() => { window.busySeen = []; }")
+    before = o.js("() => window.kgPage.applied || 0")
+    o.page.click(selector)
+    o.until("(n) => (window.kgPage.applied || 0) > n", before, timeout=60)
+    o.page.wait_for_timeout(100)
+    assert o.js("() => document.getElementById('kg-busy').hidden")
+    return list(o.js("() => window.busySeen"))
+
+
+def test_a_large_page_shows_working_while_a_filter_applies(open_page: Callable[..., Opened],
+                                                           pages: dict[str, Path]) -> None:
+    o = open_page(pages["heavy"])  # over `busy_rows` pairs and statements: the first change may be slow
+    o.js(WATCH_BUSY)
+    assert change(o, '#kg-f-verdict input[data-value="benefit"]') == ["shown: Working…", "hidden"]
+    assert len(o.drawn_nodes()) < 19
+
+
+@pytest.mark.slow
+def test_working_follows_the_time_the_last_comparable_change_took(
+    open_page: Callable[..., Opened], tmp_path: Path, script: Callable[[str], Any]
+) -> None:
+    folder = tmp_path / "data"
+    script("bench_page").write_synthetic(folder, nodes=2000, seed=5)
+    path = tmp_path / "index.html"
+    path.write_text(kg.load(folder).page_html(), encoding="utf-8")
+    o = open_page(path)
+    assert o.js("() => window.kgPage.page.meta.heavy") is False  # by its size, changes should be quick
+    cdp = o.page.context.new_cdp_session(o.page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})  # a slow phone: drawing every node takes long
+    o.js(WATCH_BUSY)
+    assert change(o, "#kg-draw-all") == [], "no change of this kind was timed yet: the size guess (quick)"
+    benefit = '#kg-f-verdict input[data-value="benefit"]'
+    first = change(o, benefit)
+    assert first == [], "the first filter change with every node drawn has nothing to compare with"
+    # the next one compares with the time the page measured for that one (slow, on a slow machine)
+    assert change(o, benefit) == ["shown: Working…", "hidden"], "a slow change is followed by Working…"
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})

@@ -61,6 +61,29 @@ function frameOf(keys) {
     scale: Math.min(MAX_SCALE, w / Math.max(1, right - left), h / Math.max(1, bottom - top)) };
 }
 
+/** The scale that shows `keys` whole around `key` at the centre of the canvas (see frameOf). */
+function frameAround(key, keys) {
+  const network = app.network;
+  const box = byId("kg-network");
+  const at = network.getPositions([key])[key];
+  if (!at) { return null; }
+  let dx = 1, dy = 1;
+  keys.forEach(function (k) {
+    const b = network.getBoundingBox(k);
+    if (!b) { return; }
+    dx = Math.max(dx, at.x - b.left, b.right - at.x);
+    dy = Math.max(dy, at.y - b.top, b.bottom - at.y);
+  });
+  const w = Math.max(1, box.clientWidth / 2 - FRAME_MARGIN), h = Math.max(1, box.clientHeight / 2 - FRAME_MARGIN);
+  return { position: at, scale: Math.min(MAX_SCALE, w / dx, h / dy) };
+}
+
+/** `key` at the centre, with the nodes drawn beside it whole around it. */
+function frameNeighbourhood(key, animation) {
+  const f = frameAround(key, neighbourhood(key));
+  if (f) { app.network.moveTo({ position: f.position, scale: f.scale, animation: animation || false }); }
+}
+
 /** Show `keys` whole (see frameOf); when that is below `minScale`, the first of them at `minScale`, centred. */
 function frame(keys, minScale, animation) {
   const f = frameOf(keys);
@@ -116,7 +139,7 @@ function markReady() {
   document.body.dataset.ready = "true";
   byId("kg-graph-note").textContent = "";
   const sel = app.state.selected;
-  if (sel && app.M.nodeByKey.has(sel)) { focusNode(sel, { record: false }); }
+  if (sel && app.M.nodeByKey.has(sel)) { focusNode(sel, { record: false, instant: true }); }  // a link opens framed, not flying
   else if (sel) { selectKey(sel); }
 }
 
@@ -373,7 +396,6 @@ export function showEmpty() {
  * `after` runs once it is done (a large graph's work waits for the busy indicator to be painted). */
 export function applyFilters(options) {
   const opts = options || {};
-  const slow = app.M.pairs.length + app.M.statements.length > 20000 && !opts.quiet;
   busy(function () {
     const M = app.M;
     const current = compute(M, app.state);
@@ -414,7 +436,13 @@ export function applyFilters(options) {
     if (opts.record !== false) { recordState(); }
     if (opts.after) { opts.after(); }
     app.api.applied = (app.api.applied || 0) + 1;
-  }, slow);
+  }, changeKind(), app.M.meta, opts.quiet);
+}
+
+/** Which earlier filter changes this one compares with (for `busy`): the same drawing mode (every node or
+ * not) and a drawing of about the same size (within a factor of two) to change. */
+function changeKind() {
+  return "filters:" + (app.state.everything ? "all:" : "some:") + Math.round(Math.log2(app.shownNodes.size + 1));
 }
 
 export function focusNode(key, options) {
@@ -436,11 +464,11 @@ export function focusNode(key, options) {
   const network = app.network;
   if (network) {
     network.selectNodes([key]);
-    // the node and its neighbours whole, labels included (a node just added is measured when first drawn)
-    const instant = opts.instant || M.view.fixed || !app.api.ready;
-    frame(neighbourhood(key), 0, instant ? false : { duration: 450, easingFunction: "easeInOutQuad" });
+    // centred, with its neighbours whole around it (a node just added is measured when first drawn)
+    const instant = opts.instant || M.view.fixed;
+    frameNeighbourhood(key, instant ? false : { duration: 450, easingFunction: "easeInOutQuad" });
     wholeButton(true);
-    if (instant) { network.once("afterDrawing", function () { frame(neighbourhood(key)); }); }
+    if (instant) { network.once("afterDrawing", function () { frameNeighbourhood(key); }); }
   }
   if (pinnedNote) { byId("kg-status").textContent = pinnedNote; }
   return true;
