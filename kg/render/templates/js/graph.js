@@ -57,31 +57,44 @@ function frameOf(keys) {
   });
   if (left === Infinity) { return null; }
   const w = Math.max(1, box.clientWidth - 2 * FRAME_MARGIN), h = Math.max(1, box.clientHeight - 2 * FRAME_MARGIN);
-  return { position: { x: (left + right) / 2, y: (top + bottom) / 2 },
+  return { position: { x: (left + right) / 2, y: (top + bottom) / 2 }, extent: { x: right - left, y: bottom - top },
     scale: Math.min(MAX_SCALE, w / Math.max(1, right - left), h / Math.max(1, bottom - top)) };
 }
 
-/** The scale that shows `keys` whole around `key` at the centre of the canvas (see frameOf). */
-function frameAround(key, keys) {
+/** `key` with the nodes drawn beside it: all of them whole (frameOf's scale), `key` as near the centre of
+ * the canvas as that allows (at the centre when its neighbours lie around it). */
+function frameNeighbourhood(key, animation) {
+  const network = app.network;
+  const keys = neighbourhood(key);
+  const f = frameOf(keys);
+  const at = network.getPositions([key])[key];
+  if (!f || !at) { return; }
+  const box = byId("kg-network");
+  const halfW = Math.max(0, box.clientWidth / 2 - FRAME_MARGIN) / f.scale;
+  const halfH = Math.max(0, box.clientHeight / 2 - FRAME_MARGIN) / f.scale;
+  // the centres that keep the whole frame inside: within half a canvas of both of its edges
+  const spanX = f.position.x - f.extent.x / 2, spanY = f.position.y - f.extent.y / 2;
+  const clamp = function (v, lo, hi) { return lo > hi ? (lo + hi) / 2 : Math.min(hi, Math.max(lo, v)); };
+  const position = { x: clamp(at.x, spanX + f.extent.x - halfW, spanX + halfW),
+    y: clamp(at.y, spanY + f.extent.y - halfH, spanY + halfH) };
+  network.moveTo({ position: position, scale: f.scale, animation: animation || false });
+}
+
+/** `key` at the centre, with its drawn neighbours whole around it (search and the panel's names say "centre"). */
+function centreNeighbourhood(key, animation) {
   const network = app.network;
   const box = byId("kg-network");
   const at = network.getPositions([key])[key];
-  if (!at) { return null; }
+  if (!at) { return; }
   let dx = 1, dy = 1;
-  keys.forEach(function (k) {
+  neighbourhood(key).forEach(function (k) {
     const b = network.getBoundingBox(k);
     if (!b) { return; }
     dx = Math.max(dx, at.x - b.left, b.right - at.x);
     dy = Math.max(dy, at.y - b.top, b.bottom - at.y);
   });
   const w = Math.max(1, box.clientWidth / 2 - FRAME_MARGIN), h = Math.max(1, box.clientHeight / 2 - FRAME_MARGIN);
-  return { position: at, scale: Math.min(MAX_SCALE, w / dx, h / dy) };
-}
-
-/** `key` at the centre, with the nodes drawn beside it whole around it. */
-function frameNeighbourhood(key, animation) {
-  const f = frameAround(key, neighbourhood(key));
-  if (f) { app.network.moveTo({ position: f.position, scale: f.scale, animation: animation || false }); }
+  network.moveTo({ position: at, scale: Math.min(MAX_SCALE, w / dx, h / dy), animation: animation || false });
 }
 
 /** Show `keys` whole (see frameOf); when that is below `minScale`, the first of them at `minScale`, centred. */
@@ -139,7 +152,7 @@ function markReady() {
   document.body.dataset.ready = "true";
   byId("kg-graph-note").textContent = "";
   const sel = app.state.selected;
-  if (sel && app.M.nodeByKey.has(sel)) { focusNode(sel, { record: false, instant: true }); }  // a link opens framed, not flying
+  if (sel && app.M.nodeByKey.has(sel)) { focusNode(sel, { record: false, instant: true, link: true }); }  // a link opens framed, not flying
   else if (sel) { selectKey(sel); }
 }
 
@@ -464,11 +477,13 @@ export function focusNode(key, options) {
   const network = app.network;
   if (network) {
     network.selectNodes([key]);
-    // centred, with its neighbours whole around it (a node just added is measured when first drawn)
+    // its neighbours whole (a node just added is measured when first drawn)
     const instant = opts.instant || M.view.fixed;
-    frameNeighbourhood(key, instant ? false : { duration: 450, easingFunction: "easeInOutQuad" });
+    // a link (`sel=`) opens on the neighbourhood as large as it fits; search and names centre the node
+    const place = opts.link ? frameNeighbourhood : centreNeighbourhood;
+    place(key, instant ? false : { duration: 450, easingFunction: "easeInOutQuad" });
     wholeButton(true);
-    if (instant) { network.once("afterDrawing", function () { frameNeighbourhood(key); }); }
+    if (instant) { network.once("afterDrawing", function () { place(key); }); }
   }
   if (pinnedNote) { byId("kg-status").textContent = pinnedNote; }
   return true;

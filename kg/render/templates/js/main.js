@@ -66,7 +66,7 @@ function applyState(st) {
   applyFilters({ record: false });
   if (prevTab !== st.tab || !app.network && st.tab === "graph") { selectTab(st.tab, { record: false }); }
   if (st.selected) {
-    if (st.tab === "graph" && app.M.nodeByKey.has(st.selected) && app.api.ready) { focusNode(st.selected, { record: false }); }
+    if (st.tab === "graph" && app.M.nodeByKey.has(st.selected) && app.api.ready) { focusNode(st.selected, { record: false, link: true }); }
     else { selectKey(st.selected); }
   } else { closePanel(false); }
 }
