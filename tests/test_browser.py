@@ -1123,6 +1123,9 @@ def test_working_follows_the_time_the_last_comparable_change_took(
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})  # a slow phone: drawing every node takes long
     o.js(WATCH_BUSY)
     assert change(o, "#kg-draw-all") == [], "no change of this kind was timed yet: the size guess (quick)"
+    o.page.wait_for_timeout(1000)  # the nodes just added are framed again once drawn (measured)
+    drawn = sorted(o.drawn_nodes())
+    assert len(drawn) > 1000 and outside(o, label_boxes(o, drawn)) == [], "every label of every node in view"
     benefit = '#kg-f-verdict input[data-value="benefit"]'
     first = change(o, benefit)
     assert first == [], "the first filter change with every node drawn has nothing to compare with"

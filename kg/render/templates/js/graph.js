@@ -43,21 +43,34 @@ const FRAME_MARGIN = 24;
 /** Never zoom in past this (labels stay a sensible size). */
 const MAX_SCALE = 1.6;
 
+/** A node's box (shape and label) as vis-network measured it when last drawn; a node not drawn since it was
+ * added or moved (its box does not hold it) counts as its centre, `unmeasured`. Reading the boxes is what
+ * makes framing cheap: vis-network's `fit` measures every node it holds again, drawn or hidden (seconds
+ * with thousands of nodes). */
+function drawnBox(k) {
+  const n = app.network.body.nodes[k];
+  if (!n) { return null; }
+  const b = n.shape.boundingBox;
+  if (b && b.left <= n.x && n.x <= b.right && b.top <= n.y && n.y <= b.bottom && b.right > b.left) { return b; }
+  return { left: n.x, right: n.x, top: n.y, bottom: n.y, unmeasured: true };
+}
+
 /** The scale and centre that show `keys` whole, labels included (vis-network's own `fit` frames the node
  * centres, so outer labels were cut at the canvas edge), with FRAME_MARGIN pixels to spare on each side. */
 function frameOf(keys) {
-  const network = app.network;
   const box = byId("kg-network");
-  let left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity;
+  let left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity, unmeasured = 0;
   keys.forEach(function (k) {
-    const b = network.getBoundingBox(k);
+    const b = drawnBox(k);
     if (!b) { return; }
+    if (b.unmeasured) { unmeasured++; }
     left = Math.min(left, b.left); top = Math.min(top, b.top);
     right = Math.max(right, b.right); bottom = Math.max(bottom, b.bottom);
   });
   if (left === Infinity) { return null; }
   const w = Math.max(1, box.clientWidth - 2 * FRAME_MARGIN), h = Math.max(1, box.clientHeight - 2 * FRAME_MARGIN);
   return { position: { x: (left + right) / 2, y: (top + bottom) / 2 }, extent: { x: right - left, y: bottom - top },
+    unmeasured: unmeasured,
     scale: Math.min(MAX_SCALE, w / Math.max(1, right - left), h / Math.max(1, bottom - top)) };
 }
 
@@ -88,7 +101,7 @@ function centreNeighbourhood(key, animation) {
   if (!at) { return; }
   let dx = 1, dy = 1;
   neighbourhood(key).forEach(function (k) {
-    const b = network.getBoundingBox(k);
+    const b = drawnBox(k);
     if (!b) { return; }
     dx = Math.max(dx, at.x - b.left, b.right - at.x);
     dy = Math.max(dy, at.y - b.top, b.bottom - at.y);
@@ -98,9 +111,11 @@ function centreNeighbourhood(key, animation) {
 }
 
 /** Show `keys` whole (see frameOf); when that is below `minScale`, the first of them at `minScale`, centred. */
-function frame(keys, minScale, animation) {
+function frame(keys, minScale, animation, again) {
   const f = frameOf(keys);
   if (!f) { return; }
+  // nodes just added are measured when first drawn: frame again then, once
+  if (f.unmeasured && !again) { app.network.once("afterDrawing", function () { frame(keys, minScale, false, true); }); }
   if (minScale && f.scale < minScale) { f.position = app.network.getPositions([keys[0]])[keys[0]]; f.scale = minScale; }
   app.network.moveTo({ position: f.position, scale: f.scale, animation: animation || false });
 }
