@@ -337,6 +337,7 @@ def test_search_finds_by_synonym_and_focuses(open_page: Callable[..., Opened], p
     assert "treatment:traction" not in o.drawn_nodes()
     o.page.fill("#kg-search", "spinal traction")
     o.page.press("#kg-search", "Enter")
+    o.until("(k) => window.kgPage.drawnNodes().includes(k) && window.kgPage.state.selected === k", "treatment:traction")  # after "Working…", if the last change was slow
     assert "treatment:traction" in o.drawn_nodes()
     assert "outside the current filters" in o.js("() => document.getElementById('kg-status').textContent")
 
@@ -502,6 +503,7 @@ def test_large_graph_draws_with_fixed_layout(
     assert o.drawn_nodes() == set()
     o.page.fill("#kg-search", "Treatment 42")
     o.page.press("#kg-search", "Enter")
+    o.until("(k) => window.kgPage.drawnNodes().includes(k) && window.kgPage.state.selected === k", "treatment:t42")  # after "Working…", if the last change was slow
     assert o.drawn_nodes() == {"treatment:t42"}  # searched for while filtered out: shown, pinned
     o.page.click("#kg-reset")
     o.page.click("#kg-tab-matrix")
@@ -988,6 +990,7 @@ def test_large_graph_opens_on_an_overview_and_expands_on_demand(
     t = next(t for t in counts.index[::-1] if f"treatment:{t}" not in carried)
     o.page.fill("#kg-search", graph.dataset.treatments.set_index("id").loc[t, "label"])
     o.page.press("#kg-search", "Enter")
+    o.until("(k) => window.kgPage.drawnNodes().includes(k) && window.kgPage.state.selected === k", f"treatment:{t}")  # after "Working…", if the last change was slow
     drawn = o.drawn_nodes()
     assert f"treatment:{t}" in drawn
     assert {f"condition:{c}" for c in ev.loc[ev["treatment"].astype(str) == t, "condition"].astype(str)} <= drawn

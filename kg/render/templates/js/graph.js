@@ -481,25 +481,32 @@ export function focusNode(key, options) {
     if (app.state.tab === "matrix" && focusInMatrix(key)) { nodePanel(key, opts.record); return true; }
     selectTab("graph", { record: false });
   }
-  let pinnedNote = "";
-  if (!app.current.nodes.has(key)) {
-    app.state.pinned.add(key);
-    applyFilters({ record: false, refit: false });
-    pinnedNote = M.nodeByKey.get(key).label + " is outside the current filters: it is shown anyway.";
-  }
   app.api.focused = key;
+  if (!app.current.nodes.has(key)) {
+    // shown anyway; the rest waits until it is drawn (a slow change paints "Working…" first, so runs later)
+    app.state.pinned.add(key);
+    applyFilters({ record: false, refit: false, after: function () {
+      showFocus(key, opts);
+      byId("kg-status").textContent = M.nodeByKey.get(key).label + " is outside the current filters: it is shown anyway.";
+    } });
+    return true;
+  }
+  showFocus(key, opts);
+  return true;
+}
+
+/** Open `key`'s panel, select it and frame it with its neighbours (`focusNode`, once it is drawn). */
+function showFocus(key, opts) {
   nodePanel(key, opts.record);  // first: the panel narrows the canvas, and the focus must centre in what is left
   const network = app.network;
   if (network) {
     network.selectNodes([key]);
     // its neighbours whole (a node just added is measured when first drawn)
-    const instant = opts.instant || M.view.fixed;
+    const instant = opts.instant || app.M.view.fixed;
     // a link (`sel=`) opens on the neighbourhood as large as it fits; search and names centre the node
     const place = opts.link ? frameNeighbourhood : centreNeighbourhood;
     place(key, instant ? false : { duration: 450, easingFunction: "easeInOutQuad" });
     wholeButton(true);
     if (instant) { network.once("afterDrawing", function () { place(key); }); }
   }
-  if (pinnedNote) { byId("kg-status").textContent = pinnedNote; }
-  return true;
 }

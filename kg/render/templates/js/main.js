@@ -63,12 +63,14 @@ function applyState(st) {
   const prevTab = app.state.tab;
   Object.keys(st).forEach(function (k) { app.state[k] = st[k]; });
   syncControls();
-  applyFilters({ record: false });
-  if (prevTab !== st.tab || !app.network && st.tab === "graph") { selectTab(st.tab, { record: false }); }
-  if (st.selected) {
-    if (st.tab === "graph" && app.M.nodeByKey.has(st.selected) && app.api.ready) { focusNode(st.selected, { record: false, link: true }); }
-    else { selectKey(st.selected); }
-  } else { closePanel(false); }
+  // the view and the selection once the filters are applied (a slow change paints "Working…" first)
+  applyFilters({ record: false, after: function () {
+    if (prevTab !== st.tab || !app.network && st.tab === "graph") { selectTab(st.tab, { record: false }); }
+    if (st.selected) {
+      if (st.tab === "graph" && app.M.nodeByKey.has(st.selected) && app.api.ready) { focusNode(st.selected, { record: false, link: true }); }
+      else { selectKey(st.selected); }
+    } else { closePanel(false); }
+  } });
 }
 
 export function start() {
