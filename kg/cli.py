@@ -344,9 +344,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     from kg.schema import TABLES
 
     out = Path(args.out)
-    # bytes written so far: the staging folder inside --out (kg.interop.write_tables)
+    # bytes written so far: the staging folder beside --out (kg.atomic.writing, from kg.interop.write_tables)
     display = Display(is_terminal() and not args.quiet, files=len(TABLES),
-                      watch=lambda: sorted(out.resolve().glob(".kg-import-*")))
+                      watch=lambda: sorted(out.resolve().parent.glob(f".{out.resolve().name}.kg-stage-*")))
     try:
         with display.shown("kg import"):
             display.step(f"from {', '.join(p.name for p in args.files)}")
