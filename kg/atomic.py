@@ -199,11 +199,16 @@ class Journal:
 def _write_journal(target: Path, journal: Journal) -> None:
     path = journal_path(target)
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(journal.dump())
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(journal.dump())
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:  # no journal: nothing was moved, and nothing of ours is left beside the target
+        with suppress(OSError):
+            tmp.unlink()
+        raise
     fsync_path(path.parent)
 
 
