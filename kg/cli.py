@@ -111,14 +111,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from kg.atomic import staging_folders
     from kg.build import OUTPUTS, build
     from kg.progress import Display, is_terminal, outputs_line
 
     out = Path(args.out)
-    # bytes written so far: the files in the build's staging folder beside --out (kg.atomic.staged)
+    # bytes written so far: the files in the build's staging folder beside --out
     files = len(OUTPUTS) - len(set(args.skip)) + (args.store is not None)
-    display = Display(is_terminal() and not args.quiet, files=files,
-                      watch=lambda: sorted(out.resolve().parent.glob(".build-*")))
+    display = Display(is_terminal() and not args.quiet, files=files, watch=lambda: staging_folders(out))
     with display.shown("kg build"):
         paths = build(args.data, out, base=args.base, store=args.store, progress=display.step, skip=args.skip)
     if not args.quiet:
@@ -339,14 +339,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     import kg
+    from kg.atomic import staging_folders
     from kg.errors import UsageError
     from kg.progress import Display, is_terminal, plural, size
     from kg.schema import TABLES
 
     out = Path(args.out)
     # bytes written so far: the staging folder beside --out (kg.atomic.writing, from kg.interop.write_tables)
-    display = Display(is_terminal() and not args.quiet, files=len(TABLES),
-                      watch=lambda: sorted(out.resolve().parent.glob(f".{out.resolve().name}.kg-stage-*")))
+    display = Display(is_terminal() and not args.quiet, files=len(TABLES), watch=lambda: staging_folders(out))
     try:
         with display.shown("kg import"):
             display.step(f"from {', '.join(p.name for p in args.files)}")

@@ -361,3 +361,14 @@ def test_every_output_is_fsynced_before_it_is_renamed_into_place(tmp_path: Path,
     journal = next(i for i, (kind, path) in enumerate(events) if kind == "rename" and path.endswith(".kg-journal.tmp"))
     assert journal < min(i for i, _ in moved_in)  # the journal is on disk before the first output moves
     assert events[journal - 1][0] == "fsync"  # the journal's own data, just before its rename
+
+
+def test_staging_folders_are_what_a_progress_display_counts(tmp_path: Path) -> None:
+    """`kg build` and `kg import` show the bytes written so far by watching `staging_folders`."""
+    target = tmp_path / "out"
+    assert atomic.staging_folders(target) == []
+    with atomic.writing(target) as stage:
+        (stage.folder / "graph.nt").write_bytes(b"x" * 1000)
+        assert atomic.staging_folders(target) == [stage.folder]
+        stage.swap_files(["graph.nt"])
+    assert atomic.staging_folders(target) == []
