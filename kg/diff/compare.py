@@ -7,6 +7,7 @@ rows, never with pairs of rows. Cells are compared as text (NA equals NA); the o
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ import pandas as pd
 from kg.model import Dataset
 from kg.rdf import KIND_OF_TABLE, MAPPING, Obj
 from kg.summary import conflicts as find_conflicts
-from kg.summary import summarise
+from kg.summary import of_pairs, related_per_pair, summarise, summarise_pairs
 
 ENTITY_TABLES: tuple[str, ...] = ("sources", "conditions", "treatments")
 PAIR_KEY = ["treatment_id", "condition_id"]
@@ -291,10 +292,52 @@ def _touched_pairs(statements: pd.DataFrame, old: Dataset, new: Dataset, entitie
     return pd.concat(parts, ignore_index=True).astype("string").drop_duplicates()
 
 
-def compare_verdicts(old: Dataset, new: Dataset, causes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+@dataclass(frozen=True)
+class Reach:
+    """The pairs whose summary row or conflicts can differ between two datasets, and each side's
+    related-conflict counts (`kg.summary.related_per_pair`), which the summary of those pairs needs.
+
+    A pair's summary row depends only on its own statements, their sources, the labels of its treatment,
+    condition and comparators, and its related-conflict count; its conflicts only on its own statements.
+    So every other pair has the same row and the same conflicts on both sides (a renamed statement has the
+    same content under another id), and need not be summarised at all."""
+
+    pairs: pd.MultiIndex
+    related_old: pd.Series
+    related_new: pd.Series
+
+
+def reach(old: Dataset, new: Dataset, causes: pd.DataFrame, entities: pd.DataFrame) -> Reach:
+    """The pairs a change can reach: those of `causes` (statements added, removed or changed, and the
+    statements of a changed treatment, condition or source), those whose comparator is a changed
+    treatment, and those whose related-conflict count moved (a hierarchy or a statement nearby changed)."""
+    keys = [causes[PAIR_KEY].astype(str)]
+    changed = entities.loc[(entities["kind"] == "treatment").to_numpy(), "id"].unique()
+    if len(changed):
+        for ev in (old.evidence, new.evidence):
+            hit = ev[ev["comparator"].isin(changed).fillna(False).to_numpy()]
+            keys.append(pd.DataFrame({"treatment_id": hit["treatment"].astype(str).to_numpy(),
+                                      "condition_id": hit["condition"].astype(str).to_numpy()}))
+    ro, rn = related_per_pair(old), related_per_pair(new)
+    counts = pd.concat([ro, rn], axis=1, join="outer").fillna(0)
+    moved = counts.index[(counts.iloc[:, 0] != counts.iloc[:, 1]).to_numpy()]
+    keys.append(pd.DataFrame({"treatment_id": moved.get_level_values(0).astype(str),
+                              "condition_id": moved.get_level_values(1).astype(str)}))
+    pairs = pd.MultiIndex.from_frame(pd.concat(keys, ignore_index=True).drop_duplicates())
+    return Reach(pairs, ro, rn)
+
+
+def compare_verdicts(old: Dataset, new: Dataset, causes: pd.DataFrame, scope: Reach | None = None
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every pair whose summary row changed (any summary column but the ids and labels), field by field,
-    with the changes that bear on it; and the changed pairs side by side (`old_*`, `new_*`)."""
-    so, sn = summarise(old).astype("string"), summarise(new).astype("string")
+    with the changes that bear on it; and the changed pairs side by side (`old_*`, `new_*`). With `scope`,
+    only its pairs are summarised (the others cannot have changed); without, every pair is."""
+    if scope is None:
+        so, sn = summarise(old), summarise(new)
+    else:
+        so = summarise_pairs(old, scope.pairs, scope.related_old)
+        sn = summarise_pairs(new, scope.pairs, scope.related_new)
+    so, sn = so.astype("string"), sn.astype("string")
     columns = list(dict.fromkeys([*so.columns, *sn.columns]))
     compared = [c for c in columns if c not in (*PAIR_KEY, "treatment", "condition")]
     both = so.merge(sn, on=PAIR_KEY, how="outer", suffixes=("_old", "_new"), indicator=True)
@@ -347,8 +390,13 @@ def compare_verdicts(old: Dataset, new: Dataset, causes: pd.DataFrame) -> tuple[
     return out, cards.sort_values(PAIR_KEY).reset_index(drop=True).astype("string")
 
 
-def compare_conflicts(old: Dataset, new: Dataset, renamed: pd.DataFrame) -> pd.DataFrame:
-    """Conflicts that appeared or were resolved; a renamed statement's conflicts are matched under its new id."""
+def compare_conflicts(old: Dataset, new: Dataset, renamed: pd.DataFrame, scope: Reach | None = None
+                      ) -> pd.DataFrame:
+    """Conflicts that appeared or were resolved; a renamed statement's conflicts are matched under its new id.
+    With `scope`, only the conflicts of its pairs are listed (those of the others are the same on both sides)."""
+    if scope is not None:
+        old, new = (dataclasses.replace(d, evidence=d.evidence[of_pairs(d.evidence, scope.pairs)]
+                                        .reset_index(drop=True)) for d in (old, new))
     co, cn = find_conflicts(old).astype("string"), find_conflicts(new).astype("string")
     if len(renamed) and len(co):
         to_new = pd.Series(renamed["id"].to_numpy(), index=renamed["old_id"].to_numpy())
@@ -370,14 +418,17 @@ def compare_conflicts(old: Dataset, new: Dataset, renamed: pd.DataFrame) -> pd.D
     return out.reindex(columns=list(CONFLICT_COLUMNS)).astype("string")
 
 
-def compare(old: Dataset, new: Dataset) -> Compared:
-    """Everything that differs from `old` to `new`."""
+def compare(old: Dataset, new: Dataset, *, every_pair: bool = False) -> Compared:
+    """Everything that differs from `old` to `new`. Only the pairs a change can reach are summarised and
+    searched for conflicts (`reach`); `every_pair` does it for all of them, the straightforward way, which
+    gives the same answer (the tests check it) in more time."""
     entities = compare_entities(old, new)
     statements, words = compare_statements(old, new)
     renamed = statements.loc[(statements["change"] == "renamed").to_numpy(), ["old_id", "id"]]
     causes = _touched_pairs(statements, old, new, entities)
-    verdicts, pairs = compare_verdicts(old, new, causes)
-    return Compared(entities, statements, verdicts, compare_conflicts(old, new, renamed), pairs, words)
+    scope = None if every_pair else reach(old, new, causes, entities)
+    verdicts, pairs = compare_verdicts(old, new, causes, scope)
+    return Compared(entities, statements, verdicts, compare_conflicts(old, new, renamed, scope), pairs, words)
 
 
 __all__ = ["CONFLICT_COLUMNS", "COUNT_COLUMNS", "ENTITY_COLUMNS", "STATEMENT_COLUMNS", "VERDICT_COLUMNS",
