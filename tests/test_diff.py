@@ -142,13 +142,15 @@ def test_every_summary_column_is_compared_whatever_columns_the_summary_has(monke
     """Columns added to the summary later (strength, certainty, ...) are compared without a change here."""
     from kg.diff import compare
 
-    real = compare.summarise
+    def with_extra(real: Any) -> Any:
+        def summarise(*args: Any) -> pd.DataFrame:
+            frame = real(*args)
+            return frame.assign(strength=frame["sources"].map(lambda n: "strong" if n > 1 else "weak"))
+        return summarise
 
-    def with_extra(dataset: Any) -> pd.DataFrame:
-        frame = real(dataset)
-        return frame.assign(strength=frame["sources"].map(lambda n: "strong" if n > 1 else "weak"))
-
-    monkeypatch.setattr(compare, "summarise", with_extra)
+    # the whole summary (every_pair) and the summary of the pairs a change reaches (the default)
+    monkeypatch.setattr(compare, "summarise", with_extra(compare.summarise))
+    monkeypatch.setattr(compare, "summarise_pairs", with_extra(compare.summarise_pairs))
     d = kg.diff(BASE, DIFF / "verdicts")
     assert ("rest", "strength", "weak", "strong") in rows(d.verdicts, ["treatment_id", "field", "old", "new"])
     assert "old_strength" in d.pairs and "new_strength" in d.pairs

@@ -11,9 +11,12 @@ import dataclasses
 import difflib
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kg.model import Dataset
 from kg.rdf import KIND_OF_TABLE, MAPPING, Obj
@@ -88,29 +91,45 @@ def row_hashes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Aligned:
-    """Two id indexes matched in one pass: ids only in the new (sorted), only in the old (sorted), and the
-    positions of the common ids in each."""
+    """Two id columns matched in one pass: ids only in the new (sorted), only in the old (sorted), the
+    positions of the common ids in each (in old order), and the positions of the added and removed rows."""
 
     added: pd.Index
     removed: pd.Index
     common_old: np.ndarray
     common_new: np.ndarray
+    added_at: np.ndarray
+    """Positions in `new` of the added ids, ascending."""
+    removed_at: np.ndarray
+    """Positions in `old` of the removed ids, ascending."""
 
 
-def align(old: pd.Index, new: pd.Index) -> Aligned:
-    """Match ids by one factorisation of both indexes (no per-index hash tables, no sorting of the whole)."""
-    codes, uniques = pd.factorize(np.concatenate([old.to_numpy(dtype=object), new.to_numpy(dtype=object)]))
-    a, b = codes[: len(old)], codes[len(old):]
-    in_new = np.full(len(uniques), -1, dtype=np.int64)
-    in_new[b] = np.arange(len(b))
-    in_old = np.full(len(uniques), -1, dtype=np.int64)
-    in_old[a] = np.arange(len(a))
-    common = np.flatnonzero(in_new[a] >= 0)
+def _arrow(ids: pd.Index | pd.Series) -> pa.Array | pa.ChunkedArray:
+    """The ids as Arrow strings (no copy when they are Arrow-backed already)."""
+    values = ids.array
+    if isinstance(values, pd.arrays.ArrowStringArray):
+        return pa.array(values)
+    return pa.array(np.asarray(ids, dtype=object), type=pa.large_string())
+
+
+def align(old: pd.Index | pd.Series, new: pd.Index | pd.Series) -> Aligned:
+    """Match ids (unique within each side) by one hash lookup of each side's ids in the other's, in Arrow
+    (no Python string objects for the common rows, no sorting of the whole)."""
+    a, b = _arrow(old), _arrow(new)
+    if a.type != b.type:
+        b = b.cast(a.type)
+    in_new = pc.index_in(a, value_set=b).to_numpy(zero_copy_only=False)  # float, NaN where absent
+    in_old = pc.is_in(b, value_set=a).to_numpy(zero_copy_only=False)
+    found = ~np.isnan(in_new)
+    common = np.flatnonzero(found)
+    added_at, removed_at = np.flatnonzero(~in_old), np.flatnonzero(~found)
     return Aligned(
-        added=pd.Index(np.sort(new.to_numpy(dtype=object)[in_old[b] < 0])),
-        removed=pd.Index(np.sort(old.to_numpy(dtype=object)[in_new[a] < 0])),
+        added=pd.Index(np.sort(np.asarray(b.take(added_at).to_pylist(), dtype=object))),
+        removed=pd.Index(np.sort(np.asarray(a.take(removed_at).to_pylist(), dtype=object))),
         common_old=common,
-        common_new=in_new[a[common]],
+        common_new=in_new[common].astype(np.int64),
+        added_at=added_at,
+        removed_at=removed_at,
     )
 
 
@@ -128,20 +147,26 @@ def _column_pair(old: pd.DataFrame, new: pd.DataFrame, column: str, ia: np.ndarr
     return x, y, hit
 
 
-def _field_changes(old: pd.DataFrame, new: pd.DataFrame, ids: np.ndarray, ia: np.ndarray, ib: np.ndarray
-                   ) -> pd.DataFrame:
+def _field_changes(old: pd.DataFrame, new: pd.DataFrame, ids: Any, ia: np.ndarray, ib: np.ndarray,
+                   rows: bool = False) -> pd.DataFrame:
     """(id, field, old, new) for every cell that differs between the rows at positions `ia` of `old` and `ib`
-    of `new` (which hold the same `ids`); every column of either side but `id`, in order."""
+    of `new` (which hold the same `ids`, an array); every column of either side but `id`, in order. With
+    `rows`, also `_row`: the cell's position in `new`."""
     parts = []
     columns = [c for c in dict.fromkeys([*old.columns, *new.columns]) if c != "id"]
     for column in columns:
         x, y, hit = _column_pair(old, new, column, ia, ib)
         if hit.any():
-            parts.append(pd.DataFrame({"id": ids[hit], "field": column, "old": x[hit].astype("string").array,
-                                       "new": y[hit].astype("string").array}))
+            part = pd.DataFrame({"id": ids[hit], "field": column, "old": x[hit].astype("string").array,
+                                 "new": y[hit].astype("string").array})
+            if rows:
+                part["_row"] = ib[hit]
+            parts.append(part)
     if not parts:
-        return empty(("id", "field", "old", "new"))
-    found = pd.concat(parts, ignore_index=True).astype("string")
+        return empty(("id", "field", "old", "new")).assign(_row=pd.Series(dtype=np.int64)) if rows else \
+            empty(("id", "field", "old", "new"))
+    found = pd.concat(parts, ignore_index=True)
+    found = found.astype({c: "string" for c in ("id", "field", "old", "new")})
     order = {c: i for i, c in enumerate(columns)}
     return found.assign(_o=found["field"].map(order)).sort_values(["id", "_o"], kind="stable").drop(columns="_o")
 
@@ -221,11 +246,10 @@ def words_text(ops: list[tuple[str, str]]) -> str:
 
 def compare_statements(old: Dataset, new: Dataset) -> tuple[pd.DataFrame, dict[str, list[tuple[str, str]]]]:
     a, b = old.evidence, new.evidence
-    a_ids, b_ids = a["id"].to_numpy(dtype=object), b["id"].to_numpy(dtype=object)
-    found = align(pd.Index(a_ids), pd.Index(b_ids))
+    found = align(a["id"], b["id"])
     # renames: only the removed and added rows are turned into text and hashed
-    a_gone = as_text(a.iloc[np.flatnonzero(pd.Index(a_ids).isin(found.removed))], "evidence")
-    b_new = as_text(b.iloc[np.flatnonzero(pd.Index(b_ids).isin(found.added))], "evidence")
+    a_gone = as_text(a.iloc[found.removed_at], "evidence")
+    b_new = as_text(b.iloc[found.added_at], "evidence")
     renamed = renames(a_gone, b_new, found.removed, found.added)
     added = found.added.difference(pd.Index(renamed["id"]))
     removed = found.removed.difference(pd.Index(renamed["old_id"]))
@@ -238,10 +262,10 @@ def compare_statements(old: Dataset, new: Dataset) -> tuple[pd.DataFrame, dict[s
                       "treatment": b_new["treatment"].reindex(renamed["id"]).array,
                       "condition": b_new["condition"].reindex(renamed["id"]).array}),
     ]
-    fields = _field_changes(a, b, a_ids[found.common_old], found.common_old, found.common_new)
+    fields = _field_changes(a, b, a["id"].astype("string").array.take(found.common_old), found.common_old,
+                            found.common_new, rows=True)
     fields["change"] = "changed"
-    where = pd.Series(found.common_new, index=a_ids[found.common_old])
-    rows = where.reindex(fields["id"].to_numpy(dtype=object)).to_numpy()
+    rows = fields.pop("_row").to_numpy(dtype=np.int64)
     fields["treatment"] = b["treatment"].astype("string").iloc[rows].array
     fields["condition"] = b["condition"].astype("string").iloc[rows].array
     words: dict[str, list[tuple[str, str]]] = {}
