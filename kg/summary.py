@@ -211,11 +211,13 @@ def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
 
 
-def _code(ev: pd.DataFrame) -> _Coded:
+def _code(ev: pd.DataFrame, ranked: bool = True) -> _Coded:
+    """`ev` as codes; without `ranked`, `rank` is left empty (sorting the ids is the costliest part, and
+    only the order of conflicts needs it)."""
     t, treatments = _factorize(ev["treatment"])
     c, conditions = _factorize(ev["condition"])
     s, sources = _factorize(ev["source"])
-    rank, _ = _factorize(ev["id"])
+    rank = _factorize(ev["id"])[0] if ranked else np.zeros(0, dtype=np.int64)
     keys, pair = np.unique(t * max(len(conditions), 1) + c, return_inverse=True)
     return _Coded(
         treatment=t, treatments=treatments, condition=c, conditions=conditions, source=s, sources=sources,
@@ -829,8 +831,9 @@ def summarise(dataset: Dataset, condition: str | None = None) -> pd.DataFrame:
 def related_per_pair(dataset: Dataset) -> pd.Series:
     """The `related_conflicts` column of every pair that has any (pairs with none are left out), indexed by
     (treatment_id, condition_id): what `summarise_pairs` needs from the whole dataset."""
-    cd = _code(dataset.evidence)
-    counts = _related_per_pair(dataset, cd, True, np.zeros(0, dtype=object), np.zeros(0, dtype=object))
+    cd = _code(dataset.evidence, ranked=False)
+    x, y, _ = _find_related(dataset, cd)  # never the same pair: each counts it once
+    counts = np.bincount(cd.pair[x], minlength=cd.n_pairs) + np.bincount(cd.pair[y], minlength=cd.n_pairs)
     hit = np.flatnonzero(counts)
     keys = pd.MultiIndex.from_arrays([cd.treatments[cd.pair_treatment[hit]].astype(str),
                                       cd.conditions[cd.pair_condition[hit]].astype(str)],

@@ -329,6 +329,10 @@ class Reach:
     pairs: pd.MultiIndex
     related_old: pd.Series
     related_new: pd.Series
+    old: Dataset
+    """The old dataset with only the statements of `pairs`."""
+    new: Dataset
+    """The new dataset with only the statements of `pairs`."""
 
 
 def reach(old: Dataset, new: Dataset, causes: pd.DataFrame, entities: pd.DataFrame) -> Reach:
@@ -348,7 +352,9 @@ def reach(old: Dataset, new: Dataset, causes: pd.DataFrame, entities: pd.DataFra
     keys.append(pd.DataFrame({"treatment_id": moved.get_level_values(0).astype(str),
                               "condition_id": moved.get_level_values(1).astype(str)}))
     pairs = pd.MultiIndex.from_frame(pd.concat(keys, ignore_index=True).drop_duplicates())
-    return Reach(pairs, ro, rn)
+    old_in, new_in = (dataclasses.replace(d, evidence=d.evidence[of_pairs(d.evidence, pairs)].reset_index(drop=True))
+                      for d in (old, new))
+    return Reach(pairs, ro, rn, old_in, new_in)
 
 
 def compare_verdicts(old: Dataset, new: Dataset, causes: pd.DataFrame, scope: Reach | None = None
@@ -359,8 +365,8 @@ def compare_verdicts(old: Dataset, new: Dataset, causes: pd.DataFrame, scope: Re
     if scope is None:
         so, sn = summarise(old), summarise(new)
     else:
-        so = summarise_pairs(old, scope.pairs, scope.related_old)
-        sn = summarise_pairs(new, scope.pairs, scope.related_new)
+        so = summarise_pairs(scope.old, scope.pairs, scope.related_old)
+        sn = summarise_pairs(scope.new, scope.pairs, scope.related_new)
     so, sn = so.astype("string"), sn.astype("string")
     columns = list(dict.fromkeys([*so.columns, *sn.columns]))
     compared = [c for c in columns if c not in (*PAIR_KEY, "treatment", "condition")]
@@ -419,8 +425,7 @@ def compare_conflicts(old: Dataset, new: Dataset, renamed: pd.DataFrame, scope: 
     """Conflicts that appeared or were resolved; a renamed statement's conflicts are matched under its new id.
     With `scope`, only the conflicts of its pairs are listed (those of the others are the same on both sides)."""
     if scope is not None:
-        old, new = (dataclasses.replace(d, evidence=d.evidence[of_pairs(d.evidence, scope.pairs)]
-                                        .reset_index(drop=True)) for d in (old, new))
+        old, new = scope.old, scope.new
     co, cn = find_conflicts(old).astype("string"), find_conflicts(new).astype("string")
     if len(renamed) and len(co):
         to_new = pd.Series(renamed["id"].to_numpy(), index=renamed["old_id"].to_numpy())
