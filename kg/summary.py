@@ -206,18 +206,18 @@ class _Coded:
         return len(self.pair_treatment)
 
 
-def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    codes, uniques = pd.factorize(values, sort=True)
+def _factorize(values: pd.Series, sort: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    codes, uniques = pd.factorize(values, sort=sort)
     return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
 
 
-def _code(ev: pd.DataFrame, ranked: bool = True) -> _Coded:
-    """`ev` as codes; without `ranked`, `rank` is left empty (sorting the ids is the costliest part, and
-    only the order of conflicts needs it)."""
-    t, treatments = _factorize(ev["treatment"])
-    c, conditions = _factorize(ev["condition"])
-    s, sources = _factorize(ev["source"])
-    rank = _factorize(ev["id"])[0] if ranked else np.zeros(0, dtype=np.int64)
+def _code(ev: pd.DataFrame, ordered: bool = True) -> _Coded:
+    """`ev` as codes. Without `ordered`, ids are coded in order of appearance and `rank` is left empty:
+    sorting is the costliest part, and only the order of rows (conflicts, pairs) needs it."""
+    t, treatments = _factorize(ev["treatment"], ordered)
+    c, conditions = _factorize(ev["condition"], ordered)
+    s, sources = _factorize(ev["source"], ordered)
+    rank = _factorize(ev["id"])[0] if ordered else np.zeros(0, dtype=np.int64)
     keys, pair = np.unique(t * max(len(conditions), 1) + c, return_inverse=True)
     return _Coded(
         treatment=t, treatments=treatments, condition=c, conditions=conditions, source=s, sources=sources,
@@ -831,7 +831,7 @@ def summarise(dataset: Dataset, condition: str | None = None) -> pd.DataFrame:
 def related_per_pair(dataset: Dataset) -> pd.Series:
     """The `related_conflicts` column of every pair that has any (pairs with none are left out), indexed by
     (treatment_id, condition_id): what `summarise_pairs` needs from the whole dataset."""
-    cd = _code(dataset.evidence, ranked=False)
+    cd = _code(dataset.evidence, ordered=False)
     x, y, _ = _find_related(dataset, cd)  # never the same pair: each counts it once
     counts = np.bincount(cd.pair[x], minlength=cd.n_pairs) + np.bincount(cd.pair[y], minlength=cd.n_pairs)
     hit = np.flatnonzero(counts)
