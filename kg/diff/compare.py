@@ -7,8 +7,10 @@ rows, never with pairs of rows. Cells are compared as text (NA equals NA); the o
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import difflib
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -133,10 +135,46 @@ def align(old: pd.Index | pd.Series, new: pd.Index | pd.Series) -> Aligned:
     )
 
 
-def _column_pair(old: pd.DataFrame, new: pd.DataFrame, column: str, ia: np.ndarray, ib: np.ndarray
-                 ) -> tuple[pd.Series, pd.Series, np.ndarray]:
-    """A column's cells at positions `ia` of `old` and `ib` of `new` (NA where a side lacks the column),
-    and where they differ. Categoricals of one vocabulary are compared by code, the rest as text."""
+def _runs(ia: np.ndarray, ib: np.ndarray) -> np.ndarray | None:
+    """The stretches where positions `ia` and `ib` both advance one by one, as rows (start in `ia`, start
+    in `ib`, length); None when there are so many that taking the cells is cheaper."""
+    if not len(ia):
+        return np.zeros((0, 3), dtype=np.int64)
+    breaks = np.flatnonzero((np.diff(ia) != 1) | (np.diff(ib) != 1)) + 1
+    if len(breaks) > len(ia) // 64 + 16:
+        return None
+    starts = np.concatenate([[0], breaks])
+    lengths = np.diff(np.concatenate([starts, [len(ia)]]))
+    return np.stack([ia[starts], ib[starts], lengths], axis=1)
+
+
+def _stretches(values: pd.Series, runs: np.ndarray, side: int) -> pa.ChunkedArray:
+    """The Arrow strings of `values` at the runs' positions on one side, as slices (no copy)."""
+    whole = pa.array(values.array)
+    chunks = whole.chunks if isinstance(whole, pa.ChunkedArray) else [whole]
+    bounds = [0, *itertools.accumulate(len(c) for c in chunks)]
+    out = []
+    for start, length in runs[:, [side, 2]].tolist():
+        while length:  # a stretch may span the Arrow chunks the column was read in
+            k = bisect.bisect_right(bounds, start) - 1
+            n = min(length, bounds[k + 1] - start)
+            out.append(chunks[k].slice(start - bounds[k], n))
+            start, length = start + n, length - n
+    return pa.chunked_array(out, type=whole.type)
+
+
+def _column_pair(old: pd.DataFrame, new: pd.DataFrame, column: str, ia: np.ndarray, ib: np.ndarray,
+                 runs: np.ndarray | None = None) -> tuple[pd.Series, pd.Series, np.ndarray]:
+    """Where a column's cells at positions `ia` of `old` and `ib` of `new` differ (NA where a side lacks the
+    column), and the differing cells of each side. Categoricals of one vocabulary are compared by code,
+    Arrow strings along the `runs` of aligned rows (no copy of the column), the rest as text."""
+    here = column in old and column in new
+    if here and runs is not None and isinstance(old[column].array, pd.arrays.ArrowStringArray) \
+            and isinstance(new[column].array, pd.arrays.ArrowStringArray):
+        a, b = _stretches(old[column], runs, 0), _stretches(new[column], runs, 1)
+        same = pc.or_kleene(pc.fill_null(pc.equal(a, b), False), pc.and_(pc.is_null(a), pc.is_null(b)))
+        hit = ~np.asarray(same.to_numpy(), dtype=bool)
+        return old[column].iloc[ia[hit]], new[column].iloc[ib[hit]], hit
     x = old[column].iloc[ia] if column in old else pd.Series(pd.NA, index=range(len(ia)), dtype="string")
     y = new[column].iloc[ib] if column in new else pd.Series(pd.NA, index=range(len(ib)), dtype="string")
     if isinstance(x.dtype, pd.CategoricalDtype) and x.dtype == y.dtype:
@@ -144,7 +182,7 @@ def _column_pair(old: pd.DataFrame, new: pd.DataFrame, column: str, ia: np.ndarr
     else:
         x, y = x.astype("string"), y.astype("string")
         hit = _differs(x.reset_index(drop=True), y.reset_index(drop=True))
-    return x, y, hit
+    return x[hit], y[hit], hit
 
 
 def _field_changes(old: pd.DataFrame, new: pd.DataFrame, ids: Any, ia: np.ndarray, ib: np.ndarray,
@@ -154,11 +192,12 @@ def _field_changes(old: pd.DataFrame, new: pd.DataFrame, ids: Any, ia: np.ndarra
     `rows`, also `_row`: the cell's position in `new`."""
     parts = []
     columns = [c for c in dict.fromkeys([*old.columns, *new.columns]) if c != "id"]
+    runs = _runs(ia, ib)
     for column in columns:
-        x, y, hit = _column_pair(old, new, column, ia, ib)
+        x, y, hit = _column_pair(old, new, column, ia, ib, runs)
         if hit.any():
-            part = pd.DataFrame({"id": ids[hit], "field": column, "old": x[hit].astype("string").array,
-                                 "new": y[hit].astype("string").array})
+            part = pd.DataFrame({"id": ids[hit], "field": column, "old": x.astype("string").array,
+                                 "new": y.astype("string").array})
             if rows:
                 part["_row"] = ib[hit]
             parts.append(part)
