@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import importlib
 import io
 import json
 import os
@@ -29,6 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kg
+from kg import provenance
 from kg.build import build
 from kg.diff import report, sides
 from kg.diff.compare import word_diff
@@ -333,11 +335,50 @@ def test_same_inputs_are_answered_without_reading_the_tables(built: dict[str, Pa
         raise AssertionError(f"read {side.spec}")
 
     monkeypatch.setattr(sides, "read", refuse)
-    for old, new in ((BASE, BASE), (built["build"], BASE), (built["store"], built["build"]),
+    for old, new in ((built["build"], BASE), (built["store"], built["build"]),
                      (built["build"] / "graph.nt", BASE)):
         d = kg.diff(old, new)
         assert d.same_inputs and not d.different, (old, new)
     assert "same inputs" in kg.diff(BASE, built["store"]).to("table")
+
+
+def test_same_data_folders_are_validated_once_and_not_compared(monkeypatch: pytest.MonkeyPatch,
+                                                               tmp_path: Path) -> None:
+    """Two data folders of the same bytes: nothing vouches for them, so one is validated (it speaks
+    for both), and nothing is compared."""
+    diff_module = importlib.import_module("kg.diff")  # the package: `kg.diff` is the function
+    read, seen = sides.read, []
+
+    def counted(side: Any) -> Any:
+        seen.append(side.spec)
+        return read(side)
+
+    def refuse(*args: Any) -> Any:
+        raise AssertionError("compared")
+
+    monkeypatch.setattr(sides, "read", counted)
+    monkeypatch.setattr(diff_module, "compare_datasets", refuse)
+    copy = tmp_path / "copy"
+    shutil.copytree(BASE, copy)
+    for old, new in ((BASE, BASE), (BASE, copy)):
+        seen.clear()
+        d = kg.diff(old, new)
+        assert d.same_inputs and not d.different and seen == [str(BASE)], (old, new, seen)
+
+
+def test_a_build_of_another_version_does_not_vouch_for_the_folder(built: dict[str, Path], tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its version may have checked less: the folder is validated, the answer is still "same inputs"."""
+    old = tmp_path / "old-build"
+    old.mkdir()
+    nt = (built["build"] / "graph.nt").read_text(encoding="utf-8")
+    version = provenance.package_version()
+    assert f'"{version}"' in nt
+    (old / "graph.nt").write_text(nt.replace(f'"{version}"', '"0.0.1-older"'), encoding="utf-8")
+    read, seen = sides.read, []
+    monkeypatch.setattr(sides, "read", lambda side: seen.append(side.kind) or read(side))
+    d = kg.diff(old, BASE)
+    assert d.same_inputs and not d.different and seen == ["data folder"]
 
 
 def test_builds_and_stores_diff_like_their_data_folders(built: dict[str, Path]) -> None:
@@ -425,6 +466,10 @@ def test_git_validation_problems_name_the_revision(repo: Path, tmp_path: Path) -
     assert "NEW HEAD:data: 1 problem in" in done.stderr
     assert "HEAD:data/evidence.csv:3: effect: 'maybe'" in done.stderr
     assert "kg-diff-" not in done.stderr  # the temporary folder is not shown
+    same = run_kg("diff", "HEAD:data", "data", cwd=repo)  # the working tree is the broken HEAD: same inputs
+    assert same.returncode == 2 and "same inputs" not in same.stderr
+    assert "OLD HEAD:data: 1 problem in" in same.stderr and "HEAD:data/evidence.csv:3: effect: 'maybe'" in same.stderr
+    assert "NEW data: 1 problem in" in same.stderr and "kg-diff-" not in same.stderr
 
 
 # --------------------------------------------------------------------------- command line and bad input
@@ -460,8 +505,16 @@ def test_both_sides_invalid_are_both_reported(tmp_path: Path) -> None:
     assert f"OLD {DIFF / 'invalid'}: 1 problem in" in done.stderr
     assert f"NEW {other}: 2 problems in" in done.stderr
     assert f"{other / 'treatments.csv'}:5: category: 'stretching'" in done.stderr
-    # the same bytes on both sides: nothing differs, whatever they hold
-    assert run_kg("diff", str(DIFF / "invalid"), str(DIFF / "invalid")).returncode == 0
+    # the same bytes on both sides are still invalid data: said so, exit 2, not "same inputs"
+    for new in (DIFF / "invalid", tmp_path / "copy"):
+        if new != DIFF / "invalid":
+            shutil.copytree(DIFF / "invalid", new)
+        same = run_kg("diff", str(DIFF / "invalid"), str(new))
+        assert same.returncode == 2 and same.stdout == "" and "Traceback" not in same.stderr
+        assert "same inputs" not in same.stderr
+        assert f"OLD {DIFF / 'invalid'}: 1 problem in the data:\n  {DIFF / 'invalid' / 'evidence.csv'}:3: effect: " \
+               f"'maybe'" in same.stderr, same.stderr
+        assert f"NEW {new}: 1 problem in the data:\n  {new / 'evidence.csv'}:3: effect: 'maybe'" in same.stderr
 
 
 def test_out_writes_the_report_whole(tmp_path: Path) -> None:

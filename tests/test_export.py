@@ -78,3 +78,30 @@ def test_stopping_a_child_midway_ends_it_and_its_feed(tmp_path: Path) -> None:
     job.stop()  # the document never completes
     assert job.process.returncode is not None
     assert not job.feed.thread.is_alive()
+
+
+def test_without_sendfile_to_a_pipe_the_feed_copies_through_memory(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the kernel cannot sendfile into a pipe (not Linux), the bytes are read and written instead."""
+    import errno
+    import os
+
+    def refuse(*_args: object) -> int:
+        raise OSError(errno.EINVAL, "sendfile to a pipe is not supported here")
+
+    monkeypatch.setattr(os, "sendfile", refuse)
+    nt = kg.load().ntriples
+    (tmp_path / "graph.nt").write_bytes(nt)
+    job = export.start("turtle", None, tmp_path / "graph.ttl", vocab.DEFAULT_BASE)
+    assert job.feed is not None
+    job.feed.grown(tmp_path / "graph.nt", len(nt))
+    job.feed.close()
+    job.wait()
+    assert (tmp_path / "graph.ttl").read_bytes() == export.turtle(nt)
+
+
+def test_a_child_that_cannot_read_its_file_says_which(tmp_path: Path) -> None:
+    job = export.start("jsonld", tmp_path / "missing.nt", tmp_path / "graph.jsonld", vocab.DEFAULT_BASE)
+    with pytest.raises(OSError, match=r"writing graph\.jsonld from .*missing\.nt: .*No such file"):
+        job.wait()
+    job.stop()
