@@ -144,13 +144,15 @@ def test_every_summary_column_is_compared_whatever_columns_the_summary_has(monke
     """Columns added to the summary later (strength, certainty, ...) are compared without a change here."""
     from kg.diff import compare
 
-    real = compare.summarise
+    def with_extra(real: Any) -> Any:
+        def summarise(*args: Any) -> pd.DataFrame:
+            frame = real(*args)
+            return frame.assign(strength=frame["sources"].map(lambda n: "strong" if n > 1 else "weak"))
+        return summarise
 
-    def with_extra(dataset: Any) -> pd.DataFrame:
-        frame = real(dataset)
-        return frame.assign(strength=frame["sources"].map(lambda n: "strong" if n > 1 else "weak"))
-
-    monkeypatch.setattr(compare, "summarise", with_extra)
+    # the whole summary (every_pair) and the summary of the pairs a change reaches (the default)
+    monkeypatch.setattr(compare, "summarise", with_extra(compare.summarise))
+    monkeypatch.setattr(compare, "summarise_pairs", with_extra(compare.summarise_pairs))
     d = kg.diff(BASE, DIFF / "verdicts")
     assert ("rest", "strength", "weak", "strong") in rows(d.verdicts, ["treatment_id", "field", "old", "new"])
     assert "old_strength" in d.pairs and "new_strength" in d.pairs
@@ -221,6 +223,99 @@ def test_a_renamed_statement_keeps_its_conflicts() -> None:
     d = kg.diff(old, dataclasses.replace(old, evidence=ev, data_dir=None))
     assert rows(d.statements, ["id", "old_id", "change"]) == [("z1", "r1", "renamed")]
     assert d.conflicts.empty  # r1-r3 and r3-z1 are the same two conflicts under the new id
+
+
+# --------------------------------------------------------------------------- only the pairs a change reaches
+
+
+_EDITS = ("effect", "timeframe", "certainty", "recommendation", "comparator", "treatment", "condition", "source",
+          "quote", "rename", "remove", "add")
+_ENTITY_EDITS = ("treatment parent", "treatment label", "condition parent", "source type", "source publisher")
+
+
+def _edited(old: Any, data: st.DataObject) -> Any:
+    """`old` with random statement and entity edits drawn from `data`."""
+    ev = old.evidence.copy()
+    treatments, conditions, sources = (old.table(t).copy() for t in ("treatments", "conditions", "sources"))
+    t_ids, c_ids, s_ids = (list(f["id"].astype(str)) for f in (treatments, conditions, sources))
+    added = []
+    for n, (row, edit) in enumerate(data.draw(st.lists(st.tuples(st.integers(0, len(ev) - 1), st.sampled_from(_EDITS)),
+                                                       max_size=12))):
+        if edit in ("effect", "timeframe", "certainty", "recommendation"):
+            values = [*ev[edit].cat.categories, None] if edit in ("certainty", "recommendation") else \
+                list(ev[edit].cat.categories)
+            ev.loc[row, edit] = data.draw(st.sampled_from(values))
+        elif edit in ("treatment", "comparator", "condition", "source"):
+            pool = {"treatment": t_ids, "comparator": [*t_ids, None], "condition": c_ids, "source": s_ids}[edit]
+            ev.loc[row, edit] = data.draw(st.sampled_from(pool))
+        elif edit == "quote":
+            ev.loc[row, "quote"] = f"{ev.loc[row, 'quote']} edited {n}"
+        elif edit == "rename":
+            ev.loc[row, "id"] = f"{ev.loc[row, 'id']}-renamed-{n}"
+        elif edit == "add":
+            added.append(ev.loc[[row]].assign(id=f"added-{n}"))
+    gone = data.draw(st.sets(st.integers(0, len(ev) - 1), max_size=5))
+    ev = pd.concat([ev.drop(index=list(gone)), *added], ignore_index=True)
+    for edit in data.draw(st.lists(st.sampled_from(_ENTITY_EDITS), max_size=3)):
+        if edit.endswith("parent"):
+            table = treatments if edit.startswith("treatment") else conditions
+            i = data.draw(st.integers(0, len(table) - 1))
+            roots = [str(x) for x, p in zip(table["id"], table["parent"], strict=True) if pd.isna(p)]
+            table.loc[i, "parent"] = data.draw(st.sampled_from([None, *[r for r in roots if r != table.loc[i, "id"]]]))
+        elif edit == "treatment label":
+            treatments.loc[data.draw(st.integers(0, len(treatments) - 1)), "label"] = "Relabelled"
+        else:
+            i = data.draw(st.integers(0, len(sources) - 1))
+            if edit == "source type":
+                sources.loc[i, "type"] = data.draw(st.sampled_from(list(sources["type"].cat.categories)))
+            else:
+                sources.loc[i, "publisher"] = data.draw(st.sampled_from([None, "Shared Press", "Other Press"]))
+    return dataclasses.replace(old, evidence=ev.sample(frac=1, random_state=data.draw(st.integers(0, 99)))
+                               .reset_index(drop=True), treatments=treatments, conditions=conditions, sources=sources)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(st.integers(0, 10_000), st.data())
+def test_the_diff_of_the_pairs_a_change_reaches_is_the_diff_of_every_pair(script: Any, seed: int,
+                                                                           data: st.DataObject) -> None:
+    """`kg diff` summarises and lists conflicts only for the pairs a change can reach (kg.diff.compare.reach);
+    on random edits of statements, hierarchies, labels and sources that gives what comparing every pair does."""
+    from kg.diff.compare import compare
+
+    old = script("synth").dataset(150, seed)
+    new = _edited(old, data)
+    fast, whole = compare(old, new), compare(old, new, every_pair=True)
+    for part in ("entities", "statements", "verdicts", "conflicts", "pairs"):
+        pd.testing.assert_frame_equal(getattr(fast, part), getattr(whole, part), obj=part)
+    assert fast.words == whole.words
+
+
+def test_the_reach_of_a_few_edits_is_a_few_pairs(script: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shortcut is real: a handful of changed statements reaches a handful of pairs, and their verdicts
+    and conflicts still change as when every pair is compared."""
+    from kg.diff import compare as module
+    from kg.diff.compare import Reach, compare, reach
+
+    old = script("synth").dataset(2000, 3)
+    ev = old.evidence.copy()
+    flip = {"benefit": "no_benefit", "no_benefit": "benefit", "harm": "benefit", "insufficient": "no_benefit"}
+    ev.loc[:4, "effect"] = ev.loc[:4, "effect"].astype(str).map(flip)
+    new = dataclasses.replace(old, evidence=ev)
+    seen: list[Reach] = []
+
+    def spy(*args: Any) -> Reach:
+        seen.append(reach(*args))
+        return seen[-1]
+
+    monkeypatch.setattr(module, "reach", spy)
+    fast = compare(old, new)
+    whole = compare(old, new, every_pair=True)
+    assert not fast.verdicts.empty and not fast.conflicts.empty
+    pd.testing.assert_frame_equal(fast.verdicts, whole.verdicts)
+    pd.testing.assert_frame_equal(fast.conflicts, whole.conflicts)
+    n_pairs = len(kg.summary.summarise(old))
+    assert 5 <= len(seen[0].pairs) < n_pairs / 4, (len(seen[0].pairs), n_pairs)
 
 
 # --------------------------------------------------------------------------- sides
