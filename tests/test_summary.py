@@ -735,6 +735,10 @@ def _added(statements: list[dict[str, str]], data: Any, side: str, better_only: 
         sources = [s for s, t in zip(POOL["id"], POOL["type"], strict=True) if TYPE_RANK[t] <= best]
     rule = RULE[Verdict(verdict)]
     this, other = (rule.agree, rule.disagree) if side == "agree" else (rule.disagree, rule.agree)
+    if side == "disagree":
+        # A statement on a side the strength is graded on is evidence for the verdict whatever else it says:
+        # `mixed` grades every side, so better evidence against makes "they point different ways" firmer.
+        other = other + rule.strength_sides
     fits = [c for c in _candidates(pair, sources)
             if any(_in_side(c, s) for s in this) and not any(_in_side(c, s) for s in other)]
     return pair, verdict, strength, (data.draw(st.sampled_from(fits)) if fits else None)
