@@ -60,6 +60,13 @@ def _stage_prefix(target: Path) -> str:
     return f".{_names(target)[1]}.kg-stage-"
 
 
+def staging_folders(target: str | Path) -> list[Path]:
+    """The staging folders of writes into `target` now in progress (or left by killed ones), sorted; a progress
+    display counts the bytes written into them."""
+    path = Path(target)
+    return sorted(_names(path)[0].glob(_stage_prefix(path) + "*"))
+
+
 def fsync_path(path: Path) -> None:
     """Flush a file's (or a folder's entries') data to disk."""
     fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if path.is_dir() else 0))
@@ -199,11 +206,16 @@ class Journal:
 def _write_journal(target: Path, journal: Journal) -> None:
     path = journal_path(target)
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(journal.dump())
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(journal.dump())
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:  # no journal: nothing was moved, and nothing of ours is left beside the target
+        with suppress(OSError):
+            tmp.unlink()
+        raise
     fsync_path(path.parent)
 
 
@@ -402,4 +414,4 @@ def writing(target: str | Path, *, what: str = "kg build") -> Iterator[Stage]:
 
 
 __all__ = ["Busy", "Journal", "Stage", "fsync_path", "fsync_tree", "journal_path", "lock_path", "locked",
-           "recover", "staged", "write_text_atomic", "writing"]
+           "recover", "staged", "staging_folders", "write_text_atomic", "writing"]

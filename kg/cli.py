@@ -111,14 +111,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from kg.atomic import staging_folders
     from kg.build import OUTPUTS, build
     from kg.progress import Display, is_terminal, outputs_line
 
     out = Path(args.out)
-    # bytes written so far: the files in the build's staging folder beside --out (kg.atomic.staged)
+    # bytes written so far: the files in the build's staging folder beside --out
     files = len(OUTPUTS) - len(set(args.skip)) + (args.store is not None)
-    display = Display(is_terminal() and not args.quiet, files=files,
-                      watch=lambda: sorted(out.resolve().parent.glob(".build-*")))
+    display = Display(is_terminal() and not args.quiet, files=files, watch=lambda: staging_folders(out))
     with display.shown("kg build"):
         paths = build(args.data, out, base=args.base, store=args.store, progress=display.step, skip=args.skip)
     if not args.quiet:
@@ -179,9 +179,9 @@ def cmd_push(args: argparse.Namespace) -> int:
     return 0
 
 
-def _insecure_arg(parser: argparse.ArgumentParser) -> None:
+def _insecure_arg(parser: argparse.ArgumentParser, when: str = "") -> None:
     parser.add_argument("--allow-insecure-basic", action="store_true",
-                        help="answer a basic-authentication challenge over plain http (sends the password "
+                        help=f"{when}answer a basic-authentication challenge over plain http (sends the password "
                              "readable on the way; refused by default)")
 
 
@@ -339,14 +339,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     import kg
+    from kg.atomic import staging_folders
     from kg.errors import UsageError
     from kg.progress import Display, is_terminal, plural, size
     from kg.schema import TABLES
 
     out = Path(args.out)
-    # bytes written so far: the staging folder inside --out (kg.interop.write_tables)
-    display = Display(is_terminal() and not args.quiet, files=len(TABLES),
-                      watch=lambda: sorted(out.resolve().glob(".kg-import-*")))
+    # bytes written so far: the staging folder beside --out (kg.atomic.writing, from kg.interop.write_tables)
+    display = Display(is_terminal() and not args.quiet, files=len(TABLES), watch=lambda: staging_folders(out))
     try:
         with display.shown("kg import"):
             display.step(f"from {', '.join(p.name for p in args.files)}")
@@ -389,7 +389,47 @@ def _table_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--columns", metavar="A,B,C", default=None,
                         help="show only these columns, in this order (names as in the header)")
     parser.add_argument("--wide", action="store_true",
-                        help="every column in full, however wide the terminal (as when piped)")
+                        help="every column in full, however wide the terminal (as when piped); for the table "
+                             "shown, so not with csv or json")
+
+
+# Options that mean something only beside another option (or another option's value), checked
+# after parsing, before anything runs: a usage error (exit 2) naming both. Options of the library
+# (`--named-graph`, `--engine`, `--allow-service` of `kg query`) are checked by the library
+# (`kg.engines.open_engine`), for the API too.
+GOES_WITH: tuple[tuple[str, str, str, str | None], ...] = (
+    # (command, option, the option it needs, the value that option must have, or None: given at all)
+    ("query", "--allow-insecure-basic", "--endpoint", None),
+    ("query", "--wide", "--format", "table"),
+    ("summary", "--wide", "--format", "table"),
+    ("list", "--wide", "--format", "table"),
+)
+NOT_WITH: tuple[tuple[str, str, str], ...] = (
+    # (command, option, the option it does not go with)
+    ("queries", "--columns", "--export"),
+    ("queries", "--wide", "--export"),
+)
+
+
+def _given(args: argparse.Namespace, option: str) -> bool:
+    """Whether `option` was given (options these rules name default to None or False)."""
+    return getattr(args, option.lstrip("-").replace("-", "_")) not in (None, False)
+
+
+def check_options(args: argparse.Namespace) -> None:
+    """UsageError (exit 2) for an option given without the option it goes with, or with one it does not."""
+    from kg.errors import UsageError
+
+    for command, option, other, value in GOES_WITH:
+        if command != args.command or not _given(args, option):
+            continue
+        have = getattr(args, other.lstrip("-").replace("-", "_"))
+        if (value is None and have is None) or (value is not None and have != value):
+            needs = f"{other} {value}" if value is not None else other
+            raise UsageError(f"{option} goes with {needs}" + (f", not {other} {have}" if value is not None else ""))
+    for command, option, other in NOT_WITH:
+        if command == args.command and _given(args, option) and _given(args, other):
+            raise UsageError(f"{option} does not go with {other}")
 
 
 def _show(frame: pd.DataFrame, args: argparse.Namespace, *, priority: Sequence[str] = (),
@@ -633,15 +673,15 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
                    help="bind a parameter to the entity with this id, label or synonym (repeatable)")
     p.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table",
                    help="table (default), or the W3C SPARQL 1.1 results formats csv, tsv, json")
-    p.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph",
-                   help="SPARQL engine (default: oxigraph)")
+    p.add_argument("--engine", choices=("oxigraph", "rdflib"), default=None,
+                   help="local SPARQL engine (default: oxigraph); not with --endpoint")
     p.add_argument("--timeout", metavar="SECONDS", type=_seconds, default=DEFAULT_QUERY_TIMEOUT,
                    help=f"stop the query after this long (default: {DEFAULT_QUERY_TIMEOUT:g}); with --endpoint, "
                         "the whole of each request")
     p.add_argument("--allow-service", action="store_true",
                    help="let a local query call remote SPARQL services (SERVICE); refused by default, since it "
-                        "sends local data over the network")
-    _insecure_arg(p)
+                        "sends local data over the network; not with --endpoint")
+    _insecure_arg(p, "with --endpoint: ")
     handlers["query"] = cmd_query
 
     p = sub.add_parser(
@@ -725,6 +765,7 @@ def _main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
+        check_options(args)
         return handlers[args.command](args)
     except KgError as err:
         _say(err.report(args.command))

@@ -334,7 +334,7 @@ def open_engine(
     graph: str | Path | None = None,
     store: str | Path | ox.Store | None = None,
     endpoint: str | None = None,
-    engine: str = "oxigraph",
+    engine: str | None = None,
     named_graph: str | None = None,
     base: str = V.DEFAULT_BASE,
     credentials: Credentials | None = None,
@@ -346,8 +346,11 @@ def open_engine(
     """The engine for one of: a data folder (`data`, default the bundled data), a loaded `dataset`,
     a built graph file (`graph`), a store (`store`: a path written by `kg build --store`, or an open
     pyoxigraph Store) or a SPARQL endpoint (`endpoint`, restricted to `named_graph`, default
-    `{base}graph`). `engine` picks Oxigraph or rdflib for the local ones; `ntriples`, when the
-    caller has them, saves dumping a store for rdflib.
+    `{base}graph`). `engine` picks Oxigraph (the default) or rdflib for the local ones; `ntriples`,
+    when the caller has them, saves dumping a store for rdflib.
+
+    A parameter that means something only beside another is a usage error (exit 2) without it:
+    `named_graph` goes with `endpoint`; `engine` and `allow_service` do not (a server runs its own).
 
     A local engine refuses a query calling a remote service unless `allow_service`, and stops one
     running past `timeout` seconds (`Limits`); `client` is the HTTP client of an endpoint.
@@ -356,16 +359,20 @@ def open_engine(
                                       ("endpoint", endpoint)) if value is not None]
     if len(given) > 1:
         raise UsageError(f"give only one of {', '.join(given)}")
-    queries.check_engine(engine)
+    if engine is not None:
+        queries.check_engine(engine)
     if endpoint is not None:
         from kg import remote
 
-        if engine != "oxigraph":
+        if engine is not None:
             raise QueryUsageError("--engine chooses a local engine; it does not go with --endpoint")
+        if allow_service:
+            raise QueryUsageError("--allow-service lets a local query call remote services; it does not go "
+                                  "with --endpoint (the server decides what its queries may call)")
         return remote.open_endpoint(endpoint, named_graph or remote.default_graph(base), credentials=credentials,
                                     client=client)
     if named_graph is not None:
-        raise QueryError("--named-graph goes with --endpoint")  # exit 1, as before the error redesign
+        raise QueryUsageError("--named-graph goes with --endpoint: it names the graph on the server to query")
     local: OxigraphEngine
     if graph is not None:
         local = OxigraphEngine.from_file(graph)
@@ -381,7 +388,7 @@ def open_engine(
         local = OxigraphEngine(rdf.to_oxigraph(nt := ntriples or rdf.ntriples(dataset, base)), nt,
                                origin=str(dataset.data_dir or "data"))
     local.limits = Limits(allow_service, timeout)
-    return local.using(engine)
+    return local.using(engine or "oxigraph")
 
 
 def run(

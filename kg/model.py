@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kg.atomic import recover
 from kg.csvread import RawTable, read_folder
 from kg.hierarchy import Hierarchy
 from kg.problems import Problem, ValidationError
@@ -124,8 +125,13 @@ def bundled_data_dir() -> Path:
 
 
 def read(data_dir: str | Path) -> tuple[Dataset | None, list[Problem]]:
-    """Read and validate a data folder: the dataset, or every problem found."""
+    """Read and validate a data folder: the dataset, or every problem found.
+
+    An import a killed `kg import` left mid-swap is settled first (`kg.atomic.recover`), so the
+    folder read holds the four tables of one import, never a mix.
+    """
     folder = Path(data_dir)
+    recover(folder)
     tables, problems = read_folder(folder)
     problems = problems + validate_tables(folder, tables)
     if problems:

@@ -23,7 +23,7 @@ columns, the conflicts and the verdict.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -206,16 +206,18 @@ class _Coded:
         return len(self.pair_treatment)
 
 
-def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    codes, uniques = pd.factorize(values, sort=True)
+def _factorize(values: pd.Series, sort: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    codes, uniques = pd.factorize(values, sort=sort)
     return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
 
 
-def _code(ev: pd.DataFrame) -> _Coded:
-    t, treatments = _factorize(ev["treatment"])
-    c, conditions = _factorize(ev["condition"])
-    s, sources = _factorize(ev["source"])
-    rank, _ = _factorize(ev["id"])
+def _code(ev: pd.DataFrame, ordered: bool = True) -> _Coded:
+    """`ev` as codes. Without `ordered`, ids are coded in order of appearance and `rank` is left empty:
+    sorting is the costliest part, and only the order of rows (conflicts, pairs) needs it."""
+    t, treatments = _factorize(ev["treatment"], ordered)
+    c, conditions = _factorize(ev["condition"], ordered)
+    s, sources = _factorize(ev["source"], ordered)
+    rank = _factorize(ev["id"])[0] if ordered else np.zeros(0, dtype=np.int64)
     keys, pair = np.unique(t * max(len(conditions), 1) + c, return_inverse=True)
     return _Coded(
         treatment=t, treatments=treatments, condition=c, conditions=conditions, source=s, sources=sources,
@@ -819,6 +821,61 @@ def summarise(dataset: Dataset, condition: str | None = None) -> pd.DataFrame:
     if condition is not None:
         wanted = narrower_conditions(dataset, condition)
         ev = ev[ev["condition"].isin(wanted).to_numpy()].reset_index(drop=True)
+
+    def related(cd: _Coded, t_ids: np.ndarray, c_ids: np.ndarray) -> np.ndarray:
+        return _related_per_pair(dataset, cd, condition is None, t_ids, c_ids)  # whole dataset, whatever the filter
+
+    return _summary(dataset, ev, related)
+
+
+def related_per_pair(dataset: Dataset) -> pd.Series:
+    """The `related_conflicts` column of every pair that has any (pairs with none are left out), indexed by
+    (treatment_id, condition_id): what `summarise_pairs` needs from the whole dataset."""
+    cd = _code(dataset.evidence, ordered=False)
+    x, y, _ = _find_related(dataset, cd)  # never the same pair: each counts it once
+    counts = np.bincount(cd.pair[x], minlength=cd.n_pairs) + np.bincount(cd.pair[y], minlength=cd.n_pairs)
+    hit = np.flatnonzero(counts)
+    keys = pd.MultiIndex.from_arrays([cd.treatments[cd.pair_treatment[hit]].astype(str),
+                                      cd.conditions[cd.pair_condition[hit]].astype(str)],
+                                     names=["treatment_id", "condition_id"])
+    return pd.Series(counts[hit], index=keys, dtype="int64", name="related_conflicts")
+
+
+def of_pairs(evidence: pd.DataFrame, pairs: pd.MultiIndex) -> np.ndarray:
+    """Which statements are about one of `pairs` ((treatment_id, condition_id) keys), as a boolean mask."""
+    if not len(pairs) or not len(evidence):
+        return np.zeros(len(evidence), dtype=bool)
+    t, treatments = pd.factorize(evidence["treatment"])
+    c, conditions = pd.factorize(evidence["condition"])
+    wt = pd.Index(treatments).get_indexer(pairs.get_level_values(0))
+    wc = pd.Index(conditions).get_indexer(pairs.get_level_values(1))
+    known = (wt >= 0) & (wc >= 0)
+    n_c = max(len(conditions), 1)
+    wanted = np.zeros(max(len(treatments), 1) * n_c, dtype=bool)
+    wanted[wt[known] * n_c + wc[known]] = True
+    return np.asarray(wanted[np.asarray(t, dtype=np.int64) * n_c + c], dtype=bool)
+
+
+def summarise_pairs(dataset: Dataset, pairs: pd.MultiIndex, related: pd.Series | None = None) -> pd.DataFrame:
+    """The rows of `summarise(dataset)` for `pairs` ((treatment_id, condition_id) keys; those without
+    statements have no row), computed from those pairs' statements alone: a pair's row depends only on its
+    own statements, their sources and labels, and its `related_conflicts`, counted on the whole dataset
+    (`related`, from `related_per_pair`, when the caller has it). `kg diff` uses it for the pairs a change
+    can reach."""
+    ev = dataset.evidence[of_pairs(dataset.evidence, pairs)].reset_index(drop=True)
+    counts = related_per_pair(dataset) if related is None else related
+
+    def looked_up(cd: _Coded, t_ids: np.ndarray, c_ids: np.ndarray) -> np.ndarray:
+        wanted = pd.MultiIndex.from_arrays([pd.Index(t_ids, dtype=object), pd.Index(c_ids, dtype=object)])
+        return np.asarray(counts.reindex(wanted, fill_value=0).to_numpy(), dtype=np.int64)
+
+    return _summary(dataset, ev, looked_up)
+
+
+def _summary(dataset: Dataset, ev: pd.DataFrame,
+             related_of: Callable[[_Coded, np.ndarray, np.ndarray], np.ndarray]) -> pd.DataFrame:
+    """The summary rows of the pairs of `ev` (statements of `dataset`); `related_of` gives each pair's
+    related-conflict count, which looks beyond `ev`."""
     cd = _code(ev)
     n_pairs = cd.n_pairs
 
@@ -854,7 +911,7 @@ def summarise(dataset: Dataset, condition: str | None = None) -> pd.DataFrame:
     t_ids = cd.treatments[cd.pair_treatment].astype(str)
     c_ids = cd.conditions[cd.pair_condition].astype(str)
     strength = _strength(dataset, cd, verdict, type_of_source)
-    related = _related_per_pair(dataset, cd, condition is None, t_ids, c_ids)  # whole dataset, whatever the filter
+    related = related_of(cd, t_ids, c_ids)
     why = _why(verdict, strength, related)
 
     out = pd.DataFrame(
@@ -1074,8 +1131,11 @@ __all__ = [
     "conflicts",
     "narrower_conditions",
     "narrower_treatments",
+    "of_pairs",
+    "related_per_pair",
     "statements",
     "summarise",
+    "summarise_pairs",
     "to_csv",
     "to_json",
     "to_table",

@@ -17,8 +17,8 @@ page must report no console error. Browser figures are the median of
 - overview: whether the page opened on its overview (a large graph does);
 - filter_ms: unticking one verdict until the next frame is drawn (after the page applied it);
 - condition_ms: from the overview into its first condition (clicked), to the next frame;
-- everything_ms, everything_nodes, everything_filter_ms: "Draw every node" (up to max_nodes), the nodes
-  it draws, and the verdict click again with all of them drawn;
+- everything_ms, everything_nodes, everything_filter_ms, everything_redraw_ms: "Draw every node" (up to
+  max_nodes), the nodes it draws, the verdict click again with all of them drawn, and one more frame of them;
 - zoom_redraw_ms: one frame after zooming in 1.5 times;
 - matrix_tab_ms: switching to the evidence matrix (it is drawn capped).
 """
@@ -115,6 +115,15 @@ _APPLY = """() => new Promise(resolve => {
 })"""
 """Time from an action until the page has applied it (after the busy indicator, if any) and drawn a frame."""
 
+_REDRAW = """() => new Promise(resolve => {
+    const net = window.kgPage.network;
+    const t0 = performance.now();
+    net.once('afterDrawing', () => resolve(performance.now() - t0));
+    net.redraw();
+})"""
+"""One frame of what is drawn, nothing changed (what any later frame costs, e.g. the page framing newly
+drawn nodes again once they are measured)."""
+
 _BENEFIT = """document.querySelector('#kg-f-verdict input[data-value="benefit"]').click()"""
 
 
@@ -183,6 +192,7 @@ def measure_browser(html: Path, timeout_s: float = 120.0) -> dict[str, float]:
                                               "k.state.everything = true; k.syncControls(); k.applyFilters()")
             figures["everything_nodes"] = page.evaluate("() => window.kgPage.drawnNodes().length")
             figures["everything_filter_ms"] = _filter_click(page)
+            figures["everything_redraw_ms"] = page.evaluate(_REDRAW)
         browser.close()
     if blocked or errors:
         raise SystemExit(f"requests: {blocked[:3]} errors: {errors[:3]}")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+import subprocess
+import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -51,3 +54,31 @@ def script() -> Callable[[str], ModuleType]:
         return loaded[name]
 
     return _load
+
+
+def _crash_at(n: int, argv: list[str], target: str = "kg.atomic") -> subprocess.CompletedProcess[str]:
+    """Run `kg ARGV` in a child that dies (os._exit, as a SIGKILL would) at its n-th rename in `target`."""
+    code = textwrap.dedent(f"""
+        import os, sys, importlib
+        mod = importlib.import_module({target!r})
+        real, calls = os.replace, [0]
+        class Crashing:
+            def __getattr__(self, name):
+                return getattr(os, name)
+            @staticmethod
+            def replace(a, b):
+                calls[0] += 1
+                if calls[0] == {n}:
+                    os._exit(137)
+                return real(a, b)
+        mod.os = Crashing()
+        from kg import cli
+        sys.exit(cli.main({argv!r}))
+    """)
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="session")
+def crash_at() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """`crash_at(n, argv)`: run `kg ARGV` in a child killed at its n-th rename in kg.atomic (exit 137)."""
+    return _crash_at

@@ -108,31 +108,10 @@ def test_builds_killed_at_random_moments_leave_one_build_or_the_other(
     print(f"\n{KILLS} kills after 0-{duration * 1.1:.2f} s: {dict(outcomes)}")
 
 
-def _crash_at(n: int, argv: list[str], target: str = "kg.atomic") -> subprocess.CompletedProcess[str]:
-    """Run `kg ARGV` in a child that dies (os._exit, as a SIGKILL would) at its n-th rename in `target`."""
-    code = textwrap.dedent(f"""
-        import os, sys, importlib
-        mod = importlib.import_module({target!r})
-        real, calls = os.replace, [0]
-        class Crashing:
-            def __getattr__(self, name):
-                return getattr(os, name)
-            @staticmethod
-            def replace(a, b):
-                calls[0] += 1
-                if calls[0] == {n}:
-                    os._exit(137)
-                return real(a, b)
-        mod.os = Crashing()
-        from kg import cli
-        sys.exit(cli.main({argv!r}))
-    """)
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
-
-
 @pytest.mark.slow
 def test_a_crash_at_each_rename_is_settled_by_the_next_command_even_a_failing_build(
-        two_builds: tuple[list[Path], list[dict[str, str]]], tmp_path: Path, minimal: Path) -> None:
+        two_builds: tuple[list[Path], list[dict[str, str]]], tmp_path: Path, minimal: Path,
+        crash_at: Callable[..., subprocess.CompletedProcess[str]]) -> None:
     folders, refs = two_builds
     bad = tmp_path / "bad"
     bad.mkdir()
@@ -141,7 +120,7 @@ def test_a_crash_at_each_rename_is_settled_by_the_next_command_even_a_failing_bu
     while True:
         out = tmp_path / f"out{n}"
         assert cli.main(["build", "--data", str(folders[0]), "--out", str(out)]) == 0
-        done = _crash_at(n, ["build", "--data", str(folders[1]), "--out", str(out)])
+        done = crash_at(n, ["build", "--data", str(folders[1]), "--out", str(out)])
         if done.returncode == 0:
             assert hashes(out) == refs[1]
             break
@@ -382,3 +361,14 @@ def test_every_output_is_fsynced_before_it_is_renamed_into_place(tmp_path: Path,
     journal = next(i for i, (kind, path) in enumerate(events) if kind == "rename" and path.endswith(".kg-journal.tmp"))
     assert journal < min(i for i, _ in moved_in)  # the journal is on disk before the first output moves
     assert events[journal - 1][0] == "fsync"  # the journal's own data, just before its rename
+
+
+def test_staging_folders_are_what_a_progress_display_counts(tmp_path: Path) -> None:
+    """`kg build` and `kg import` show the bytes written so far by watching `staging_folders`."""
+    target = tmp_path / "out"
+    assert atomic.staging_folders(target) == []
+    with atomic.writing(target) as stage:
+        (stage.folder / "graph.nt").write_bytes(b"x" * 1000)
+        assert atomic.staging_folders(target) == [stage.folder]
+        stage.swap_files(["graph.nt"])
+    assert atomic.staging_folders(target) == []

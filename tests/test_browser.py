@@ -147,6 +147,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "trimmed": {"max_statements": 6},
         "focus": {"focus": "condition:sciatica"},
         "matrix-first": {"tab": "matrix", "condition": "low-back-pain"},
+        "heavy": {"busy_rows": 1},
     }.items():
         out[name] = root / f"{name}.html"
         out[name].write_text(basic.page_html(**options), encoding="utf-8")
@@ -336,6 +337,7 @@ def test_search_finds_by_synonym_and_focuses(open_page: Callable[..., Opened], p
     assert "treatment:traction" not in o.drawn_nodes()
     o.page.fill("#kg-search", "spinal traction")
     o.page.press("#kg-search", "Enter")
+    o.until("(k) => window.kgPage.drawnNodes().includes(k) && window.kgPage.state.selected === k", "treatment:traction")  # after "Working…", if the last change was slow
     assert "treatment:traction" in o.drawn_nodes()
     assert "outside the current filters" in o.js("() => document.getElementById('kg-status').textContent")
 
@@ -501,6 +503,7 @@ def test_large_graph_draws_with_fixed_layout(
     assert o.drawn_nodes() == set()
     o.page.fill("#kg-search", "Treatment 42")
     o.page.press("#kg-search", "Enter")
+    o.until("(k) => window.kgPage.drawnNodes().includes(k) && window.kgPage.state.selected === k", "treatment:t42")  # after "Working…", if the last change was slow
     assert o.drawn_nodes() == {"treatment:t42"}  # searched for while filtered out: shown, pinned
     o.page.click("#kg-reset")
     o.page.click("#kg-tab-matrix")
@@ -987,6 +990,7 @@ def test_large_graph_opens_on_an_overview_and_expands_on_demand(
     t = next(t for t in counts.index[::-1] if f"treatment:{t}" not in carried)
     o.page.fill("#kg-search", graph.dataset.treatments.set_index("id").loc[t, "label"])
     o.page.press("#kg-search", "Enter")
+    o.until("(k) => window.kgPage.drawnNodes().includes(k) && window.kgPage.state.selected === k", f"treatment:{t}")  # after "Working…", if the last change was slow
     drawn = o.drawn_nodes()
     assert f"treatment:{t}" in drawn
     assert {f"condition:{c}" for c in ev.loc[ev["treatment"].astype(str) == t, "condition"].astype(str)} <= drawn
@@ -994,3 +998,140 @@ def test_large_graph_opens_on_an_overview_and_expands_on_demand(
     assert "No statements about this treatment" not in panel
     assert f"{int(counts[t])} statement" in panel and "not carried in this page" in panel
     assert "open=treatment" in o.js("() => location.hash")
+
+
+# --------------------------------------------------------------------------- framing: deep links, phones
+
+
+def label_boxes(o: Opened, keys: list[str]) -> dict[str, list[float]]:
+    """Each node's drawn box (shape and label) in pixels of the canvas: [left, top, right, bottom]."""
+    return o.js("""(keys) => { const n = window.kgPage.network; const out = {};
+        keys.forEach(k => { const b = n.getBoundingBox(k); if (!b) return;
+            const a = n.canvasToDOM({x: b.left, y: b.top}), z = n.canvasToDOM({x: b.right, y: b.bottom});
+            out[k] = [a.x, a.y, z.x, z.y]; });
+        return out; }""", keys)
+
+
+def outside(o: Opened, boxes: dict[str, list[float]]) -> list[str]:
+    canvas = box(o, "#kg-network")
+    return [k for k, (left, top, right, bottom) in boxes.items()
+            if left < 0 or top < 0 or right > canvas["width"] or bottom > canvas["height"]]
+
+
+def drawn_neighbours(o: Opened, key: str) -> list[str]:
+    return o.js("""(k) => { const drawn = new Set(window.kgPage.drawnNodes());
+        return window.kgPage.network.getConnectedNodes(k).filter(n => drawn.has(n)); }""", key)
+
+
+@pytest.mark.parametrize("width,height", [(1400, 900), (390, 844)])
+def test_a_deep_link_frames_the_selection_and_its_neighbours_whole(
+    open_page: Callable[..., Opened], pages: dict[str, Path], width: int, height: int
+) -> None:
+    probe = open_page(pages["bundled"])
+    degree = probe.js("""() => { const d = {}; window.kgPage.drawnEdges().forEach(e => {
+        const x = window.kgPage.network.body.edges[e]; d[x.fromId] = (d[x.fromId] || 0) + 1; d[x.toId] = (d[x.toId] || 0) + 1; });
+        return d; }""")
+    # the busiest treatment and condition, and a treatment with a single line
+    treatments = sorted((k for k in degree if k.startswith("treatment:")), key=lambda k: (-degree[k], k))
+    conditions = sorted((k for k in degree if k.startswith("condition:")), key=lambda k: (-degree[k], k))
+    for key in (treatments[0], conditions[0], treatments[-1]):
+        o = open_page(pages["bundled"], width=width, height=height, ready=False)
+        o.page.goto(pages["bundled"].as_uri() + f"#sel={key}")
+        o.until("() => !!(window.kgPage && window.kgPage.ready)")
+        o.page.wait_for_timeout(300)
+        assert o.js("() => window.kgPage.state.selected") == key
+        neighbours = drawn_neighbours(o, key)
+        assert neighbours, key
+        boxes = label_boxes(o, [key, *neighbours])
+        assert len(boxes) == len(neighbours) + 1
+        assert outside(o, boxes) == [], f"{key}: labels cut at the canvas edge at {width}px"
+        o.shot(f"deep-link-{width}-{key.replace(':', '-')}.png")
+        # and the whole graph is one click away (on a phone the panel lies over the view: closed first)
+        if width <= 820:
+            o.page.click("#kg-panel-close")
+            if visible(o, "#kg-whole"):
+                o.page.click("#kg-whole")
+        else:
+            o.page.click("#kg-whole")
+        assert outside(o, label_boxes(o, sorted(o.drawn_nodes()))) == []
+        assert not visible(o, "#kg-whole")
+
+
+def test_a_phone_opens_readable_with_the_whole_graph_a_click_away(
+    open_page: Callable[..., Opened], pages: dict[str, Path]
+) -> None:
+    o = open_page(pages["bundled"], width=390, height=844)
+    o.shot("phone-opening-bundled.png")
+    scale = o.js("() => window.kgPage.network.getScale()")
+    drawn = sorted(o.drawn_nodes())
+    font = o.js("(k) => window.kgPage.network.body.nodes[k].labelModule.fontOptions.size", drawn[0])
+    assert font * scale >= 8, f"labels open {font * scale:.1f} px high on a phone"
+    # it opens on the node with most statements, whose label reads whole, among its neighbours
+    weights = {n["key"]: n["statements"] for n in pd.DataFrame(**o.js("() => window.kgPage.page.nodes")).to_dict("records")}
+    hub = min(drawn, key=lambda k: (-weights.get(k, 0), k))
+    assert outside(o, label_boxes(o, [hub])) == []
+    inside = [k for k in drawn if k not in outside(o, label_boxes(o, drawn))]
+    assert len(inside) >= 5
+    assert visible(o, "#kg-whole") and "Whole graph" in o.js("() => document.getElementById('kg-whole').textContent")
+    o.page.click("#kg-whole")
+    assert outside(o, label_boxes(o, drawn)) == [], "the whole graph must fit the canvas"
+    assert not visible(o, "#kg-whole")
+    o.shot("phone-whole-bundled.png")
+    # a laptop opens on the whole graph, readable, with no button
+    wide = open_page(pages["bundled"])
+    assert outside(wide, label_boxes(wide, drawn)) == []
+    assert wide.js("() => window.kgPage.network.getScale()") * font >= 8
+    assert not visible(wide, "#kg-whole")
+
+
+# --------------------------------------------------------------------------- the busy indicator
+
+
+WATCH_BUSY = """() => { const b = document.getElementById('kg-busy'); window.busySeen = [];
+    new MutationObserver(() => { const r = b.getBoundingClientRect();
+        window.busySeen.push(b.hidden ? 'hidden' : (r.width > 0 && r.height > 0 ? 'shown: ' + b.textContent : 'empty'));
+    }).observe(b, {attributes: true, attributeFilter: ['hidden']}); }"""
+
+
+def change(o: Opened, selector: str) -> list[str]:
+    """Click `selector`; wait until the page has applied the change and drawn; what the busy indicator did."""
+    o.js("() => { window.busySeen = []; }")
+    before = o.js("() => window.kgPage.applied || 0")
+    o.page.click(selector)
+    o.until("(n) => (window.kgPage.applied || 0) > n", before, timeout=60)
+    o.page.wait_for_timeout(100)
+    assert o.js("() => document.getElementById('kg-busy').hidden")
+    return list(o.js("() => window.busySeen"))
+
+
+def test_a_large_page_shows_working_while_a_filter_applies(open_page: Callable[..., Opened],
+                                                           pages: dict[str, Path]) -> None:
+    o = open_page(pages["heavy"])  # over `busy_rows` pairs and statements: the first change may be slow
+    o.js(WATCH_BUSY)
+    assert change(o, '#kg-f-verdict input[data-value="benefit"]') == ["shown: Working…", "hidden"]
+    assert len(o.drawn_nodes()) < 19
+
+
+@pytest.mark.slow
+def test_working_follows_the_time_the_last_comparable_change_took(
+    open_page: Callable[..., Opened], tmp_path: Path, script: Callable[[str], Any]
+) -> None:
+    folder = tmp_path / "data"
+    script("bench_page").write_synthetic(folder, nodes=2000, seed=5)
+    path = tmp_path / "index.html"
+    path.write_text(kg.load(folder).page_html(), encoding="utf-8")
+    o = open_page(path)
+    assert o.js("() => window.kgPage.page.meta.heavy") is False  # by its size, changes should be quick
+    cdp = o.page.context.new_cdp_session(o.page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})  # a slow phone: drawing every node takes long
+    o.js(WATCH_BUSY)
+    assert change(o, "#kg-draw-all") == [], "no change of this kind was timed yet: the size guess (quick)"
+    o.page.wait_for_timeout(1000)  # the nodes just added are framed again once drawn (measured)
+    drawn = sorted(o.drawn_nodes())
+    assert len(drawn) > 1000 and outside(o, label_boxes(o, drawn)) == [], "every label of every node in view"
+    benefit = '#kg-f-verdict input[data-value="benefit"]'
+    first = change(o, benefit)
+    assert first == [], "the first filter change with every node drawn has nothing to compare with"
+    # the next one compares with the time the page measured for that one (slow, on a slow machine)
+    assert change(o, benefit) == ["shown: Working…", "hidden"], "a slow change is followed by Working…"
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})

@@ -189,6 +189,18 @@ USAGE_ERRORS = [
     (["query", "by-source", "--param", "source=nice", "--param", "sourc=nice"], "no parameter 'sourc'"),
     (["query", "by-source", "--param", "source=nice", "--param", "source=nice"], "given twice"),
     (["query", "conflicts", "--columns", "kind,nope"], "no column 'nope'"),
+    # an option that means something only beside another: both named
+    (["query", "conflicts", "--named-graph", "urn:x"], "--named-graph goes with --endpoint"),
+    (["query", "conflicts", "--allow-insecure-basic"], "--allow-insecure-basic goes with --endpoint"),
+    (["query", "conflicts", "--endpoint", "http://127.0.0.1:9/sparql", "--engine", "oxigraph"],
+     "--engine chooses a local engine; it does not go with --endpoint"),
+    (["query", "conflicts", "--endpoint", "http://127.0.0.1:9/sparql", "--allow-service"],
+     "--allow-service lets a local query call remote services; it does not go with --endpoint"),
+    (["query", "conflicts", "--wide", "--format", "csv"], "--wide goes with --format table, not --format csv"),
+    (["summary", "--wide", "--format", "json"], "--wide goes with --format table, not --format json"),
+    (["list", "treatments", "--wide", "--format", "csv"], "--wide goes with --format table, not --format csv"),
+    (["queries", "--export", "never-written", "--columns", "name"], "--columns does not go with --export"),
+    (["queries", "--export", "never-written", "--wide"], "--wide does not go with --export"),
 ]
 
 

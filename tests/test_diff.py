@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import importlib
 import io
 import json
 import os
@@ -29,6 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kg
+from kg import provenance
 from kg.build import build
 from kg.diff import report, sides
 from kg.diff.compare import word_diff
@@ -142,13 +144,15 @@ def test_every_summary_column_is_compared_whatever_columns_the_summary_has(monke
     """Columns added to the summary later (strength, certainty, ...) are compared without a change here."""
     from kg.diff import compare
 
-    real = compare.summarise
+    def with_extra(real: Any) -> Any:
+        def summarise(*args: Any) -> pd.DataFrame:
+            frame = real(*args)
+            return frame.assign(strength=frame["sources"].map(lambda n: "strong" if n > 1 else "weak"))
+        return summarise
 
-    def with_extra(dataset: Any) -> pd.DataFrame:
-        frame = real(dataset)
-        return frame.assign(strength=frame["sources"].map(lambda n: "strong" if n > 1 else "weak"))
-
-    monkeypatch.setattr(compare, "summarise", with_extra)
+    # the whole summary (every_pair) and the summary of the pairs a change reaches (the default)
+    monkeypatch.setattr(compare, "summarise", with_extra(compare.summarise))
+    monkeypatch.setattr(compare, "summarise_pairs", with_extra(compare.summarise_pairs))
     d = kg.diff(BASE, DIFF / "verdicts")
     assert ("rest", "strength", "weak", "strong") in rows(d.verdicts, ["treatment_id", "field", "old", "new"])
     assert "old_strength" in d.pairs and "new_strength" in d.pairs
@@ -221,6 +225,99 @@ def test_a_renamed_statement_keeps_its_conflicts() -> None:
     assert d.conflicts.empty  # r1-r3 and r3-z1 are the same two conflicts under the new id
 
 
+# --------------------------------------------------------------------------- only the pairs a change reaches
+
+
+_EDITS = ("effect", "timeframe", "certainty", "recommendation", "comparator", "treatment", "condition", "source",
+          "quote", "rename", "remove", "add")
+_ENTITY_EDITS = ("treatment parent", "treatment label", "condition parent", "source type", "source publisher")
+
+
+def _edited(old: Any, data: st.DataObject) -> Any:
+    """`old` with random statement and entity edits drawn from `data`."""
+    ev = old.evidence.copy()
+    treatments, conditions, sources = (old.table(t).copy() for t in ("treatments", "conditions", "sources"))
+    t_ids, c_ids, s_ids = (list(f["id"].astype(str)) for f in (treatments, conditions, sources))
+    added = []
+    for n, (row, edit) in enumerate(data.draw(st.lists(st.tuples(st.integers(0, len(ev) - 1), st.sampled_from(_EDITS)),
+                                                       max_size=12))):
+        if edit in ("effect", "timeframe", "certainty", "recommendation"):
+            values = [*ev[edit].cat.categories, None] if edit in ("certainty", "recommendation") else \
+                list(ev[edit].cat.categories)
+            ev.loc[row, edit] = data.draw(st.sampled_from(values))
+        elif edit in ("treatment", "comparator", "condition", "source"):
+            pool = {"treatment": t_ids, "comparator": [*t_ids, None], "condition": c_ids, "source": s_ids}[edit]
+            ev.loc[row, edit] = data.draw(st.sampled_from(pool))
+        elif edit == "quote":
+            ev.loc[row, "quote"] = f"{ev.loc[row, 'quote']} edited {n}"
+        elif edit == "rename":
+            ev.loc[row, "id"] = f"{ev.loc[row, 'id']}-renamed-{n}"
+        elif edit == "add":
+            added.append(ev.loc[[row]].assign(id=f"added-{n}"))
+    gone = data.draw(st.sets(st.integers(0, len(ev) - 1), max_size=5))
+    ev = pd.concat([ev.drop(index=list(gone)), *added], ignore_index=True)
+    for edit in data.draw(st.lists(st.sampled_from(_ENTITY_EDITS), max_size=3)):
+        if edit.endswith("parent"):
+            table = treatments if edit.startswith("treatment") else conditions
+            i = data.draw(st.integers(0, len(table) - 1))
+            roots = [str(x) for x, p in zip(table["id"], table["parent"], strict=True) if pd.isna(p)]
+            table.loc[i, "parent"] = data.draw(st.sampled_from([None, *[r for r in roots if r != table.loc[i, "id"]]]))
+        elif edit == "treatment label":
+            treatments.loc[data.draw(st.integers(0, len(treatments) - 1)), "label"] = "Relabelled"
+        else:
+            i = data.draw(st.integers(0, len(sources) - 1))
+            if edit == "source type":
+                sources.loc[i, "type"] = data.draw(st.sampled_from(list(sources["type"].cat.categories)))
+            else:
+                sources.loc[i, "publisher"] = data.draw(st.sampled_from([None, "Shared Press", "Other Press"]))
+    return dataclasses.replace(old, evidence=ev.sample(frac=1, random_state=data.draw(st.integers(0, 99)))
+                               .reset_index(drop=True), treatments=treatments, conditions=conditions, sources=sources)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(st.integers(0, 10_000), st.data())
+def test_the_diff_of_the_pairs_a_change_reaches_is_the_diff_of_every_pair(script: Any, seed: int,
+                                                                           data: st.DataObject) -> None:
+    """`kg diff` summarises and lists conflicts only for the pairs a change can reach (kg.diff.compare.reach);
+    on random edits of statements, hierarchies, labels and sources that gives what comparing every pair does."""
+    from kg.diff.compare import compare
+
+    old = script("synth").dataset(150, seed)
+    new = _edited(old, data)
+    fast, whole = compare(old, new), compare(old, new, every_pair=True)
+    for part in ("entities", "statements", "verdicts", "conflicts", "pairs"):
+        pd.testing.assert_frame_equal(getattr(fast, part), getattr(whole, part), obj=part)
+    assert fast.words == whole.words
+
+
+def test_the_reach_of_a_few_edits_is_a_few_pairs(script: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shortcut is real: a handful of changed statements reaches a handful of pairs, and their verdicts
+    and conflicts still change as when every pair is compared."""
+    from kg.diff import compare as module
+    from kg.diff.compare import Reach, compare, reach
+
+    old = script("synth").dataset(2000, 3)
+    ev = old.evidence.copy()
+    flip = {"benefit": "no_benefit", "no_benefit": "benefit", "harm": "benefit", "insufficient": "no_benefit"}
+    ev.loc[:4, "effect"] = ev.loc[:4, "effect"].astype(str).map(flip)
+    new = dataclasses.replace(old, evidence=ev)
+    seen: list[Reach] = []
+
+    def spy(*args: Any) -> Reach:
+        seen.append(reach(*args))
+        return seen[-1]
+
+    monkeypatch.setattr(module, "reach", spy)
+    fast = compare(old, new)
+    whole = compare(old, new, every_pair=True)
+    assert not fast.verdicts.empty and not fast.conflicts.empty
+    pd.testing.assert_frame_equal(fast.verdicts, whole.verdicts)
+    pd.testing.assert_frame_equal(fast.conflicts, whole.conflicts)
+    n_pairs = len(kg.summary.summarise(old))
+    assert 5 <= len(seen[0].pairs) < n_pairs / 4, (len(seen[0].pairs), n_pairs)
+
+
 # --------------------------------------------------------------------------- sides
 
 
@@ -238,11 +335,50 @@ def test_same_inputs_are_answered_without_reading_the_tables(built: dict[str, Pa
         raise AssertionError(f"read {side.spec}")
 
     monkeypatch.setattr(sides, "read", refuse)
-    for old, new in ((BASE, BASE), (built["build"], BASE), (built["store"], built["build"]),
+    for old, new in ((built["build"], BASE), (built["store"], built["build"]),
                      (built["build"] / "graph.nt", BASE)):
         d = kg.diff(old, new)
         assert d.same_inputs and not d.different, (old, new)
     assert "same inputs" in kg.diff(BASE, built["store"]).to("table")
+
+
+def test_same_data_folders_are_validated_once_and_not_compared(monkeypatch: pytest.MonkeyPatch,
+                                                               tmp_path: Path) -> None:
+    """Two data folders of the same bytes: nothing vouches for them, so one is validated (it speaks
+    for both), and nothing is compared."""
+    diff_module = importlib.import_module("kg.diff")  # the package: `kg.diff` is the function
+    read, seen = sides.read, []
+
+    def counted(side: Any) -> Any:
+        seen.append(side.spec)
+        return read(side)
+
+    def refuse(*args: Any) -> Any:
+        raise AssertionError("compared")
+
+    monkeypatch.setattr(sides, "read", counted)
+    monkeypatch.setattr(diff_module, "compare_datasets", refuse)
+    copy = tmp_path / "copy"
+    shutil.copytree(BASE, copy)
+    for old, new in ((BASE, BASE), (BASE, copy)):
+        seen.clear()
+        d = kg.diff(old, new)
+        assert d.same_inputs and not d.different and seen == [str(BASE)], (old, new, seen)
+
+
+def test_a_build_of_another_version_does_not_vouch_for_the_folder(built: dict[str, Path], tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its version may have checked less: the folder is validated, the answer is still "same inputs"."""
+    old = tmp_path / "old-build"
+    old.mkdir()
+    nt = (built["build"] / "graph.nt").read_text(encoding="utf-8")
+    version = provenance.package_version()
+    assert f'"{version}"' in nt
+    (old / "graph.nt").write_text(nt.replace(f'"{version}"', '"0.0.1-older"'), encoding="utf-8")
+    read, seen = sides.read, []
+    monkeypatch.setattr(sides, "read", lambda side: seen.append(side.kind) or read(side))
+    d = kg.diff(old, BASE)
+    assert d.same_inputs and not d.different and seen == ["data folder"]
 
 
 def test_builds_and_stores_diff_like_their_data_folders(built: dict[str, Path]) -> None:
@@ -330,6 +466,10 @@ def test_git_validation_problems_name_the_revision(repo: Path, tmp_path: Path) -
     assert "NEW HEAD:data: 1 problem in" in done.stderr
     assert "HEAD:data/evidence.csv:3: effect: 'maybe'" in done.stderr
     assert "kg-diff-" not in done.stderr  # the temporary folder is not shown
+    same = run_kg("diff", "HEAD:data", "data", cwd=repo)  # the working tree is the broken HEAD: same inputs
+    assert same.returncode == 2 and "same inputs" not in same.stderr
+    assert "OLD HEAD:data: 1 problem in" in same.stderr and "HEAD:data/evidence.csv:3: effect: 'maybe'" in same.stderr
+    assert "NEW data: 1 problem in" in same.stderr and "kg-diff-" not in same.stderr
 
 
 # --------------------------------------------------------------------------- command line and bad input
@@ -365,8 +505,16 @@ def test_both_sides_invalid_are_both_reported(tmp_path: Path) -> None:
     assert f"OLD {DIFF / 'invalid'}: 1 problem in" in done.stderr
     assert f"NEW {other}: 2 problems in" in done.stderr
     assert f"{other / 'treatments.csv'}:5: category: 'stretching'" in done.stderr
-    # the same bytes on both sides: nothing differs, whatever they hold
-    assert run_kg("diff", str(DIFF / "invalid"), str(DIFF / "invalid")).returncode == 0
+    # the same bytes on both sides are still invalid data: said so, exit 2, not "same inputs"
+    for new in (DIFF / "invalid", tmp_path / "copy"):
+        if new != DIFF / "invalid":
+            shutil.copytree(DIFF / "invalid", new)
+        same = run_kg("diff", str(DIFF / "invalid"), str(new))
+        assert same.returncode == 2 and same.stdout == "" and "Traceback" not in same.stderr
+        assert "same inputs" not in same.stderr
+        assert f"OLD {DIFF / 'invalid'}: 1 problem in the data:\n  {DIFF / 'invalid' / 'evidence.csv'}:3: effect: " \
+               f"'maybe'" in same.stderr, same.stderr
+        assert f"NEW {new}: 1 problem in the data:\n  {new / 'evidence.csv'}:3: effect: 'maybe'" in same.stderr
 
 
 def test_out_writes_the_report_whole(tmp_path: Path) -> None:

@@ -58,6 +58,18 @@ def test_the_choice_is_checked_in_one_place(built: Path) -> None:
         engines.open_engine(endpoint="http://127.0.0.1:9/sparql", engine="rdflib")
 
 
+def test_a_parameter_that_needs_another_is_a_usage_error_naming_both() -> None:
+    """The library's own rules (the CLI reports them as exit 2), raised before anything is read or sent."""
+    cases = [({"data": "/no/such/folder", "named_graph": "urn:g"}, "--named-graph goes with --endpoint"),
+             ({"endpoint": "http://127.0.0.1:9/sparql", "engine": "oxigraph"}, "--engine .* not go with --endpoint"),
+             ({"endpoint": "http://127.0.0.1:9/sparql", "allow_service": True},
+              "--allow-service .* not go with --endpoint")]
+    for kwargs, message in cases:
+        with pytest.raises(UsageError, match=message) as err:
+            engines.open_engine(**kwargs)  # type: ignore[arg-type]
+        assert err.value.exit_code == 2
+
+
 def test_the_api_and_the_engine_functions_agree() -> None:
     g = kg.load(FIXTURE)
     assert g.results(QUERY, **PARAMS).rows == engines.run(QUERY, engines.open_engine(data=FIXTURE), PARAMS).rows

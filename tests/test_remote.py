@@ -890,7 +890,7 @@ def test_kg_query_endpoint_prints_what_kg_query_prints(virtuoso: Virtuoso, dba: 
     assert "unknown condition 'nope'" in capsys.readouterr().err
     assert cli.main(["query", "conflicts", "--endpoint", virtuoso.sparql, "--named-graph", "urn:kgtest:never-pushed"]) == 1
     assert "<urn:kgtest:never-pushed> is empty or absent" in capsys.readouterr().err
-    assert cli.main(["query", "conflicts", "--named-graph", "urn:x"]) == 1
+    assert cli.main(["query", "conflicts", "--named-graph", "urn:x"]) == 2  # a usage error (was 1)
     assert "--named-graph goes with --endpoint" in capsys.readouterr().err
 
 

@@ -390,6 +390,17 @@ def test_threshold_and_caps_are_options(basic: kg.EvidenceGraph) -> None:
     assert data["meta"]["layout"] == "fixed" and data["meta"]["max_nodes"] == 5 and data["meta"]["max_edges"] == 7
 
 
+def test_the_size_guess_for_working_counts_pairs_and_carried_statements(basic: kg.EvidenceGraph) -> None:
+    data = page.page_data(basic.dataset)
+    rows = len(data["pairs"]) + len(data["statements"])
+    assert rows == len(basic.summary()) + len(basic.dataset.evidence)  # every pair, every carried statement
+    assert data["meta"]["heavy"] is False and data["meta"]["busy_ms"] == page.BUSY_MS
+    assert page.page_data(basic.dataset, page.PageOptions(busy_rows=rows))["meta"]["heavy"] is False
+    assert page.page_data(basic.dataset, page.PageOptions(busy_rows=rows - 1))["meta"]["heavy"] is True
+    with pytest.raises(ValueError, match="busy_rows must be a positive number"):
+        basic.page_html(busy_rows=0)
+
+
 # --------------------------------------------------------------------------- the build and `kg view`
 
 

@@ -735,6 +735,10 @@ def _added(statements: list[dict[str, str]], data: Any, side: str, better_only: 
         sources = [s for s, t in zip(POOL["id"], POOL["type"], strict=True) if TYPE_RANK[t] <= best]
     rule = RULE[Verdict(verdict)]
     this, other = (rule.agree, rule.disagree) if side == "agree" else (rule.disagree, rule.agree)
+    if side == "disagree":
+        # A statement on a side the strength is graded on is evidence for the verdict whatever else it says:
+        # `mixed` grades every side, so better evidence against makes "they point different ways" firmer.
+        other = other + rule.strength_sides
     fits = [c for c in _candidates(pair, sources)
             if any(_in_side(c, s) for s in this) and not any(_in_side(c, s) for s in other)]
     return pair, verdict, strength, (data.draw(st.sampled_from(fits)) if fits else None)
@@ -978,3 +982,40 @@ def test_bundled_blog_only_pairs_sit_at_the_lowest_grade() -> None:
             assert str(r.strength) == "very_weak", r
         else:
             assert str(r.strength) != "very_weak" or r.verdict == "conflicting", r
+
+
+# --------------------------------------------------------------------------- the rows of some pairs
+
+
+def test_property_summarise_pairs_gives_those_rows_of_summarise(script: Callable[[str], Any]) -> None:
+    """`summarise_pairs` (what `kg diff` uses for the pairs a change reaches) gives exactly the rows the
+    whole summary has for those pairs, related-conflict counts included, and none for unknown pairs."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    synth = script("synth")
+
+    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.integers(0, 10_000), st.data())
+    def check(seed: int, data: st.DataObject) -> None:
+        dataset = synth.dataset(200, seed)
+        whole = S.summarise(dataset)
+        chosen = sorted(data.draw(st.sets(st.integers(0, len(whole) - 1), max_size=len(whole))))
+        keys = [(str(t), str(c)) for t, c in whole[["treatment_id", "condition_id"]].to_numpy()[chosen]]
+        unknown = data.draw(st.lists(st.sampled_from([("t0000", "nowhere"), ("nothing", "c0000")]), max_size=2))
+        pairs = pd.MultiIndex.from_tuples(keys + unknown, names=["treatment_id", "condition_id"]) if keys or unknown \
+            else pd.MultiIndex.from_arrays([[], []], names=["treatment_id", "condition_id"])
+        related = S.related_per_pair(dataset) if data.draw(st.booleans()) else None
+        got = S.summarise_pairs(dataset, pairs, related)
+        pd.testing.assert_frame_equal(got, whole.iloc[chosen].reset_index(drop=True))
+
+    check()
+
+
+def test_related_per_pair_is_the_summary_column(script: Callable[[str], Any]) -> None:
+    dataset = script("synth").dataset(300, 1)
+    whole = S.summarise(dataset)
+    counts = S.related_per_pair(dataset)
+    assert len(counts) and (counts > 0).all()
+    expected = whole[whole["related_conflicts"] > 0].set_index(["treatment_id", "condition_id"])["related_conflicts"]
+    assert counts.sort_index().to_dict() == {(str(t), str(c)): int(n) for (t, c), n in expected.sort_index().items()}

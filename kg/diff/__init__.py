@@ -3,8 +3,10 @@
 A side is a data folder, a build folder (its graph.nt), a store (`kg build --store`), `REV:PATH` of a
 data folder in git, or a loaded dataset. When both sides record their input files (the provenance
 block of every build; a folder's files are hashed) and the files are byte for byte the same, the
-answer is "same inputs" and no table is read. Otherwise both sides are read and validated, and
-compared by `kg.diff.compare`; `kg.diff.report` writes the result as table, csv, json, markdown or html.
+answer is "same inputs" and nothing is compared (a data folder's tables are validated first, once
+for both sides, unless a build or store of this version vouches for them). Otherwise both sides are
+read and validated, and compared by `kg.diff.compare`; `kg.diff.report` writes the result as table,
+csv, json, markdown or html.
 
 >>> import kg
 >>> d = kg.diff(kg.load().dataset, kg.load().dataset)
@@ -93,6 +95,7 @@ def diff(old: Any, new: Any) -> Diff:
         versions = (a.inputs.version if a.inputs else None, b.inputs.version if b.inputs else None)
         same = a.inputs is not None and b.inputs is not None and a.inputs.same_files(b.inputs)
         if same:
+            _valid_without_comparing(a, b)
             e, s, v, c, p = (empty(columns) for columns in _COLUMNS)
             found = Compared(e, s, v, c, p, {})
         else:
@@ -108,6 +111,40 @@ def diff(old: Any, new: Any) -> Diff:
             found = compare_datasets(datasets[0], datasets[1])
         return Diff(a.spec, b.spec, a.kind, b.kind, same, files, found.entities, found.statements,
                     found.verdicts, found.conflicts, found.pairs, found.words, versions)
+
+
+DATA_KINDS = ("data folder", "git revision")
+"""Sides whose files are only hashed when located: nothing has said yet that they are valid."""
+
+
+def _vouches(side: Side) -> bool:
+    """A side whose inputs are known valid: a loaded dataset, or a build or store written by this
+    version of kg (it validated those very files first; another version may have checked less)."""
+    if side.kind == "dataset":
+        return True
+    return side.kind not in DATA_KINDS and side.inputs is not None \
+        and side.inputs.version == provenance.package_version()
+
+
+def _valid_without_comparing(a: Side, b: Side) -> None:
+    """Before answering "same inputs": SideError (exit 2) when a data side is invalid, as when the inputs differ.
+
+    Same bytes on both sides, so one validation speaks for both data sides; none at all is needed
+    when the other side is a build or store (or dataset) that vouches for those files.
+    """
+    data = [side for side in (a, b) if side.kind in DATA_KINDS]
+    if not data or any(_vouches(side) for side in (a, b)):
+        return
+    try:
+        sides.read(data[0])
+    except SideError as err:
+        problems = [str(err)]
+        for other in data[1:]:  # the same files, so invalid too: say so with its own paths
+            try:
+                sides.read(other)
+            except SideError as also:
+                problems.append(str(also))
+        raise SideError("\n".join(problems)) from None
 
 
 def _pairs_columns() -> tuple[str, ...]:

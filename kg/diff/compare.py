@@ -7,17 +7,23 @@ rows, never with pairs of rows. Cells are compared as text (NA equals NA); the o
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import difflib
+import itertools
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kg.model import Dataset
 from kg.rdf import KIND_OF_TABLE, MAPPING, Obj
 from kg.summary import conflicts as find_conflicts
-from kg.summary import summarise
+from kg.summary import of_pairs, related_per_pair, summarise, summarise_pairs
 
 ENTITY_TABLES: tuple[str, ...] = ("sources", "conditions", "treatments")
 PAIR_KEY = ["treatment_id", "condition_id"]
@@ -87,36 +93,88 @@ def row_hashes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Aligned:
-    """Two id indexes matched in one pass: ids only in the new (sorted), only in the old (sorted), and the
-    positions of the common ids in each."""
+    """Two id columns matched in one pass: ids only in the new (sorted), only in the old (sorted), the
+    positions of the common ids in each (in old order), and the positions of the added and removed rows."""
 
     added: pd.Index
     removed: pd.Index
     common_old: np.ndarray
     common_new: np.ndarray
+    added_at: np.ndarray
+    """Positions in `new` of the added ids, ascending."""
+    removed_at: np.ndarray
+    """Positions in `old` of the removed ids, ascending."""
 
 
-def align(old: pd.Index, new: pd.Index) -> Aligned:
-    """Match ids by one factorisation of both indexes (no per-index hash tables, no sorting of the whole)."""
-    codes, uniques = pd.factorize(np.concatenate([old.to_numpy(dtype=object), new.to_numpy(dtype=object)]))
-    a, b = codes[: len(old)], codes[len(old):]
-    in_new = np.full(len(uniques), -1, dtype=np.int64)
-    in_new[b] = np.arange(len(b))
-    in_old = np.full(len(uniques), -1, dtype=np.int64)
-    in_old[a] = np.arange(len(a))
-    common = np.flatnonzero(in_new[a] >= 0)
+def _arrow(ids: pd.Index | pd.Series) -> pa.Array | pa.ChunkedArray:
+    """The ids as Arrow strings (no copy when they are Arrow-backed already)."""
+    values = ids.array
+    if isinstance(values, pd.arrays.ArrowStringArray):
+        return pa.array(values)
+    return pa.array(np.asarray(ids, dtype=object), type=pa.large_string())
+
+
+def align(old: pd.Index | pd.Series, new: pd.Index | pd.Series) -> Aligned:
+    """Match ids (unique within each side) by one hash lookup of each side's ids in the other's, in Arrow
+    (no Python string objects for the common rows, no sorting of the whole)."""
+    a, b = _arrow(old), _arrow(new)
+    if a.type != b.type:
+        b = b.cast(a.type)
+    in_new = pc.index_in(a, value_set=b).to_numpy(zero_copy_only=False)  # float, NaN where absent
+    in_old = pc.is_in(b, value_set=a).to_numpy(zero_copy_only=False)
+    found = ~np.isnan(in_new)
+    common = np.flatnonzero(found)
+    added_at, removed_at = np.flatnonzero(~in_old), np.flatnonzero(~found)
     return Aligned(
-        added=pd.Index(np.sort(new.to_numpy(dtype=object)[in_old[b] < 0])),
-        removed=pd.Index(np.sort(old.to_numpy(dtype=object)[in_new[a] < 0])),
+        added=pd.Index(np.sort(np.asarray(b.take(added_at).to_pylist(), dtype=object))),
+        removed=pd.Index(np.sort(np.asarray(a.take(removed_at).to_pylist(), dtype=object))),
         common_old=common,
-        common_new=in_new[a[common]],
+        common_new=in_new[common].astype(np.int64),
+        added_at=added_at,
+        removed_at=removed_at,
     )
 
 
-def _column_pair(old: pd.DataFrame, new: pd.DataFrame, column: str, ia: np.ndarray, ib: np.ndarray
-                 ) -> tuple[pd.Series, pd.Series, np.ndarray]:
-    """A column's cells at positions `ia` of `old` and `ib` of `new` (NA where a side lacks the column),
-    and where they differ. Categoricals of one vocabulary are compared by code, the rest as text."""
+def _runs(ia: np.ndarray, ib: np.ndarray) -> np.ndarray | None:
+    """The stretches where positions `ia` and `ib` both advance one by one, as rows (start in `ia`, start
+    in `ib`, length); None when there are so many that taking the cells is cheaper."""
+    if not len(ia):
+        return np.zeros((0, 3), dtype=np.int64)
+    breaks = np.flatnonzero((np.diff(ia) != 1) | (np.diff(ib) != 1)) + 1
+    if len(breaks) > len(ia) // 64 + 16:
+        return None
+    starts = np.concatenate([[0], breaks])
+    lengths = np.diff(np.concatenate([starts, [len(ia)]]))
+    return np.stack([ia[starts], ib[starts], lengths], axis=1)
+
+
+def _stretches(values: pd.Series, runs: np.ndarray, side: int) -> pa.ChunkedArray:
+    """The Arrow strings of `values` at the runs' positions on one side, as slices (no copy)."""
+    whole = pa.array(values.array)
+    chunks = whole.chunks if isinstance(whole, pa.ChunkedArray) else [whole]
+    bounds = [0, *itertools.accumulate(len(c) for c in chunks)]
+    out = []
+    for start, length in runs[:, [side, 2]].tolist():
+        while length:  # a stretch may span the Arrow chunks the column was read in
+            k = bisect.bisect_right(bounds, start) - 1
+            n = min(length, bounds[k + 1] - start)
+            out.append(chunks[k].slice(start - bounds[k], n))
+            start, length = start + n, length - n
+    return pa.chunked_array(out, type=whole.type)
+
+
+def _column_pair(old: pd.DataFrame, new: pd.DataFrame, column: str, ia: np.ndarray, ib: np.ndarray,
+                 runs: np.ndarray | None = None) -> tuple[pd.Series, pd.Series, np.ndarray]:
+    """Where a column's cells at positions `ia` of `old` and `ib` of `new` differ (NA where a side lacks the
+    column), and the differing cells of each side. Categoricals of one vocabulary are compared by code,
+    Arrow strings along the `runs` of aligned rows (no copy of the column), the rest as text."""
+    here = column in old and column in new
+    if here and runs is not None and isinstance(old[column].array, pd.arrays.ArrowStringArray) \
+            and isinstance(new[column].array, pd.arrays.ArrowStringArray):
+        a, b = _stretches(old[column], runs, 0), _stretches(new[column], runs, 1)
+        same = pc.or_kleene(pc.fill_null(pc.equal(a, b), False), pc.and_(pc.is_null(a), pc.is_null(b)))
+        hit = ~np.asarray(same.to_numpy(), dtype=bool)
+        return old[column].iloc[ia[hit]], new[column].iloc[ib[hit]], hit
     x = old[column].iloc[ia] if column in old else pd.Series(pd.NA, index=range(len(ia)), dtype="string")
     y = new[column].iloc[ib] if column in new else pd.Series(pd.NA, index=range(len(ib)), dtype="string")
     if isinstance(x.dtype, pd.CategoricalDtype) and x.dtype == y.dtype:
@@ -124,23 +182,30 @@ def _column_pair(old: pd.DataFrame, new: pd.DataFrame, column: str, ia: np.ndarr
     else:
         x, y = x.astype("string"), y.astype("string")
         hit = _differs(x.reset_index(drop=True), y.reset_index(drop=True))
-    return x, y, hit
+    return x[hit], y[hit], hit
 
 
-def _field_changes(old: pd.DataFrame, new: pd.DataFrame, ids: np.ndarray, ia: np.ndarray, ib: np.ndarray
-                   ) -> pd.DataFrame:
+def _field_changes(old: pd.DataFrame, new: pd.DataFrame, ids: Any, ia: np.ndarray, ib: np.ndarray,
+                   rows: bool = False) -> pd.DataFrame:
     """(id, field, old, new) for every cell that differs between the rows at positions `ia` of `old` and `ib`
-    of `new` (which hold the same `ids`); every column of either side but `id`, in order."""
+    of `new` (which hold the same `ids`, an array); every column of either side but `id`, in order. With
+    `rows`, also `_row`: the cell's position in `new`."""
     parts = []
     columns = [c for c in dict.fromkeys([*old.columns, *new.columns]) if c != "id"]
+    runs = _runs(ia, ib)
     for column in columns:
-        x, y, hit = _column_pair(old, new, column, ia, ib)
+        x, y, hit = _column_pair(old, new, column, ia, ib, runs)
         if hit.any():
-            parts.append(pd.DataFrame({"id": ids[hit], "field": column, "old": x[hit].astype("string").array,
-                                       "new": y[hit].astype("string").array}))
+            part = pd.DataFrame({"id": ids[hit], "field": column, "old": x.astype("string").array,
+                                 "new": y.astype("string").array})
+            if rows:
+                part["_row"] = ib[hit]
+            parts.append(part)
     if not parts:
-        return empty(("id", "field", "old", "new"))
-    found = pd.concat(parts, ignore_index=True).astype("string")
+        return empty(("id", "field", "old", "new")).assign(_row=pd.Series(dtype=np.int64)) if rows else \
+            empty(("id", "field", "old", "new"))
+    found = pd.concat(parts, ignore_index=True)
+    found = found.astype({c: "string" for c in ("id", "field", "old", "new")})
     order = {c: i for i, c in enumerate(columns)}
     return found.assign(_o=found["field"].map(order)).sort_values(["id", "_o"], kind="stable").drop(columns="_o")
 
@@ -220,11 +285,10 @@ def words_text(ops: list[tuple[str, str]]) -> str:
 
 def compare_statements(old: Dataset, new: Dataset) -> tuple[pd.DataFrame, dict[str, list[tuple[str, str]]]]:
     a, b = old.evidence, new.evidence
-    a_ids, b_ids = a["id"].to_numpy(dtype=object), b["id"].to_numpy(dtype=object)
-    found = align(pd.Index(a_ids), pd.Index(b_ids))
+    found = align(a["id"], b["id"])
     # renames: only the removed and added rows are turned into text and hashed
-    a_gone = as_text(a.iloc[np.flatnonzero(pd.Index(a_ids).isin(found.removed))], "evidence")
-    b_new = as_text(b.iloc[np.flatnonzero(pd.Index(b_ids).isin(found.added))], "evidence")
+    a_gone = as_text(a.iloc[found.removed_at], "evidence")
+    b_new = as_text(b.iloc[found.added_at], "evidence")
     renamed = renames(a_gone, b_new, found.removed, found.added)
     added = found.added.difference(pd.Index(renamed["id"]))
     removed = found.removed.difference(pd.Index(renamed["old_id"]))
@@ -237,10 +301,10 @@ def compare_statements(old: Dataset, new: Dataset) -> tuple[pd.DataFrame, dict[s
                       "treatment": b_new["treatment"].reindex(renamed["id"]).array,
                       "condition": b_new["condition"].reindex(renamed["id"]).array}),
     ]
-    fields = _field_changes(a, b, a_ids[found.common_old], found.common_old, found.common_new)
+    fields = _field_changes(a, b, a["id"].astype("string").array.take(found.common_old), found.common_old,
+                            found.common_new, rows=True)
     fields["change"] = "changed"
-    where = pd.Series(found.common_new, index=a_ids[found.common_old])
-    rows = where.reindex(fields["id"].to_numpy(dtype=object)).to_numpy()
+    rows = fields.pop("_row").to_numpy(dtype=np.int64)
     fields["treatment"] = b["treatment"].astype("string").iloc[rows].array
     fields["condition"] = b["condition"].astype("string").iloc[rows].array
     words: dict[str, list[tuple[str, str]]] = {}
@@ -291,10 +355,58 @@ def _touched_pairs(statements: pd.DataFrame, old: Dataset, new: Dataset, entitie
     return pd.concat(parts, ignore_index=True).astype("string").drop_duplicates()
 
 
-def compare_verdicts(old: Dataset, new: Dataset, causes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+@dataclass(frozen=True)
+class Reach:
+    """The pairs whose summary row or conflicts can differ between two datasets, and each side's
+    related-conflict counts (`kg.summary.related_per_pair`), which the summary of those pairs needs.
+
+    A pair's summary row depends only on its own statements, their sources, the labels of its treatment,
+    condition and comparators, and its related-conflict count; its conflicts only on its own statements.
+    So every other pair has the same row and the same conflicts on both sides (a renamed statement has the
+    same content under another id), and need not be summarised at all."""
+
+    pairs: pd.MultiIndex
+    related_old: pd.Series
+    related_new: pd.Series
+    old: Dataset
+    """The old dataset with only the statements of `pairs`."""
+    new: Dataset
+    """The new dataset with only the statements of `pairs`."""
+
+
+def reach(old: Dataset, new: Dataset, causes: pd.DataFrame, entities: pd.DataFrame) -> Reach:
+    """The pairs a change can reach: those of `causes` (statements added, removed or changed, and the
+    statements of a changed treatment, condition or source), those whose comparator is a changed
+    treatment, and those whose related-conflict count moved (a hierarchy or a statement nearby changed)."""
+    keys = [causes[PAIR_KEY].astype(str)]
+    changed = entities.loc[(entities["kind"] == "treatment").to_numpy(), "id"].unique()
+    if len(changed):
+        for ev in (old.evidence, new.evidence):
+            hit = ev[ev["comparator"].isin(changed).fillna(False).to_numpy()]
+            keys.append(pd.DataFrame({"treatment_id": hit["treatment"].astype(str).to_numpy(),
+                                      "condition_id": hit["condition"].astype(str).to_numpy()}))
+    ro, rn = related_per_pair(old), related_per_pair(new)
+    counts = pd.concat([ro, rn], axis=1, join="outer").fillna(0)
+    moved = counts.index[(counts.iloc[:, 0] != counts.iloc[:, 1]).to_numpy()]
+    keys.append(pd.DataFrame({"treatment_id": moved.get_level_values(0).astype(str),
+                              "condition_id": moved.get_level_values(1).astype(str)}))
+    pairs = pd.MultiIndex.from_frame(pd.concat(keys, ignore_index=True).drop_duplicates())
+    old_in, new_in = (dataclasses.replace(d, evidence=d.evidence[of_pairs(d.evidence, pairs)].reset_index(drop=True))
+                      for d in (old, new))
+    return Reach(pairs, ro, rn, old_in, new_in)
+
+
+def compare_verdicts(old: Dataset, new: Dataset, causes: pd.DataFrame, scope: Reach | None = None
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every pair whose summary row changed (any summary column but the ids and labels), field by field,
-    with the changes that bear on it; and the changed pairs side by side (`old_*`, `new_*`)."""
-    so, sn = summarise(old).astype("string"), summarise(new).astype("string")
+    with the changes that bear on it; and the changed pairs side by side (`old_*`, `new_*`). With `scope`,
+    only its pairs are summarised (the others cannot have changed); without, every pair is."""
+    if scope is None:
+        so, sn = summarise(old), summarise(new)
+    else:
+        so = summarise_pairs(scope.old, scope.pairs, scope.related_old)
+        sn = summarise_pairs(scope.new, scope.pairs, scope.related_new)
+    so, sn = so.astype("string"), sn.astype("string")
     columns = list(dict.fromkeys([*so.columns, *sn.columns]))
     compared = [c for c in columns if c not in (*PAIR_KEY, "treatment", "condition")]
     both = so.merge(sn, on=PAIR_KEY, how="outer", suffixes=("_old", "_new"), indicator=True)
@@ -347,8 +459,12 @@ def compare_verdicts(old: Dataset, new: Dataset, causes: pd.DataFrame) -> tuple[
     return out, cards.sort_values(PAIR_KEY).reset_index(drop=True).astype("string")
 
 
-def compare_conflicts(old: Dataset, new: Dataset, renamed: pd.DataFrame) -> pd.DataFrame:
-    """Conflicts that appeared or were resolved; a renamed statement's conflicts are matched under its new id."""
+def compare_conflicts(old: Dataset, new: Dataset, renamed: pd.DataFrame, scope: Reach | None = None
+                      ) -> pd.DataFrame:
+    """Conflicts that appeared or were resolved; a renamed statement's conflicts are matched under its new id.
+    With `scope`, only the conflicts of its pairs are listed (those of the others are the same on both sides)."""
+    if scope is not None:
+        old, new = scope.old, scope.new
     co, cn = find_conflicts(old).astype("string"), find_conflicts(new).astype("string")
     if len(renamed) and len(co):
         to_new = pd.Series(renamed["id"].to_numpy(), index=renamed["old_id"].to_numpy())
@@ -370,14 +486,17 @@ def compare_conflicts(old: Dataset, new: Dataset, renamed: pd.DataFrame) -> pd.D
     return out.reindex(columns=list(CONFLICT_COLUMNS)).astype("string")
 
 
-def compare(old: Dataset, new: Dataset) -> Compared:
-    """Everything that differs from `old` to `new`."""
+def compare(old: Dataset, new: Dataset, *, every_pair: bool = False) -> Compared:
+    """Everything that differs from `old` to `new`. Only the pairs a change can reach are summarised and
+    searched for conflicts (`reach`); `every_pair` does it for all of them, the straightforward way, which
+    gives the same answer (the tests check it) in more time."""
     entities = compare_entities(old, new)
     statements, words = compare_statements(old, new)
     renamed = statements.loc[(statements["change"] == "renamed").to_numpy(), ["old_id", "id"]]
     causes = _touched_pairs(statements, old, new, entities)
-    verdicts, pairs = compare_verdicts(old, new, causes)
-    return Compared(entities, statements, verdicts, compare_conflicts(old, new, renamed), pairs, words)
+    scope = None if every_pair else reach(old, new, causes, entities)
+    verdicts, pairs = compare_verdicts(old, new, causes, scope)
+    return Compared(entities, statements, verdicts, compare_conflicts(old, new, renamed, scope), pairs, words)
 
 
 __all__ = ["CONFLICT_COLUMNS", "COUNT_COLUMNS", "ENTITY_COLUMNS", "STATEMENT_COLUMNS", "VERDICT_COLUMNS",

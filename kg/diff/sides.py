@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg import provenance
+from kg import atomic, provenance
 from kg.errors import KgError
 from kg.model import Dataset
 from kg.schema import TABLES
@@ -128,6 +128,8 @@ def _locate(side: Side, kind: str) -> None:
     """Find the side's inputs: hashed now for a folder, as recorded for a build or a store."""
     try:
         if kind == "data folder":
+            if side.root is None:  # a folder of the user's: settle an import a kill left half-swapped first
+                atomic.recover(side.path)
             side.inputs = provenance.of_folder(side.path)
         elif kind == "build":
             side.inputs = provenance.from_ntriples_file(side.path)

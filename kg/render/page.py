@@ -51,6 +51,12 @@ MAX_MATRIX_CELLS = 40000
 MAX_STATEMENTS = 15000
 """At most this many statements are carried in the page (a browser parses ~1 KB of JSON per statement):
 those of the treatments with most statements, each treatment whole. The page says so."""
+BUSY_ROWS = 20000
+"""A page carrying more pairs and statements than this shows "Working…" on its first change of each kind (the
+filters, "Draw every node"); after that the measured time of the last comparable change decides (the page's
+`app.js`, `mayBeSlow`)."""
+BUSY_MS = 100
+"""A change whose last comparable one took longer than this (to the next frame) shows "Working…" first."""
 OVERVIEW_NODES = 150
 """A large graph opens on its broadest conditions: as many hierarchy levels as fit in this many nodes."""
 LABEL_LIMIT = 90
@@ -185,6 +191,7 @@ class PageOptions:
     max_edges: int = MAX_EDGES
     max_matrix_cells: int = MAX_MATRIX_CELLS
     max_statements: int = MAX_STATEMENTS
+    busy_rows: int = BUSY_ROWS
 
 
 def _choice(name: str, values: Iterable[str] | None, allowed: Sequence[str]) -> list[str] | None:
@@ -224,7 +231,7 @@ def _initial(dataset: Dataset, options: PageOptions) -> dict[str, Any]:
         from kg.summary import UnknownIdError
 
         raise UnknownIdError("condition", condition)
-    for name in ("layout_threshold", "max_nodes", "max_edges", "max_matrix_cells", "max_statements"):
+    for name in ("layout_threshold", "max_nodes", "max_edges", "max_matrix_cells", "max_statements", "busy_rows"):
         if int(getattr(options, name)) < 1:
             raise ValueError(f"{name} must be a positive number")
     return {
@@ -681,9 +688,13 @@ def _page_data(full: Dataset, part: Dataset, options: PageOptions, summary: pd.D
         members = columns.loc[columns["id"] == columns["top"], "id"].reset_index(drop=True)
         k = pd.Series(np.arange(len(members)), index=node_keys("condition", members))
         view["nodes"]["slot"] = view["nodes"]["id"].astype(object).map(k).astype("Int64")
+    statements = _statement_facts(part, pairs)
     return {
         "meta": {
             "title": options.title or "Evidence graph",
+            # the page's guess before it has timed a change: is it large enough that a change may be slow?
+            "heavy": len(pairs) + len(statements) > int(options.busy_rows),
+            "busy_ms": BUSY_MS,
             "counts": counts,
             "layout": "fixed" if fixed else "physics",
             "max_nodes": int(options.max_nodes),
@@ -693,7 +704,7 @@ def _page_data(full: Dataset, part: Dataset, options: PageOptions, summary: pd.D
         "vocab": _vocabulary("strength" in pairs),
         "view": view,
         "pairs": pairs,
-        "statements": _statement_facts(part, pairs),
+        "statements": statements,
         "nodes": _node_counts(full, part),
         "counts": _filter_counts(full, pairs),
         "conflicts": _conflicts(conflicts, part),
@@ -775,5 +786,5 @@ def render_page(dataset: Dataset, *, summary: pd.DataFrame | None = None, **opti
     return render_page_bytes(dataset, summary=summary, **options).decode("utf-8")
 
 
-__all__ = ["LAYOUT_THRESHOLD", "MAX_NODES", "PageOptions", "island", "page_data", "render_page",
+__all__ = ["BUSY_ROWS", "LAYOUT_THRESHOLD", "MAX_NODES", "PageOptions", "island", "page_data", "render_page",
            "render_page_bytes", "script_json", "write_page"]

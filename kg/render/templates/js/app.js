@@ -12,14 +12,30 @@ export const app = {
   api: null,
 };
 
-/** Run `work` after the busy indicator has been painted when it may take longer than a moment. */
-export function busy(work, slow) {
+/** How long the last change of each kind took, from its start to the frame drawn after it (ms). */
+const lastMs = new Map();
+
+/** Whether a change of this `kind` may take longer than a moment: the measured time of the last change of
+ * the same kind when there is one, else Python's guess from the page's size (`meta.heavy`). The only place
+ * the page decides whether to show "Working…". */
+export function mayBeSlow(kind, meta) {
+  return lastMs.has(kind) ? lastMs.get(kind) > meta.busy_ms : !!meta.heavy;
+}
+
+/** Run `work` (a change of `kind`; `quiet`: not a change the reader made), after painting the busy indicator when `mayBeSlow`; time it to the next
+ * frame (vis-network draws in an animation frame asked for during `work`, which runs before this one's). */
+export function busy(work, kind, meta, quiet) {
+  if (quiet) { work(); return; }  // the page's own opening pass: neither shown nor timed (it changes nothing drawn)
   const indicator = document.getElementById("kg-busy");
-  if (!slow || !indicator) { work(); return; }
+  const slow = !!indicator && mayBeSlow(kind, meta);
+  const run = function () {
+    const t0 = performance.now();
+    try { work(); } finally {
+      if (slow) { indicator.hidden = true; }
+      window.requestAnimationFrame(function () { lastMs.set(kind, performance.now() - t0); });
+    }
+  };
+  if (!slow) { run(); return; }
   indicator.hidden = false;
-  window.requestAnimationFrame(function () {
-    window.setTimeout(function () {
-      try { work(); } finally { indicator.hidden = true; }
-    }, 0);
-  });
+  window.requestAnimationFrame(function () { window.setTimeout(run, 0); });
 }

@@ -30,16 +30,134 @@ export function resizeNetwork() {
     network.setSize("100%", "100%");
     // everything shown stays in view when that costs little; otherwise the scale is kept
     fitVisible();
-    if (network.getScale() < Math.min(scale * 0.9, READABLE_SCALE)) { network.moveTo({ position: centre, scale: scale, animation: false }); }
+    if (network.getScale() < Math.min(scale * 0.9, READABLE_SCALE)) {
+      network.moveTo({ position: centre, scale: scale, animation: false });
+      wholeButton(true);
+    }
     network.redraw();
   }
 }
 
-/** Fit the drawing to what is shown, never zooming in past 1.6 (labels stay a sensible size). */
+/** Pixels kept free between a framed drawing's outermost label and the canvas edge. */
+const FRAME_MARGIN = 24;
+/** Never zoom in past this (labels stay a sensible size). */
+const MAX_SCALE = 1.6;
+
+/** A node's box (shape and label) as vis-network measured it when last drawn; a node not drawn since it was
+ * added or moved (its box does not hold it) counts as its centre, `unmeasured`. Reading the boxes is what
+ * makes framing cheap: vis-network's `fit` measures every node it holds again, drawn or hidden (seconds
+ * with thousands of nodes). */
+function drawnBox(k) {
+  const n = app.network.body.nodes[k];
+  if (!n) { return null; }
+  const b = n.shape.boundingBox;
+  if (b && b.left <= n.x && n.x <= b.right && b.top <= n.y && n.y <= b.bottom && b.right > b.left) { return b; }
+  return { left: n.x, right: n.x, top: n.y, bottom: n.y, unmeasured: true };
+}
+
+/** The scale and centre that show `keys` whole, labels included (vis-network's own `fit` frames the node
+ * centres, so outer labels were cut at the canvas edge), with FRAME_MARGIN pixels to spare on each side. */
+function frameOf(keys) {
+  const box = byId("kg-network");
+  let left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity, unmeasured = 0;
+  keys.forEach(function (k) {
+    const b = drawnBox(k);
+    if (!b) { return; }
+    if (b.unmeasured) { unmeasured++; }
+    left = Math.min(left, b.left); top = Math.min(top, b.top);
+    right = Math.max(right, b.right); bottom = Math.max(bottom, b.bottom);
+  });
+  if (left === Infinity) { return null; }
+  const w = Math.max(1, box.clientWidth - 2 * FRAME_MARGIN), h = Math.max(1, box.clientHeight - 2 * FRAME_MARGIN);
+  return { position: { x: (left + right) / 2, y: (top + bottom) / 2 }, extent: { x: right - left, y: bottom - top },
+    unmeasured: unmeasured,
+    scale: Math.min(MAX_SCALE, w / Math.max(1, right - left), h / Math.max(1, bottom - top)) };
+}
+
+/** `key` with the nodes drawn beside it: all of them whole (frameOf's scale), `key` as near the centre of
+ * the canvas as that allows (at the centre when its neighbours lie around it). */
+function frameNeighbourhood(key, animation) {
+  const network = app.network;
+  const keys = neighbourhood(key);
+  const f = frameOf(keys);
+  const at = network.getPositions([key])[key];
+  if (!f || !at) { return; }
+  const box = byId("kg-network");
+  const halfW = Math.max(0, box.clientWidth / 2 - FRAME_MARGIN) / f.scale;
+  const halfH = Math.max(0, box.clientHeight / 2 - FRAME_MARGIN) / f.scale;
+  // the centres that keep the whole frame inside: within half a canvas of both of its edges
+  const spanX = f.position.x - f.extent.x / 2, spanY = f.position.y - f.extent.y / 2;
+  const clamp = function (v, lo, hi) { return lo > hi ? (lo + hi) / 2 : Math.min(hi, Math.max(lo, v)); };
+  const position = { x: clamp(at.x, spanX + f.extent.x - halfW, spanX + halfW),
+    y: clamp(at.y, spanY + f.extent.y - halfH, spanY + halfH) };
+  network.moveTo({ position: position, scale: f.scale, animation: animation || false });
+}
+
+/** `key` at the centre, with its drawn neighbours whole around it (search and the panel's names say "centre"). */
+function centreNeighbourhood(key, animation) {
+  const network = app.network;
+  const box = byId("kg-network");
+  const at = network.getPositions([key])[key];
+  if (!at) { return; }
+  let dx = 1, dy = 1;
+  neighbourhood(key).forEach(function (k) {
+    const b = drawnBox(k);
+    if (!b) { return; }
+    dx = Math.max(dx, at.x - b.left, b.right - at.x);
+    dy = Math.max(dy, at.y - b.top, b.bottom - at.y);
+  });
+  const w = Math.max(1, box.clientWidth / 2 - FRAME_MARGIN), h = Math.max(1, box.clientHeight / 2 - FRAME_MARGIN);
+  network.moveTo({ position: at, scale: Math.min(MAX_SCALE, w / dx, h / dy), animation: animation || false });
+}
+
+/** Show `keys` whole (see frameOf); when that is below `minScale`, the first of them at `minScale`, centred. */
+function frame(keys, minScale, animation, again) {
+  const f = frameOf(keys);
+  if (!f) { return; }
+  // nodes just added are measured when first drawn: frame again then, once
+  if (f.unmeasured && !again) { app.network.once("afterDrawing", function () { frame(keys, minScale, false, true); }); }
+  if (minScale && f.scale < minScale) { f.position = app.network.getPositions([keys[0]])[keys[0]]; f.scale = minScale; }
+  app.network.moveTo({ position: f.position, scale: f.scale, animation: animation || false });
+}
+
+/** Fit the drawing to what is shown, labels included. */
 export function fitVisible() {
   const network = app.network;
   if (!network || !app.shownNodes.size) { return; }
-  network.fit({ nodes: Array.from(app.shownNodes), animation: false, maxZoomLevel: 1.6 });
+  frame(Array.from(app.shownNodes));
+  wholeButton(false);
+}
+
+/** The node with most statements among those shown and its drawn neighbours. */
+function hubNeighbourhood() {
+  let hub = null, best = -1;
+  app.shownNodes.forEach(function (k) {
+    const w = app.M.weight.get(k) || 0;
+    if (w > best || w === best && k < hub) { hub = k; best = w; }
+  });
+  return hub === null ? [] : neighbourhood(hub);
+}
+
+/** `key` and the nodes drawn beside it. */
+function neighbourhood(key) {
+  return [key].concat(app.network.getConnectedNodes(key).filter(function (k) { return app.shownNodes.has(k); }));
+}
+
+/** Fit what is shown; when the canvas is too small for its labels to read (a phone), frame the node with
+ * most statements and its neighbours at a readable scale instead, and offer the whole graph by a button. */
+export function fitReadable() {
+  const network = app.network;
+  if (!network || !app.shownNodes.size) { return; }
+  fitVisible();
+  if (network.getScale() >= READABLE_SCALE * 0.9) { return; }
+  frame(hubNeighbourhood(), READABLE_SCALE);
+  wholeButton(true);
+}
+
+/** "Whole graph": shown while the view frames part of what is drawn. */
+function wholeButton(show) {
+  const button = byId("kg-whole");
+  if (button) { button.hidden = !show; }
 }
 
 function markReady() {
@@ -49,7 +167,7 @@ function markReady() {
   document.body.dataset.ready = "true";
   byId("kg-graph-note").textContent = "";
   const sel = app.state.selected;
-  if (sel && app.M.nodeByKey.has(sel)) { focusNode(sel, { record: false }); }
+  if (sel && app.M.nodeByKey.has(sel)) { focusNode(sel, { record: false, instant: true, link: true }); }  // a link opens framed, not flying
   else if (sel) { selectKey(sel); }
 }
 
@@ -94,7 +212,7 @@ export function buildNetwork() {
       network.setOptions({ physics: { enabled: false } });
       network.once("afterDrawing", function () {  // labels are measured when first drawn
         separateLabels();
-        fitVisible();
+        fitReadable();
         markReady();
       });
       if (byId("kg-graph-view").hidden) { markReady(); }  // another view was chosen meanwhile: it is ready
@@ -306,7 +424,6 @@ export function showEmpty() {
  * `after` runs once it is done (a large graph's work waits for the busy indicator to be painted). */
 export function applyFilters(options) {
   const opts = options || {};
-  const slow = app.M.pairs.length + app.M.statements.length > 20000 && !opts.quiet;
   busy(function () {
     const M = app.M;
     const current = compute(M, app.state);
@@ -334,7 +451,7 @@ export function applyFilters(options) {
         return !before.has(k) && app.M.nodeByKey.get(k).kind === "source";
       });
       if (fresh.length) { settleSources(fresh); }
-      if (!fresh.length && opts.refit !== false && app.api.ready) { if (current.overview) { fitOverview(); } else { fitVisible(); } }
+      if (!fresh.length && opts.refit !== false && app.api.ready) { if (current.overview) { fitOverview(); } else { fitReadable(); } }
     }
     if (app.network && M.overview.length && current.overview !== app.overviewPlaced) { placeOverview(current.overview); }
     showEmpty();
@@ -347,7 +464,13 @@ export function applyFilters(options) {
     if (opts.record !== false) { recordState(); }
     if (opts.after) { opts.after(); }
     app.api.applied = (app.api.applied || 0) + 1;
-  }, slow);
+  }, changeKind(), app.M.meta, opts.quiet);
+}
+
+/** Which earlier filter changes this one compares with (for `busy`): the same drawing mode (every node or
+ * not) and a drawing of about the same size (within a factor of two) to change. */
+function changeKind() {
+  return "filters:" + (app.state.everything ? "all:" : "some:") + Math.round(Math.log2(app.shownNodes.size + 1));
 }
 
 export function focusNode(key, options) {
@@ -358,21 +481,32 @@ export function focusNode(key, options) {
     if (app.state.tab === "matrix" && focusInMatrix(key)) { nodePanel(key, opts.record); return true; }
     selectTab("graph", { record: false });
   }
-  let pinnedNote = "";
-  if (!app.current.nodes.has(key)) {
-    app.state.pinned.add(key);
-    applyFilters({ record: false, refit: false });
-    pinnedNote = M.nodeByKey.get(key).label + " is outside the current filters: it is shown anyway.";
-  }
   app.api.focused = key;
+  if (!app.current.nodes.has(key)) {
+    // shown anyway; the rest waits until it is drawn (a slow change paints "Working…" first, so runs later)
+    app.state.pinned.add(key);
+    applyFilters({ record: false, refit: false, after: function () {
+      showFocus(key, opts);
+      byId("kg-status").textContent = M.nodeByKey.get(key).label + " is outside the current filters: it is shown anyway.";
+    } });
+    return true;
+  }
+  showFocus(key, opts);
+  return true;
+}
+
+/** Open `key`'s panel, select it and frame it with its neighbours (`focusNode`, once it is drawn). */
+function showFocus(key, opts) {
   nodePanel(key, opts.record);  // first: the panel narrows the canvas, and the focus must centre in what is left
   const network = app.network;
   if (network) {
     network.selectNodes([key]);
-    const scale = Math.min(1.6, Math.max(network.getScale(), M.view.fixed ? 0.9 : 1.0));
-    const instant = opts.instant || M.view.fixed;
-    network.focus(key, { scale: scale, animation: instant ? false : { duration: 450, easingFunction: "easeInOutQuad" } });
+    // its neighbours whole (a node just added is measured when first drawn)
+    const instant = opts.instant || app.M.view.fixed;
+    // a link (`sel=`) opens on the neighbourhood as large as it fits; search and names centre the node
+    const place = opts.link ? frameNeighbourhood : centreNeighbourhood;
+    place(key, instant ? false : { duration: 450, easingFunction: "easeInOutQuad" });
+    wholeButton(true);
+    if (instant) { network.once("afterDrawing", function () { place(key); }); }
   }
-  if (pinnedNote) { byId("kg-status").textContent = pinnedNote; }
-  return true;
 }

@@ -5,7 +5,7 @@ import { byId } from "./dom.js";
 import { prepare } from "./data.js";
 import { compute, defaultState } from "./filters.js";
 import { buildFilters, syncControls } from "./filterui.js";
-import { applyFilters, buildNetwork, focusNode, openCondition, resizeNetwork, separateLabels, showEmpty } from "./graph.js";
+import { applyFilters, buildNetwork, fitVisible, focusNode, openCondition, resizeNetwork, separateLabels, showEmpty } from "./graph.js";
 import { recordState, restoreFromLocation, stateFromLocation } from "./history.js";
 import { initMatrix, renderMatrix } from "./matrix.js";
 import { initNodeList } from "./nodelist.js";
@@ -63,12 +63,14 @@ function applyState(st) {
   const prevTab = app.state.tab;
   Object.keys(st).forEach(function (k) { app.state[k] = st[k]; });
   syncControls();
-  applyFilters({ record: false });
-  if (prevTab !== st.tab || !app.network && st.tab === "graph") { selectTab(st.tab, { record: false }); }
-  if (st.selected) {
-    if (st.tab === "graph" && app.M.nodeByKey.has(st.selected) && app.api.ready) { focusNode(st.selected, { record: false }); }
-    else { selectKey(st.selected); }
-  } else { closePanel(false); }
+  // the view and the selection once the filters are applied (a slow change paints "Working…" first)
+  applyFilters({ record: false, after: function () {
+    if (prevTab !== st.tab || !app.network && st.tab === "graph") { selectTab(st.tab, { record: false }); }
+    if (st.selected) {
+      if (st.tab === "graph" && app.M.nodeByKey.has(st.selected) && app.api.ready) { focusNode(st.selected, { record: false, link: true }); }
+      else { selectKey(st.selected); }
+    } else { closePanel(false); }
+  } });
 }
 
 export function start() {
@@ -102,6 +104,7 @@ export function start() {
   byId("kg-toggle-filters").addEventListener("click", function () { toggleFilters(); });
   document.querySelector(".kg-skip").addEventListener("click", function () { byId("kg-views").focus(); });
   byId("kg-filters-close").addEventListener("click", function () { toggleFilters(false); });
+  byId("kg-whole").addEventListener("click", function () { fitVisible(); });
   if (window.matchMedia(NARROW).matches) { byId("kg-toggle-filters").setAttribute("aria-expanded", "false"); }
   window.addEventListener("keydown", function (ev) {
     if (ev.key !== "Escape") { return; }
