@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -56,10 +57,10 @@ def script() -> Callable[[str], ModuleType]:
     return _load
 
 
-def _crash_at(n: int, argv: list[str], target: str = "kg.atomic") -> subprocess.CompletedProcess[str]:
-    """Run `kg ARGV` in a child that dies (os._exit, as a SIGKILL would) at its n-th rename in `target`."""
-    code = textwrap.dedent(f"""
-        import os, sys, importlib
+def crashing(n: int, target: str = "kg.atomic") -> str:
+    """Python source that makes module `target` die (os._exit, as a SIGKILL would) at its n-th rename."""
+    return textwrap.dedent(f"""
+        import os, importlib
         mod = importlib.import_module({target!r})
         real, calls = os.replace, [0]
         class Crashing:
@@ -72,9 +73,26 @@ def _crash_at(n: int, argv: list[str], target: str = "kg.atomic") -> subprocess.
                     os._exit(137)
                 return real(a, b)
         mod.os = Crashing()
-        from kg import cli
-        sys.exit(cli.main({argv!r}))
     """)
+
+
+def full_disk_at(k: int) -> Callable[[object, object], None]:
+    """A stand-in for `os.replace` that fails with "No space left on device" at its k-th call (for
+    `monkeypatch.setattr(kg.atomic.os, "replace", ...)`), and renames otherwise."""
+    real, calls = os.replace, [0]
+
+    def failing(a: object, b: object) -> None:
+        calls[0] += 1
+        if calls[0] == k:
+            raise OSError(28, "No space left on device")
+        real(a, b)  # type: ignore[arg-type]
+
+    return failing
+
+
+def _crash_at(n: int, argv: list[str], target: str = "kg.atomic") -> subprocess.CompletedProcess[str]:
+    """Run `kg ARGV` in a child that dies (os._exit, as a SIGKILL would) at its n-th rename in `target`."""
+    code = crashing(n, target) + f"import sys\nfrom kg import cli\nsys.exit(cli.main({argv!r}))\n"
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 

@@ -13,7 +13,6 @@ import random
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -26,6 +25,7 @@ import kg
 from kg import atomic, build, cli, store
 from kg.build import OUTPUTS, BuildError
 from kg.errors import OutputError, UsageError
+from tests.conftest import crashing, full_disk_at
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "data"
@@ -146,15 +146,7 @@ def test_a_failure_at_each_rename_rolls_the_build_back(
     while True:
         out = tmp_path / f"out{k}"
         build.build(folders[0], out)
-        calls = [0]
-
-        def failing(a: object, b: object, at: int = k, calls: list[int] = calls) -> None:
-            calls[0] += 1
-            if calls[0] == at:
-                raise OSError(28, "No space left on device")
-            real(a, b)  # type: ignore[arg-type]
-
-        monkeypatch.setattr(atomic.os, "replace", failing)
+        monkeypatch.setattr(atomic.os, "replace", full_disk_at(k))
         try:
             build.build(folders[1], out)
         except BuildError as err:
@@ -262,21 +254,7 @@ def test_a_store_crashed_at_each_rename_opens_as_one_store_or_the_other(tmp_path
         nt.write_bytes(big.ntriples)
         code = (f"import sys; from pathlib import Path; from kg import store; "
                 f"store.write_store(Path({str(nt)!r}), {str(target)!r})")
-        crash = textwrap.dedent(f"""
-            import os
-            import kg.atomic as mod
-            real, calls = os.replace, [0]
-            class Crashing:
-                def __getattr__(self, name):
-                    return getattr(os, name)
-                @staticmethod
-                def replace(a, b):
-                    calls[0] += 1
-                    if calls[0] == {n}:
-                        os._exit(137)
-                    return real(a, b)
-            mod.os = Crashing()
-        """) + code
+        crash = crashing(n) + code
         done = subprocess.run([sys.executable, "-c", crash], cwd=ROOT, capture_output=True, text=True, timeout=120)
         opened = store.open_store(target)  # the reader settles the swap first
         assert len(opened) in counts

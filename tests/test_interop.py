@@ -28,6 +28,7 @@ from kg.cli import main
 from kg.formats import Context, get
 from kg.model import read as read_folder
 from kg.schema import TABLES
+from tests.conftest import full_disk_at
 
 FIXTURES = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parent.parent
@@ -301,15 +302,7 @@ def test_an_import_failing_at_each_rename_changes_nothing(tmp_path: Path, monkey
     while True:
         out = a_data_folder(tmp_path / f"data{k}")
         before, kept = csv_hashes(out), others(out)
-        calls = [0]
-
-        def failing(a: object, b: object, at: int = k, calls: list[int] = calls) -> None:
-            calls[0] += 1
-            if calls[0] == at:
-                raise OSError(28, "No space left on device")
-            real(a, b)  # type: ignore[arg-type]
-
-        monkeypatch.setattr(atomic.os, "replace", failing)
+        monkeypatch.setattr(atomic.os, "replace", full_disk_at(k))
         try:
             code = main(["import", "--format", "kgx", str(source), "--out", str(out), "-q"])
         finally:
