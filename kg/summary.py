@@ -350,18 +350,18 @@ def conflicts(dataset: Dataset) -> pd.DataFrame:
 
 def narrower_conditions(dataset: Dataset, condition: str) -> list[str]:
     """`condition` and every condition under it (transitively), sorted; raises UnknownIdError."""
-    return _narrower(dataset.conditions, condition, "condition")
+    return _narrower(dataset, "conditions", condition, "condition")
 
 
 def narrower_treatments(dataset: Dataset, treatment: str) -> list[str]:
     """`treatment` and every treatment under it (transitively), sorted; raises UnknownIdError."""
-    return _narrower(dataset.treatments, treatment, "treatment")
+    return _narrower(dataset, "treatments", treatment, "treatment")
 
 
-def _narrower(table: pd.DataFrame, ident: str, kind: str) -> list[str]:
-    if not (table["id"].astype(str) == ident).any():
+def _narrower(dataset: Dataset, table: str, ident: str, kind: str) -> list[str]:
+    if not (dataset.table(table)["id"].astype(str) == ident).any():
         raise UnknownIdError(kind, ident)
-    return Hierarchy.of(table).descendants(ident)
+    return dataset.hierarchy(table).descendants(ident)
 
 
 # --------------------------------------------------------------------------- related conflicts
@@ -387,10 +387,9 @@ def _equal_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return li, order[np.repeat(lo, counts) + offsets]
 
 
-def _up_pairs(table: pd.DataFrame, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _up_pairs(h: Hierarchy, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(code, code of a strict ancestor) for every id in `ids` (codes index `ids`; ancestors outside
-    `ids` are left out, as no statement is about them)."""
-    h = Hierarchy.of(table)
+    `ids` are left out, as no statement is about them), from the dataset's cached hierarchy `h`."""
     anc = h.ancestor_pairs()
     row_ids = h.ids.to_numpy(dtype=object)
     lookup = pd.Index(ids)
@@ -403,7 +402,8 @@ def _up_pairs(table: pd.DataFrame, ids: np.ndarray) -> tuple[np.ndarray, np.ndar
 def _find_related(dataset: Dataset, cd: _Coded) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Disagreeing statement pairs (x positive, y negative, as row positions, and the kind) across the
     hierarchies: treatments equal or one an ancestor of the other, conditions likewise, not both equal."""
-    strict = {"t": _up_pairs(dataset.treatments, cd.treatments), "c": _up_pairs(dataset.conditions, cd.conditions)}
+    strict = {"t": _up_pairs(dataset.hierarchy("treatments"), cd.treatments),
+              "c": _up_pairs(dataset.hierarchy("conditions"), cd.conditions)}
     own = {"t": np.arange(len(cd.treatments), dtype=np.int64), "c": np.arange(len(cd.conditions), dtype=np.int64)}
     # x walks up to itself or an ancestor, y only to a strict ancestor: each (x, y) meets in exactly one way
     ups = {(dim, True): (np.concatenate([own[dim], strict[dim][0]]), np.concatenate([own[dim], strict[dim][1]]))
